@@ -1,0 +1,1 @@
+"""Trade-talks briefing bot: the core (models, store, briefing, scheduling, client)."""

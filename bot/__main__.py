@@ -1,0 +1,102 @@
+"""`python -m bot [command]`: run (default), check-data.
+
+Every failure ends with one line on stderr and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+NO_TOKEN_HELP = """\
+DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
+
+To get one:
+  1. Open https://discord.com/developers/applications, create an application,
+     open its Bot page and reset/copy the token. No privileged intents are needed.
+  2. Invite the bot to your server with the scopes bot and applications.commands and the
+     permissions View Channel, Send Messages, Embed Links, Attach Files, Read Message History:
+       {invite}
+     (replace YOUR_APPLICATION_ID with the application's ID from its General Information page).
+  3. Put DISCORD_TOKEN=... in .env (copy .env.example) or in the environment,
+     optionally DISCORD_GUILD_ID=... for instant command updates in a test server,
+     and start the bot again.
+"""
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level_number(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+
+
+def cmd_check_data(settings: Settings, data_dir: Path | None) -> int:
+    from bot.curated import DataError, load_dataset
+
+    directory = data_dir or settings.data_dir
+    try:
+        ds = load_dataset(directory)
+    except DataError as exc:
+        for line in exc.errors:
+            print(line, file=sys.stderr)
+        return _fail(f"{len(exc.errors)} problem(s) in {directory}", 1)
+    print(f"check-data: {ds.summary()}")
+    return 0
+
+
+def cmd_run(settings: Settings) -> int:
+    from bot.client import BriefingBot, invite_url
+
+    if settings.discord_token is None:
+        print(NO_TOKEN_HELP.format(invite=invite_url()), file=sys.stderr)
+        return 2
+    _setup_logging(settings)
+    bot = BriefingBot(settings)
+    token = settings.discord_token.get_secret_value()
+    try:
+        bot.run(token, log_handler=None)
+    except Exception as exc:  # discord.LoginFailure and friends: one line, no token
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and serve (default)")
+    check = sub.add_parser("check-data", help="validate data/*.yaml and print a summary line")
+    check.add_argument("--data-dir", type=Path, default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    command = args.command or "run"
+    if command == "check-data":
+        return cmd_check_data(settings, args.data_dir)
+    return cmd_run(settings)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    finally:
+        asyncio.set_event_loop(None)

@@ -1,0 +1,160 @@
+"""BriefingBot: a thin client whose setup_hook opens the store, loads the curated data and
+the cogs, and syncs the command tree when it changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.curated import load_into_store
+from bot.errors import UserError
+from bot.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ()
+"""Cogs loaded at start-up, in order (module paths under cogs/)."""
+
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+"""What the bot needs in a channel: read it, post embeds and chart attachments."""
+
+
+def invite_url(application_id: int | str = "YOUR_APPLICATION_ID") -> str:
+    return (
+        "https://discord.com/oauth2/authorize"
+        f"?client_id={application_id}&scope=bot+applications.commands&permissions={PERMISSIONS.value}"
+    )
+
+
+async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
+    """Reply (or follow up) ephemerally, with mentions off; never acknowledge twice."""
+    none = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        await interaction.followup.send(message, ephemeral=True, allowed_mentions=none)
+    else:
+        await interaction.response.send_message(message, ephemeral=True, allowed_mentions=none)
+
+
+class BriefingTree(app_commands.CommandTree["BriefingBot"]):
+    """One place where errors become short ephemeral replies."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[BriefingBot], error: app_commands.AppCommandError
+    ) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(original, UserError | StoreError):
+            message = str(original)
+        elif isinstance(error, app_commands.MissingPermissions):
+            needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            message = f"You need the {needed} permission to use this command."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            message = "This command works in a server channel, not in direct messages."
+        elif isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You are not allowed to use this command."
+        elif isinstance(error, app_commands.TransformerError):
+            message = f"I could not read '{error.value}'. {error}"
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=original)
+            message = "Something went wrong on my side; it has been logged. Please try again."
+        try:
+            await send_error(interaction, message[:2000])
+        except discord.HTTPException:
+            log.warning("could not send the error reply", exc_info=True)
+
+
+class BriefingBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+        sync_commands: bool = True,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=BriefingTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._store = store
+        self._owns_store = store is None
+        self._extensions = tuple(extensions)
+        self._sync_commands = sync_commands
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        if self._store is None:
+            self._store = await Store.open(self.settings.database_url, clock=self.clock)
+        report = await load_into_store(self._store, self.settings.data_dir)
+        log.info(
+            "curated data: %d new, %d updated, %d unchanged, %d kept (admin-edited), %d retired",
+            report.inserted,
+            report.updated,
+            report.unchanged,
+            report.kept_modified,
+            report.retired,
+        )
+        for extension in self._extensions:
+            await self.load_extension(extension)
+        if self._sync_commands:
+            await self.sync_commands_if_changed()
+
+    def _sync_target(self) -> discord.Object | None:
+        gid = self.settings.discord_guild_id
+        return discord.Object(id=gid) if gid else None
+
+    def command_tree_hash(self) -> str:
+        guild = self._sync_target()
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [cmd.to_dict(self.tree) for cmd in self.tree.get_commands(guild=guild)]
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync the tree (to the dev guild when set) only when it differs from the last sync."""
+        guild = self._sync_target()
+        key = f"command_tree:{guild.id if guild else 'global'}:{self.application_id or 0}"
+        digest = self.command_tree_hash()
+        if await self.store.get_meta(key) == digest:
+            log.info("command tree unchanged; not syncing")
+            return False
+        await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, digest)
+        log.info("command tree synced %s", f"to guild {guild.id}" if guild else "globally")
+        return True
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._store is not None and self._owns_store:
+                await self._store.close()

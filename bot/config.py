@@ -1,0 +1,124 @@
+"""Settings from the environment and `.env`. Built in main, never at import time."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'briefing.db'}"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class ConfigError(Exception):
+    """A setting that is missing or malformed; str() is one line naming the setting."""
+
+
+def normalise_database_url(value: str) -> str:
+    """Accept sqlite:// and postgresql:// too, and pick the async driver for them."""
+    value = value.strip()
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(
+            "not a database URL; use sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+asyncpg://user@host:5432/dbname"
+        ) from None
+    driver = _DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database '{url.drivername}'; use sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if driver.startswith("sqlite") and not url.database:
+        raise ValueError(
+            "a SQLite URL needs a file path, e.g. sqlite+aiosqlite:///data/briefing.db"
+        )
+    if driver.startswith("postgresql") and not url.host and not url.query.get("host"):
+        raise ValueError(
+            "a PostgreSQL URL needs a host, e.g. postgresql+asyncpg://user@127.0.0.1/db"
+        )
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = Field(default=None)
+    database_url: str = DEFAULT_DATABASE_URL
+    discord_guild_id: int | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    default_timezone: str = "UTC"
+    data_dir: Path = DEFAULT_DATA_DIR
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("discord_guild_id", mode="before")
+    @classmethod
+    def _blank_guild_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("discord_guild_id")
+    @classmethod
+    def _snowflake(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be a server ID (a positive number; copy it from Discord)")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{value}' is not an IANA time zone (e.g. UTC, Europe/London)"
+            ) from None
+        return value
+
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings; a bad value raises ConfigError with one line naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message}") from None

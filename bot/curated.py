@@ -1,0 +1,241 @@
+"""Curated data: data/*.yaml -> validated models -> store.
+
+Each file holds a YAML list of items of one kind. Loading checks every item on its own
+(pydantic) and then the set as a whole: ids unique, every cited source and named person
+known, every item with at least one source. Errors name the file, the item and the field.
+Loading into the store is idempotent and never overwrites an item an admin has changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.models import (
+    MODEL_FOR_KIND,
+    TOPICS,
+    AnyItem,
+    Conflict,
+    Event,
+    Kind,
+    Milestone,
+    Person,
+    Source,
+    TariffMeasure,
+)
+from bot.store import LoadReport, Store
+
+FILES: dict[Kind, str] = {
+    Kind.SOURCE: "sources.yaml",
+    Kind.PERSON: "people.yaml",
+    Kind.EVENT: "events.yaml",
+    Kind.TARIFF: "tariffs.yaml",
+    Kind.MILESTONE: "milestones.yaml",
+}
+
+
+class DataError(Exception):
+    """The data files have errors; `errors` lists them, one line each."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(
+            errors[0] if len(errors) == 1 else f"{len(errors)} errors in the data files"
+        )
+
+
+@dataclass
+class Dataset:
+    sources: list[Source] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    tariffs: list[TariffMeasure] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+
+    def of_kind(self, kind: Kind) -> list[Any]:
+        lists: dict[Kind, list[Any]] = {
+            Kind.SOURCE: self.sources,
+            Kind.PERSON: self.people,
+            Kind.EVENT: self.events,
+            Kind.TARIFF: self.tariffs,
+            Kind.MILESTONE: self.milestones,
+        }
+        return lists[kind]
+
+    def items(self) -> Iterator[AnyItem]:
+        # Sources first: what cites them follows.
+        for kind in FILES:
+            yield from self.of_kind(kind)
+
+    def conflicts(self) -> list[Conflict]:
+        found: list[Conflict] = []
+        for person in self.people:
+            found.extend(person.conflicts)
+        for event in self.events:
+            found.extend(event.conflicts)
+        for measure in self.tariffs:
+            found.extend(measure.conflicts)
+        for milestone in self.milestones:
+            found.extend(milestone.conflicts)
+        return found
+
+    def unsourced(self) -> list[str]:
+        """Items (or people's posts, or outcomes) that cite no source: must be empty."""
+        missing: list[str] = []
+        for person in self.people:
+            if not person.sources:
+                missing.append(f"person {person.id}")
+            missing.extend(
+                f"person {person.id} post '{p.title}'" for p in person.posts if not p.sources
+            )
+        for event in self.events:
+            if not event.sources:
+                missing.append(f"event {event.id}")
+        for measure in self.tariffs:
+            if not measure.sources:
+                missing.append(f"tariff {measure.id}")
+        for milestone in self.milestones:
+            if not milestone.sources:
+                missing.append(f"milestone {milestone.id}")
+            if milestone.outcome is not None and not milestone.outcome.sources:
+                missing.append(f"milestone {milestone.id} outcome")
+        return missing
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            [
+                f"{len(self.sources)} sources",
+                f"{len(self.people)} people",
+                f"{len(self.events)} events",
+                f"{len(self.tariffs)} tariff measures",
+                f"{len(self.milestones)} milestones",
+                f"{len(self.conflicts())} flagged conflicts",
+            ]
+        )
+        return f"{counts}; {len(self.unsourced())} items without a source"
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(item)"
+
+
+def _read_file(path: Path, kind: Kind, errors: list[str]) -> list[AnyItem]:
+    label = f"{path.parent.name}/{path.name}"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        errors.append(f"{label}: file missing")
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        errors.append(f"{label}:{where} not valid YAML ({getattr(exc, 'problem', exc)})")
+        return []
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        errors.append(f"{label}: expected a list of {kind.value} items at the top level")
+        return []
+    model = MODEL_FOR_KIND[kind]
+    items: list[AnyItem] = []
+    for index, entry in enumerate(raw):
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        name = f"{kind.value} '{ident}'" if ident else f"{kind.value} #{index + 1}"
+        if not isinstance(entry, dict):
+            errors.append(f"{label}: {name}: expected a mapping")
+            continue
+        try:
+            items.append(model.model_validate(entry))
+        except ValidationError as exc:
+            for err in exc.errors():
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                errors.append(f"{label}: {name}: {_format_loc(err['loc'])}: {msg}")
+    return items
+
+
+def check_references(ds: Dataset) -> list[str]:
+    """Cross-item checks: unique ids, known sources, known people, known topics."""
+    errors: list[str] = []
+    for kind in FILES:
+        counts = Counter(item.id for item in ds.of_kind(kind))
+        errors.extend(
+            f"data/{FILES[kind]}: {kind.value} '{ident}': id: used {n} times"
+            for ident, n in counts.items()
+            if n > 1
+        )
+    source_ids = {s.id for s in ds.sources}
+    person_ids = {p.id for p in ds.people}
+
+    def need_sources(where: str, ids: set[str] | list[str], field_name: str) -> None:
+        for sid in sorted(set(ids) - source_ids):
+            errors.append(f"{where}: {field_name}: unknown source '{sid}'")
+
+    def need_people(where: str, ids: list[str], field_name: str) -> None:
+        for pid in ids:
+            if pid not in person_ids:
+                errors.append(f"{where}: {field_name}: unknown person '{pid}'")
+
+    def check_conflicts(where: str, conflicts: list[Conflict]) -> None:
+        for c in conflicts:
+            need_sources(where, c.source_ids(), f"conflicts[{c.id}]")
+
+    for s in ds.sources:
+        need_sources(f"data/sources.yaml: source '{s.id}'", s.retells, "retells")
+    for p in ds.people:
+        where = f"data/people.yaml: person '{p.id}'"
+        need_sources(where, p.all_source_ids(), "sources")
+        need_people(where, p.aide_to, "aide_to")
+        check_conflicts(where, p.conflicts)
+    for e in ds.events:
+        where = f"data/events.yaml: event '{e.id}'"
+        need_sources(where, e.all_source_ids(), "sources")
+        need_people(where, e.people, "people")
+        need_people(where, [q.speaker for q in e.quotes], "quotes.speaker")
+        if e.topic not in TOPICS:
+            errors.append(f"{where}: topic: '{e.topic}' is not one of {', '.join(TOPICS)}")
+    for m in ds.tariffs:
+        where = f"data/tariffs.yaml: tariff '{m.id}'"
+        need_sources(
+            where, set(m.sources) | {s for c in m.conflicts for s in c.source_ids()}, "sources"
+        )
+    for ms in ds.milestones:
+        where = f"data/milestones.yaml: milestone '{ms.id}'"
+        need_sources(where, ms.all_source_ids(), "sources")
+    return errors
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """Read and validate every data file; raise DataError listing all problems."""
+    errors: list[str] = []
+    ds = Dataset()
+    for kind, filename in FILES.items():
+        ds.of_kind(kind).extend(_read_file(data_dir / filename, kind, errors))
+    errors.extend(check_references(ds))
+    errors.extend(f"unsourced: {what}" for what in ds.unsourced())
+    if errors:
+        raise DataError(errors)
+    return ds
+
+
+async def load_into_store(store: Store, data_dir: Path) -> LoadReport:
+    """Validate the curated data and bring the store up to date with it."""
+    ds = load_dataset(data_dir)
+    return await store.sync_curated(ds.items())
+
+
+def dump_items(items: list[AnyItem]) -> str:
+    """YAML in the format of data/ (for export)."""
+    payload = [item.model_dump(mode="json", exclude_defaults=True) for item in items]
+    return yaml.safe_dump(payload, sort_keys=False, allow_unicode=True, width=100)

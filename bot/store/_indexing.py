@@ -1,0 +1,103 @@
+"""What each kind of item contributes to the indexed columns (sort dates, topic, title,
+people, search terms). Pure functions; the store calls them on every write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.models import AnyItem, Event, Milestone, Person, Source, TariffMeasure
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+TERM_MAX = 64
+
+
+@dataclass(frozen=True)
+class IndexFields:
+    sort_start: date | None
+    sort_end: date | None
+    topic: str | None
+    title: str
+    people: frozenset[str]
+    terms: frozenset[str]
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens used both to index and to query."""
+    return [t[:TERM_MAX] for t in _TOKEN.findall(text.casefold()) if len(t) >= 2 or t.isdigit()]
+
+
+def _terms(*texts: str | None) -> frozenset[str]:
+    out: set[str] = set()
+    for text in texts:
+        if text:
+            out.update(tokens(text))
+    return frozenset(out)
+
+
+def index_fields(item: AnyItem) -> IndexFields:
+    if isinstance(item, Event):
+        return IndexFields(
+            sort_start=item.date.start,
+            sort_end=item.date.end,
+            topic=item.topic,
+            title=item.title[:256],
+            people=frozenset(item.people),
+            terms=_terms(
+                item.title, item.summary, item.place, *(p.replace("-", " ") for p in item.people)
+            ),
+        )
+    if isinstance(item, Person):
+        return IndexFields(
+            sort_start=None,
+            sort_end=None,
+            topic=None,
+            title=item.name[:256],
+            people=frozenset({item.id}),
+            terms=_terms(item.name, *item.aliases, item.affiliation),
+        )
+    if isinstance(item, Source):
+        window = item.date_window
+        return IndexFields(
+            sort_start=window.start,
+            sort_end=window.end,
+            topic=item.kind,
+            title=item.headline[:256],
+            people=frozenset(),
+            terms=_terms(item.outlet, item.headline, item.author),
+        )
+    if isinstance(item, TariffMeasure):
+        first = item.history[0].day
+        last = item.history[-1].day
+        return IndexFields(
+            sort_start=first,
+            sort_end=last,
+            topic=f"{item.imposer}-{item.target}",
+            title=item.name[:256],
+            people=frozenset(),
+            terms=_terms(item.name, item.legal_basis, item.coverage),
+        )
+    if isinstance(item, Milestone):
+        end = item.ends or item.at
+        return IndexFields(
+            sort_start=item.at.date(),
+            sort_end=end.date(),
+            topic=item.kind.value,
+            title=item.name[:256],
+            people=frozenset(),
+            terms=_terms(item.name, item.place, item.description),
+        )
+    raise TypeError(f"not a stored item: {type(item).__name__}")
+
+
+def dump(item: AnyItem) -> dict[str, Any]:
+    return item.model_dump(mode="json", exclude_defaults=False)
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()

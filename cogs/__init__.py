@@ -1,0 +1,1 @@
+"""One cog per feature; thin: parse the interaction, call store + briefing, reply."""

@@ -1,0 +1,96 @@
+"""Shared fixtures: a store on every backend the run has (SQLite always; PostgreSQL when
+TEST_DATABASE_URL is set, and then it must be reachable), the curated dataset, ../shared."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.clock import FixedClock
+from bot.config import PROJECT_ROOT, normalise_database_url
+from bot.curated import Dataset, load_dataset
+from bot.store import Store
+
+DATA_DIR = PROJECT_ROOT / "data"
+SHARED = PROJECT_ROOT.parent / "shared"
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skips (saying why) when it is missing, fails in CI."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"needs {path} (the shared folder beside the checkout), which is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _backends() -> list[object]:
+    pg = os.environ.get("TEST_DATABASE_URL")
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if pg:
+        params.append(pytest.param(normalise_database_url(pg), id="postgresql"))
+    else:
+        params.append(
+            pytest.param(
+                None,
+                id="postgresql",
+                marks=pytest.mark.skip(reason="TEST_DATABASE_URL is not set (CI sets it)"),
+            )
+        )
+    return params
+
+
+@pytest.fixture(params=_backends())
+async def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[object]:
+    """Returns an async function that opens (or reopens) a store on one backend."""
+    opened: list[Store] = []
+    backend = request.param
+    schema: str | None = None
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        connect_args: dict[str, object] = {}
+    else:
+        assert isinstance(backend, str)
+        url = backend
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_async_engine(url)
+        async with admin.begin() as conn:  # fails, rather than skips, when unreachable
+            await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        await admin.dispose()
+        connect_args = {"server_settings": {"search_path": schema}}
+
+    async def open_store(clock: FixedClock | None = None) -> Store:
+        store = await Store.open(url, clock=clock or FixedClock(NOW), connect_args=connect_args)
+        opened.append(store)
+        return store
+
+    open_store.url = url  # type: ignore[attr-defined]
+    open_store.connect_args = connect_args  # type: ignore[attr-defined]
+    yield open_store
+    for store in opened:
+        await store.close()
+    if schema is not None:
+        admin = create_async_engine(url)
+        async with admin.begin() as conn:
+            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def store(store_factory: object) -> Store:
+    return await store_factory()  # type: ignore[operator,no-any-return]
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    return load_dataset(DATA_DIR)
