@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import discord
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.client import BriefingBot
 from bot.clock import FixedClock
-from bot.config import PROJECT_ROOT, normalise_database_url
+from bot.config import PROJECT_ROOT, Settings, normalise_database_url
 from bot.curated import Dataset, load_dataset
 from bot.store import Store
+from tests.discord_spec import check_requests
 
 DATA_DIR = PROJECT_ROOT / "data"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -94,3 +99,73 @@ async def store(store_factory: object) -> Store:
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset(DATA_DIR)
+
+
+# ---- SimCord: the real discord.py stack against an in-process Discord -----------------------
+
+SPEC_PATH = SHARED / "discord-api-spec" / "openapi.json"
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "data_dir": DATA_DIR,
+        "discord_token": None,
+        "discord_guild_id": None,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def bot_factory(tmp_path: Path, clock: FixedClock) -> Callable[..., BriefingBot]:
+    """Builds a BriefingBot on a per-test SQLite file; call again for a 'restarted' bot."""
+
+    def build(**kwargs: Any) -> BriefingBot:
+        settings = kwargs.pop("settings", None) or make_settings(tmp_path)
+        kwargs.setdefault("clock", clock)
+        return BriefingBot(settings, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+def simcord_bot(bot_factory: Callable[..., BriefingBot]) -> BriefingBot:
+    return bot_factory()
+
+
+@dataclass
+class World:
+    """One server with a channel, an admin (Manage Server) and a plain member."""
+
+    env: Any
+    guild: Any
+    channel: Any
+    admin: Any
+    member: Any
+
+    @property
+    def bot(self) -> BriefingBot:
+        return self.env.bot  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def world(simcord_env: Any) -> AsyncIterator[World]:
+    """The usual scene; on teardown every REST body the bot sent is checked against
+    Discord's API description, its message limits and allowed_mentions."""
+    spec = shared_path("discord-api-spec", "openapi.json")
+    guild = simcord_env.create_guild("Trade Desk")
+    channel = guild.create_text_channel("briefing")
+    admins = guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(simcord_env.create_user("curator"), roles=[admins])
+    member = guild.add_member(simcord_env.create_user("reader"))
+    yield World(simcord_env, guild, channel, admin, member)
+    problems = check_requests(spec, simcord_env.http_requests)
+    assert not problems, "requests Discord would refuse or that break the rules:\n" + "\n".join(
+        problems
+    )
