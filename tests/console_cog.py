@@ -147,6 +147,12 @@ class Probe(commands.Cog):
         file = discord.File(io.BytesIO(b"\x89PNG\r\n\x1a\nprobe"), filename="probe.png")
         await interaction.response.send_message(embed=embed, file=file, allowed_mentions=NONE)
 
+    @probe.command(name="slow", description="Defers, then follows up")
+    async def slow(self, interaction: discord.Interaction[Any], private: bool = False) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        await interaction.followup.send("Done thinking.", allowed_mentions=NONE)
+        await interaction.followup.send("And one more thing.", allowed_mentions=NONE)
+
     @probe.command(name="form", description="Opens a form")
     async def form(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_modal(HeadlineForm())
