@@ -26,6 +26,8 @@ To get one:
   3. Put DISCORD_TOKEN=... in .env (copy .env.example) or in the environment,
      optionally DISCORD_GUILD_ID=... for instant command updates in a test server,
      and start the bot again.
+
+To try the bot without Discord first: python -m bot console (make run does this without a token).
 """
 
 
@@ -77,6 +79,7 @@ def cmd_console(
     out_dir: Path | None,
     zone_name: str | None,
     extra_extensions: Sequence[str] = (),
+    fresh: bool = False,
 ) -> int:
     """The bot on a simulated Discord server (SimCord), at a prompt or running a script."""
     try:
@@ -100,6 +103,7 @@ def cmd_console(
         out_dir=out_dir or DEFAULT_OUT_DIR,
         zone=zone,
         extra_extensions=extra_extensions,
+        fresh=fresh,
     )
 
 
@@ -135,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--tz", default=None, help="time zone for times (default: local)")
     console.add_argument(
+        "--fresh",
+        action="store_true",
+        help="use a throwaway database instead of DATABASE_URL (nothing is kept)",
+    )
+    console.add_argument(
         "--extension",
         action="append",
         default=[],
@@ -156,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check-data":
         return cmd_check_data(settings, args.data_dir)
     if command == "console":
-        return cmd_console(settings, args.script, args.out, args.tz, args.extension)
+        return cmd_console(
+            settings, args.script, args.out, args.tz, args.extension, fresh=args.fresh
+        )
     if command == "start":
         return cmd_start(settings)
     return cmd_run(settings)

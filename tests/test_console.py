@@ -186,6 +186,10 @@ async def test_a_script_stops_at_the_first_error(tmp_path: Path) -> None:
     assert code == 1
     assert "error: /probe card needs topic:" in text
 
+    code, text = await run(tmp_path, "/probe form\n/probe slow\n!:form headline:late\n")
+    assert code == 0, text
+    assert "error: no form is open; a command or button opens one" in text
+
 
 def console(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {
@@ -222,6 +226,7 @@ def test_the_command_line_runs_scripts_and_make_run_falls_back_to_the_console(
         str(out),
         "--extension",
         "tests.console_cog",
+        "--fresh",
     )
     assert done.returncode == 1, done.stderr
     assert "times in Asia/Shanghai" in done.stdout
@@ -229,6 +234,7 @@ def test_the_command_line_runs_scripts_and_make_run_falls_back_to_the_console(
     assert f"stopped at {script} line 2: unknown command /nope" in done.stdout
     assert ":help" not in done.stdout.split("reader> /nope")[1]
     assert (out / "console.log").exists()
+    assert not (tmp_path / "cli.db").exists(), "--fresh leaves DATABASE_URL alone"
 
     # `make run` without a token: the console, reading its lines from stdin when not a terminal
     started = console(tmp_path, "start", stdin=":as admin\n:quit\n/never-reached\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import tempfile
 from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from datetime import tzinfo
 from pathlib import Path
@@ -59,7 +60,7 @@ def banner(settings: Settings, zone: tzinfo, out_dir: Path, script: str | None) 
         "Discord server on this machine; nothing is sent to Discord and no token is needed.",
         f"  Server '{SERVER_NAME}', channel #{CHANNEL_NAME}. You type as {MEMBER_NAME} (a member);",
         f"  ':as admin' types as {ADMIN_NAME} (Manage Server), ':as member' switches back.",
-        f"  Data: {database}",
+        f"  Data: {database} (what you change here is kept there; --fresh for a throwaway copy)",
         f"  Times in {zone_name(zone)}; files the bot sends are saved under {out_dir}/",
         "  Type / and press Tab for commands, :help for console commands, :quit to leave.",
         REAL_DISCORD_HINT,
@@ -188,8 +189,19 @@ def main(
     out_dir: Path,
     zone: tzinfo | None,
     extra_extensions: Sequence[str] = (),
+    fresh: bool = False,
 ) -> int:
     """Entry point of `python -m bot console`; `script` is a path, '-' for stdin, or None."""
+    if fresh:
+        with tempfile.TemporaryDirectory(prefix="briefing-console-") as scratch:
+            url = f"sqlite+aiosqlite:///{Path(scratch) / 'console.db'}"
+            return main(
+                settings.model_copy(update={"database_url": url}),
+                script=script,
+                out_dir=out_dir,
+                zone=zone,
+                extra_extensions=extra_extensions,
+            )
     log_path = setup_file_logging(settings, out_dir)
     lines: Iterable[str] | None = None
     name = "script"

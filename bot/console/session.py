@@ -26,6 +26,7 @@ from typing import Any, TextIO, TypeVar
 import discord
 import simcord
 from discord import app_commands
+from discord.ext import commands
 from simcord import (
     BackendError,
     ChannelHandle,
@@ -183,7 +184,7 @@ class ConsoleSession:
     async def start(self) -> None:
         """Register the bot's command tree with the simulated Discord, as a sync would."""
         bot = self.env.bot
-        assert isinstance(bot, discord.ext.commands.Bot)
+        assert isinstance(bot, commands.Bot)
         await self._op(lambda: bot.tree.sync())
         payloads = [c.to_dict(bot.tree) for c in bot.tree.get_commands()]
         self._full = Catalog.from_payloads(payloads)
@@ -256,6 +257,7 @@ class ConsoleSession:
     async def _interact(
         self, action: Callable[[], Awaitable[InteractionResult]], expect_error: bool
     ) -> Outcome:
+        self._modal = None  # a form left open is dismissed by whatever is done next
         cursor = self.env.error_cursor
         result = await self._op(action)
         errors = self.env.errors_since(cursor)
@@ -285,13 +287,16 @@ class ConsoleSession:
         return OK
 
     async def _op(self, action: Callable[[], Awaitable[T]]) -> T:
-        """One SimCord operation at a time; a cancelled caller does not cut it short."""
-
-        async def locked() -> T:
-            async with self._lock:
-                return await action()
-
-        return await asyncio.shield(asyncio.ensure_future(locked()))
+        """One SimCord operation at a time. A caller cancelled while waiting for its turn (a
+        completion overtaken by the next keystroke) gives it up; once started, the operation
+        always finishes, so the simulation never stops halfway."""
+        async with self._lock:
+            task = asyncio.ensure_future(action())
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                await asyncio.wait([task])
+                raise
 
     # ---- values -------------------------------------------------------------------------------
 
@@ -515,7 +520,6 @@ class ConsoleSession:
         except ParseError as exc:
             raise ConsoleError(str(exc).replace("/form", "the form")) from None
         values = {modal.keys[key]: value for key, value in raw.items()}
-        self._modal = None
         return await self._interact(
             lambda: modal.actor.submit_modal(modal.result, values), expect_error
         )
