@@ -134,6 +134,10 @@ class Probe(commands.Cog):
     async def crash(self, interaction: discord.Interaction[Any]) -> None:
         raise RuntimeError("probe exploded")
 
+    @probe.command(name="silent", description="Never answers")
+    async def silent(self, interaction: discord.Interaction[Any]) -> None:
+        return None
+
     @probe.command(name="announce", description="Posts to the channel")
     async def announce(self, interaction: discord.Interaction[Any], text: str) -> None:
         channel = interaction.channel

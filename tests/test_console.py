@@ -182,6 +182,13 @@ async def test_a_script_stops_at_the_first_error(tmp_path: Path) -> None:
     assert "bot error: RuntimeError: probe exploded (traceback in the log)" in text
     assert "Something went wrong on my side" in text
 
+    code, text = await run(tmp_path, "!/probe silent\n")
+    assert code == 1, "a bot that does not answer is never an expected error"
+    assert text.rstrip().endswith(
+        "error: the bot did not answer (Discord would say 'The application did not respond')\n"
+        "stopped at script line 1: the bot did not answer"
+    )
+
     code, text = await run(tmp_path, "/probe card title:x\n")
     assert code == 1
     assert "error: /probe card needs topic:" in text

@@ -263,20 +263,25 @@ class ConsoleSession:
         errors = self.env.errors_since(cursor)
         crashes = [e for e in errors if not is_user_facing(e)]
         shown = await self._print_changes(result)
+        silent = False
         if result.modal is not None:
             self._show_modal(result)
-        elif not result.acknowledged and not shown:
+        elif not shown:
+            silent = not result.acknowledged
             self.write(
                 "error: the bot did not answer"
                 " (Discord would say 'The application did not respond')"
+                if silent
+                else "(the bot acknowledged it; nothing you can see changed)"
             )
-            return Outcome(False, "the bot did not answer")
         if crashes:
             where = f"traceback in {self.log_path}" if self.log_path else "traceback in the log"
             for crash in crashes:
                 original = getattr(crash, "original", crash)
                 self.write(f"bot error: {type(original).__name__}: {original} ({where})")
             return Outcome(False, "the bot raised an error it did not handle")
+        if silent:
+            return Outcome(False, "the bot did not answer")
         if errors and not expect_error:
             return Outcome(
                 False, "the bot answered with an error (prefix the line with ! if that is expected)"
