@@ -9,11 +9,12 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,console]'
 	touch $(STAMP)
 
+# Without DISCORD_TOKEN (environment or .env): the local console on a simulated server.
 run: $(STAMP)
-	$(BIN)/python -m bot run
+	$(BIN)/python -m bot start
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""`python -m bot [command]`: run (default), check-data.
+"""`python -m bot [command]`: run (default), check-data, console, start.
 
 Every failure ends with one line on stderr and a non-zero exit."""
 
@@ -26,6 +26,8 @@ To get one:
   3. Put DISCORD_TOKEN=... in .env (copy .env.example) or in the environment,
      optionally DISCORD_GUILD_ID=... for instant command updates in a test server,
      and start the bot again.
+
+To try the bot without Discord first: python -m bot console (make run does this without a token).
 """
 
 
@@ -71,12 +73,84 @@ def cmd_run(settings: Settings) -> int:
     return 0
 
 
+def cmd_console(
+    settings: Settings,
+    script: str | None,
+    out_dir: Path | None,
+    zone_name: str | None,
+    extra_extensions: Sequence[str] = (),
+    fresh: bool = False,
+) -> int:
+    """The bot on a simulated Discord server (SimCord), at a prompt or running a script."""
+    try:
+        from bot.console.app import DEFAULT_OUT_DIR, main
+    except ImportError as exc:
+        return _fail(
+            f"the console needs the 'console' extra ({exc.name} is missing):"
+            " pip install -e '.[console]' (make does this)"
+        )
+    zone = None
+    if zone_name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return _fail(f"--tz: '{zone_name}' is not an IANA time zone (e.g. Europe/London)")
+    return main(
+        settings,
+        script=script,
+        out_dir=out_dir or DEFAULT_OUT_DIR,
+        zone=zone,
+        extra_extensions=extra_extensions,
+        fresh=fresh,
+    )
+
+
+def cmd_start(settings: Settings) -> int:
+    """`make run`: Discord when a token is configured, else the local console."""
+    if settings.discord_token is None:
+        return cmd_console(settings, None, None, None)
+    print(
+        "Connecting to Discord with DISCORD_TOKEN (from the environment or .env)."
+        " Ctrl-C stops the bot. To try it locally instead: python -m bot console",
+        file=sys.stderr,
+    )
+    return cmd_run(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord and serve (default)")
     check = sub.add_parser("check-data", help="validate data/*.yaml and print a summary line")
     check.add_argument("--data-dir", type=Path, default=None)
+    console = sub.add_parser(
+        "console", help="try the bot without Discord: a prompt on a simulated server"
+    )
+    console.add_argument(
+        "--script",
+        metavar="FILE",
+        default=None,
+        help="run FILE's lines ('-' for stdin) without a prompt; exit 1 at the first error",
+    )
+    console.add_argument(
+        "--out", type=Path, default=None, help="where files the bot sends are saved (out/console)"
+    )
+    console.add_argument("--tz", default=None, help="time zone for times (default: local)")
+    console.add_argument(
+        "--fresh",
+        action="store_true",
+        help="use a throwaway database instead of DATABASE_URL (nothing is kept)",
+    )
+    console.add_argument(
+        "--extension",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also load this cog module (e.g. one under development); repeatable",
+    )
+    sub.add_parser("start", help="run when DISCORD_TOKEN is set, else console (make run)")
     return parser
 
 
@@ -90,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "check-data":
         return cmd_check_data(settings, args.data_dir)
+    if command == "console":
+        return cmd_console(
+            settings, args.script, args.out, args.tz, args.extension, fresh=args.fresh
+        )
+    if command == "start":
+        return cmd_start(settings)
     return cmd_run(settings)
 
 
