@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.briefing import sources as brief
 from bot.client import BriefingBot
 from bot.models import Conflict, Event, Milestone, Person, Source, TariffMeasure
-from cogs._common import NONE, bot_of
+from cogs._common import NONE, bot_of, send_embeds
 
 Button = discord.ui.Button[discord.ui.View]
 
@@ -101,13 +101,13 @@ class Sources(commands.Cog):
         name="sources", description="Every source: outlet, date, citations, known problems"
     )
     async def sources(self, interaction: Interaction[BriefingBot]) -> None:
+        key = (interaction.guild_id, await self.bot.store.data_version())
+        if key not in self._cache:
+            await interaction.response.defer(thinking=True)  # counting takes a moment
         facts, titles = await self.facts(interaction.guild_id)
         embed, page, pages = brief.sources_embed(facts, titles, 0)
         view = page_view(page, pages)
-        if view is None:
-            await interaction.response.send_message(embed=embed, allowed_mentions=NONE)
-        else:
-            await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NONE)
+        await send_embeds(interaction, [embed], view=view)
 
 
 async def setup(bot: BriefingBot) -> None:
