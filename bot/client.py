@@ -21,7 +21,14 @@ from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.timeline",
+    "cogs.who",
+    "cogs.tariffs",
+    "cogs.countdown",
+    "cogs.sources",
+    "cogs.help",
+)
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 
 PERMISSIONS = discord.Permissions(

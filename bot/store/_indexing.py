@@ -39,7 +39,48 @@ def _terms(*texts: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
+CITES = "~cites:"
+"""Term prefix naming a source an item cites. Word tokens never start with '~', so a search
+for what a reader types cannot hit these."""
+HAS_CONFLICT = "~conflict"
+"""Term on every item that records a conflict between sources."""
+
+
+def cited_sources(item: AnyItem) -> set[str]:
+    """Every source an item cites, its conflicts' and outcome's included."""
+    if isinstance(item, Event | Person | Milestone):
+        return item.all_source_ids()
+    if isinstance(item, TariffMeasure):
+        ids = set(item.sources)
+        for c in item.conflicts:
+            ids.update(c.source_ids())
+        return ids
+    return set()
+
+
+def _reference_terms(item: AnyItem) -> frozenset[str]:
+    out = {(CITES + s)[:TERM_MAX] for s in cited_sources(item)}
+    if not isinstance(item, Source) and item.conflicts:
+        out.add(HAS_CONFLICT)
+    return frozenset(out)
+
+
 def index_fields(item: AnyItem) -> IndexFields:
+    fields = _index_fields(item)
+    refs = _reference_terms(item)
+    if not refs:
+        return fields
+    return IndexFields(
+        sort_start=fields.sort_start,
+        sort_end=fields.sort_end,
+        topic=fields.topic,
+        title=fields.title,
+        people=fields.people,
+        terms=fields.terms | refs,
+    )
+
+
+def _index_fields(item: AnyItem) -> IndexFields:
     if isinstance(item, Event):
         return IndexFields(
             sort_start=item.date.start,

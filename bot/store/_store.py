@@ -32,6 +32,7 @@ from bot.models import (
     kind_of,
 )
 from bot.store import _schema as t
+from bot.store._briefing import BriefingQueries
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
 
@@ -132,7 +133,7 @@ def _row_model(kind: Kind, data: dict[str, Any]) -> AnyItem:
     return MODEL_FOR_KIND[kind].model_validate(data)
 
 
-class Store:
+class Store(BriefingQueries):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
@@ -312,22 +313,18 @@ class Store:
         """
         i = t.items
         key = sa.tuple_(i.c.sort_start, i.c.sort_end, i.c.item_id)
-        where = self._timeline_where(guild_id, flt)
         going_newer = newer_than is not None
-        if older_than is not None:
-            where.append(key < sa.tuple_(*_cursor_values(older_than)))
-        if newer_than is not None:
-            where.append(key > sa.tuple_(*_cursor_values(newer_than)))
-        order = (
-            [i.c.sort_start.asc(), i.c.sort_end.asc(), i.c.item_id.asc()]
-            if going_newer
-            else [i.c.sort_start.desc(), i.c.sort_end.desc(), i.c.item_id.desc()]
-        )
-        stmt = sa.select(i.c.data).where(*where).order_by(*order).limit(limit + 1)
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(stmt)).all()
+            where = await self._event_filters(conn, flt)
+            if older_than is not None:
+                where.append(key < sa.tuple_(*_cursor_values(older_than)))
+            if newer_than is not None:
+                where.append(key > sa.tuple_(*_cursor_values(newer_than)))
+            rows = await self._event_page_rows(
+                conn, guild_id, where, ascending=going_newer, limit=limit + 1
+            )
         more = len(rows) > limit
-        events = [cast(Event, _row_model(Kind.EVENT, r.data)) for r in rows[:limit]]
+        events = [cast(Event, _row_model(Kind.EVENT, data)) for data in rows[:limit]]
         if going_newer:
             events.reverse()
             return TimelinePage(events, has_older=True, has_newer=more)

@@ -1,0 +1,337 @@
+"""Benchmark of the reader commands: `python -m bench` (or `make bench`).
+
+Drives the real bot under SimCord, as a member would, and times each command's handling
+(interaction sent -> reply stored) against a no-op slash command and a no-op autocomplete
+registered only here, measured in the same run. Runs with the curated data alone and with
+10,000 and 100,000 synthetic events added through Store.bulk_insert, on SQLite.
+
+Targets: each command within 2x the no-op at 10,000 events; 100,000 within 1.5x of 10,000;
+autocomplete within 1.5x the no-op autocomplete.
+
+    python -m bench                 # curated, 10k, 100k
+    python -m bench --sizes 0 10000 --repeat 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+from discord import app_commands
+
+from bot.client import EXTENSIONS, BriefingBot
+from bot.clock import FixedClock
+from bot.config import PROJECT_ROOT, Settings
+from bot.curated import load_dataset, load_into_store
+from bot.dates import FuzzyDate
+from bot.models import TOPICS, Event
+from bot.store import Actor, Store
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+DATA_DIR = PROJECT_ROOT / "data"
+WORDS = [
+    "tariff",
+    "truce",
+    "talks",
+    "delegation",
+    "export",
+    "controls",
+    "soybeans",
+    "rare",
+    "earths",
+    "chips",
+    "envoy",
+    "deal",
+    "ministry",
+    "commerce",
+    "treasury",
+    "negotiator",
+    "summit",
+    "framework",
+    "suspension",
+    "duties",
+    "shipping",
+    "sanctions",
+    "court",
+    "ruling",
+    "beijing",
+    "washington",
+    "geneva",
+    "london",
+    "stockholm",
+    "kuala",
+    "lumpur",
+    "busan",
+]
+
+
+def synthetic_events(n: int, seed: int = 7) -> list[Event]:
+    """`n` plausible events: dates over 2025-2026, curated people, topics and sources."""
+    rng = random.Random(seed)
+    data = load_dataset(DATA_DIR)
+    people = [p.id for p in data.people]
+    sources = [s.id for s in data.sources]
+    out: list[Event] = []
+    for i in range(n):
+        day = date(2025, 1, 1) + timedelta(days=rng.randrange(730))
+        words = rng.sample(WORDS, 6)
+        out.append(
+            Event.model_construct(
+                id=f"syn-{i:06d}",
+                date=FuzzyDate.day(day),
+                title=" ".join(words[:4]).capitalize(),
+                summary=" ".join(words).capitalize() + ".",
+                topic=rng.choice(TOPICS),
+                people=rng.sample(people, rng.randrange(3)),
+                place=None,
+                sources=rng.sample(sources, 1 + rng.randrange(2)),
+                quotes=[],
+                conflicts=[],
+            )
+        )
+    return out
+
+
+def add_baselines(bot: BriefingBot) -> None:
+    """The no-op slash command and autocomplete, registered only in the benchmark."""
+
+    @app_commands.command(name="noop", description="Benchmark baseline: replies at once")
+    async def noop(interaction: discord.Interaction[Any], word: str | None = None) -> None:
+        await interaction.response.send_message(
+            "ok", allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @noop.autocomplete("word")
+    async def noop_complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name="ok", value="ok")]
+
+    @app_commands.command(name="noopread", description="Benchmark floor: one store read")
+    async def noopread(interaction: discord.Interaction[Any]) -> None:
+        await bot.store.data_version()
+        await interaction.response.send_message(
+            "ok", allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    bot.tree.add_command(noop)
+    bot.tree.add_command(noopread)
+
+
+@dataclass
+class Timing:
+    name: str
+    median_ms: float
+    baseline: str
+
+
+class HandlingTimer:
+    """Times the bot's own handling of each interaction, from the moment discord.py hands
+    it to the command tree (or to a dynamic button/menu) until the handler returns, its
+    reply sent. SimCord's own bookkeeping around the interaction is left out."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+
+    def install(self, bot: BriefingBot) -> None:
+        tree_call = bot.tree._call
+        store = bot._connection._view_store
+        dynamic_call = store.schedule_dynamic_item_call
+
+        async def timed_tree(interaction: Any) -> None:
+            start = time.perf_counter()
+            try:
+                await tree_call(interaction)
+            finally:
+                self.samples.append(time.perf_counter() - start)
+
+        async def timed_dynamic(*args: Any, **kwargs: Any) -> None:
+            start = time.perf_counter()
+            try:
+                await dynamic_call(*args, **kwargs)
+            finally:
+                self.samples.append(time.perf_counter() - start)
+
+        bot.tree._call = timed_tree  # type: ignore[method-assign]
+        store.schedule_dynamic_item_call = timed_dynamic  # type: ignore[method-assign]
+
+
+async def measure(fn: Callable[[], Awaitable[Any]], repeat: int, timer: HandlingTimer) -> float:
+    for _ in range(3):
+        await fn()
+    timer.samples.clear()
+    for _ in range(repeat):
+        await fn()
+    if len(timer.samples) != repeat:
+        raise RuntimeError(f"expected {repeat} timed interactions, got {len(timer.samples)}")
+    return statistics.median(timer.samples) * 1000
+
+
+async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, float]:
+    url = f"sqlite+aiosqlite:///{workdir / f'bench-{n}.db'}"
+    clock = FixedClock(NOW)
+    store = await Store.open(url, clock=clock)
+    await load_into_store(store, DATA_DIR)
+    if n:
+        started = time.perf_counter()
+        events = synthetic_events(n)
+        for i in range(0, n, 20_000):
+            await store.bulk_insert(
+                events[i : i + 20_000], guild_id=None, actor=Actor(None, "bench")
+            )
+        print(f"  inserted {n} events in {time.perf_counter() - started:.1f} s", flush=True)
+    await store.close()
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=url, data_dir=DATA_DIR, discord_token=None
+    )
+    bot = BriefingBot(settings, clock=clock, extensions=EXTENSIONS)
+    add_baselines(bot)
+    timer = HandlingTimer()
+    results: dict[str, float] = {}
+    async with simcord.run(bot) as env:
+        timer.install(bot)
+        guild = env.create_guild("Bench")
+        channel = guild.create_text_channel("briefing")
+        member = guild.add_member(env.create_user("reader"))
+
+        async def slash(command: str, /, **options: Any) -> Any:
+            return await member.slash(channel, command, **options)
+
+        page = await slash("timeline")
+        src = await slash("sources")
+        cases: dict[str, Callable[[], Awaitable[Any]]] = {
+            "noop": lambda: slash("noop"),
+            "noop + one store read": lambda: slash("noopread"),
+            "timeline": lambda: slash("timeline"),
+            "timeline person+topic": lambda: slash(
+                "timeline", person="li-chenggang", topic="talks"
+            ),
+            "timeline query+dates": lambda: slash(
+                "timeline", query="truce", since="Aug 2025", until="2025-12-31"
+            ),
+            "timeline page button": lambda: _turn(member, page, "Older ▶", "◀ Newer"),
+            "timeline event menu": lambda: member.select(page.response, [_first_id(page)]),
+            "who": lambda: slash("who", name="Li Chenggang"),
+            "tariffs": lambda: slash("tariffs"),
+            "tariffs as_of": lambda: slash("tariffs", as_of="2025-04-12"),
+            "countdown": lambda: slash("countdown"),
+            "countdown milestone": lambda: slash("countdown", milestone="truce-expiry"),
+            "sources": lambda: slash("sources"),
+            "sources page button": lambda: _turn(member, src, "Next ▶", "◀ Previous"),
+            "help": lambda: slash("help"),
+            COLD_SOURCES: lambda: _cold(bot, "Sources", "_cache", lambda: slash("sources")),
+            COLD_TARIFFS: lambda: _cold(bot, "Tariffs", "charts", lambda: slash("tariffs")),
+            "noop autocomplete": lambda: member.autocomplete(channel, "noop", "word", "x"),
+            "who autocomplete": lambda: member.autocomplete(channel, "who", "name", "li cheng"),
+            "timeline person autocomplete": lambda: member.autocomplete(
+                channel, "timeline", "person", "bessnet"
+            ),
+            "countdown autocomplete": lambda: member.autocomplete(
+                channel, "countdown", "milestone", "truce"
+            ),
+        }
+        for name, fn in cases.items():
+            results[name] = await measure(fn, repeat, timer)
+    return results
+
+
+def _first_id(page: Any) -> str:
+    for row in page.response.components:
+        for c in row.get("components", []):
+            if c.get("type") == 3:
+                return str(c["options"][0]["value"])
+    raise RuntimeError("no event menu on the timeline page")
+
+
+async def _turn(member: Any, result: Any, forward: str, back: str) -> Any:
+    """Press `forward`, or `back` when at the end: one page turn either way."""
+    for row in result.response.components:
+        for c in row.get("components", []):
+            if c.get("label") == forward and not c.get("disabled"):
+                return await member.click(result.response, label=forward)
+    return await member.click(result.response, label=back)
+
+
+COLD_SOURCES = "sources, cold (first after a data change)"
+COLD_TARIFFS = "tariffs, cold (chart drawn after a data change)"
+BASELINES = ("noop", "noop + one store read", "noop autocomplete")
+INFORMATIONAL = (*BASELINES, COLD_SOURCES, COLD_TARIFFS)
+
+
+async def _cold(
+    bot: BriefingBot, cog_name: str, attr: str, fn: Callable[[], Awaitable[Any]]
+) -> Any:
+    """Empty a cog's per-data-version cache first, as a data change would."""
+    from bot.charts import ChartCache
+
+    cache = getattr(bot.get_cog(cog_name), attr)
+    if isinstance(cache, ChartCache):
+        setattr(bot.get_cog(cog_name), attr, ChartCache())
+    else:
+        cache.clear()
+    return await fn()
+
+
+def report(all_results: dict[int, dict[str, float]]) -> str:
+    sizes = sorted(all_results)
+    label = {0: "curated"} | {n: f"{n:,}" for n in sizes if n}
+    lines = [
+        "| command | " + " | ".join(f"{label[n]} ms (x no-op)" for n in sizes) + " | 100k / 10k |",
+        "|---|" + "---|" * len(sizes) + "---|",
+    ]
+    names = list(all_results[sizes[0]])
+    misses: list[str] = []
+    for name in names:
+        base = "noop autocomplete" if "autocomplete" in name else "noop"
+        cells = []
+        for n in sizes:
+            r = all_results[n]
+            ratio = r[name] / r[base]
+            cells.append(f"{r[name]:.2f} ({ratio:.2f}x)")
+            if name not in INFORMATIONAL and n == 10_000:
+                limit = 1.5 if "autocomplete" in name else 2.0
+                if ratio > limit:
+                    misses.append(f"{name}: {ratio:.2f}x the no-op at 10k (target {limit}x)")
+        scale = ""
+        if 10_000 in all_results and 100_000 in all_results:
+            s = all_results[100_000][name] / all_results[10_000][name]
+            scale = f"{s:.2f}x"
+            if s > 1.5 and name not in INFORMATIONAL:
+                misses.append(f"{name}: 100k is {s:.2f}x of 10k (target 1.5x)")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {scale} |")
+    lines.append("")
+    lines.append("Targets missed: " + ("; ".join(misses) if misses else "none"))
+    return "\n".join(lines)
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for n in args.sizes:
+            print(f"size {n or 'curated'}:", flush=True)
+            results[n] = await run_size(n, args.repeat, Path(tmp))
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))

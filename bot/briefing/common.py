@@ -1,0 +1,87 @@
+"""Pieces every briefing shares: numbered source references, source and conflict lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from bot.briefing.text import join_fitting, one_line, truncate
+from bot.models import Conflict, Source
+
+COLOUR = 0x2B6CB0
+WARN = "⚠️"
+
+
+def source_when(source: Source) -> str:
+    """'25 Aug 2025', or the window when the page gives no exact date."""
+    if source.published is not None:
+        return source.date_window.label()
+    window = source.date_window
+    return f"{window.label()} (inferred)"
+
+
+def source_line(source: Source, ref: int | None = None, *, headline_max: int = 90) -> str:
+    """'[3] Dow Jones Newswires, 25 Aug 2025: [Headline](url)'."""
+    head = truncate(one_line(source.headline), headline_max)
+    title = f"[{head}]({source.url})" if source.url is not None else f"“{head}”"
+    prefix = f"[{ref}] " if ref is not None else ""
+    return f"{prefix}{truncate(source.outlet, 60)}, {source_when(source)}: {title}"
+
+
+class Refs:
+    """Numbers sources in the order they are first cited: `cite(ids)` -> '[1][3]'."""
+
+    def __init__(self, sources: Mapping[str, Source]) -> None:
+        self._sources = sources
+        self._numbers: dict[str, int] = {}
+
+    def number(self, source_id: str) -> int:
+        if source_id not in self._numbers:
+            self._numbers[source_id] = len(self._numbers) + 1
+        return self._numbers[source_id]
+
+    def cite(self, ids: Iterable[str]) -> str:
+        nums = sorted({self.number(i) for i in ids})
+        return "".join(f"[{n}]" for n in nums)
+
+    def lines(self, *, headline_max: int = 90) -> list[str]:
+        out: list[str] = []
+        for source_id, n in self._numbers.items():
+            source = self._sources.get(source_id)
+            if source is None:
+                out.append(f"[{n}] {source_id} (no longer in the record)")
+            else:
+                out.append(source_line(source, n, headline_max=headline_max))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
+def outlet_names(ids: Iterable[str], sources: Mapping[str, Source]) -> str:
+    """Short attribution: 'Dow Jones Newswires; Caliber.az'."""
+    names = []
+    for i in ids:
+        s = sources.get(i)
+        name = s.outlet.split(" (")[0] if s is not None else i
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
+def conflict_lines(conflict: Conflict, refs: Refs, *, says_max: int = 160) -> list[str]:
+    """A conflict as lines: what it is about, each claim with its source, the verdict."""
+    lines = [f"**{truncate(one_line(conflict.about), 150)}**"]
+    for claim in conflict.claims:
+        lines.append(f"• {refs.cite([claim.source])} {truncate(one_line(claim.says), says_max)}")
+    if conflict.verdict:
+        support = refs.cite(conflict.supported_by) if conflict.supported_by else ""
+        verdict = truncate(one_line(conflict.verdict), 300)
+        lines.append(f"→ Record: {verdict} {support}".rstrip())
+    else:
+        lines.append("→ Not settled by the public record yet.")
+    return lines
+
+
+def conflict_text(conflict: Conflict, refs: Refs, limit: int = 1024) -> str:
+    """One conflict as a block of at most `limit` characters."""
+    return join_fitting(conflict_lines(conflict, refs), limit)

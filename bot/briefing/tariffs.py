@@ -1,0 +1,245 @@
+"""/tariffs: the stack both ways on a date, the peak, threats, and the other partners.
+
+Every figure cites its sources by number; the numbers are listed in a final embed. Totals
+count only across-the-board layers (see bot.tariffs); product lists are shown beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import discord
+
+from bot import tariffs as stack
+from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
+from bot.briefing.text import (
+    DESCRIPTION_MAX,
+    FOOTER_MAX,
+    add_field_lines,
+    join_fitting,
+    one_line,
+    shrink_to_total,
+    truncate,
+)
+from bot.dates import FuzzyDate
+from bot.models import Source, TariffMeasure, TariffStatus
+
+MAIN_PAIRS: tuple[tuple[str, str], ...] = (("US", "CN"), ("CN", "US"))
+NAMES = {"US": "US", "CN": "China", "JP": "Japan", "EU": "EU", "GB": "UK"}
+GOODS = {"US": "US goods", "CN": "Chinese goods", "JP": "Japanese goods", "EU": "EU goods"}
+ENDED_SHOWN = 3
+
+
+def country(code: str) -> str:
+    return NAMES.get(code, code)
+
+
+def rate(value: float) -> str:
+    return f"{value:g}%"
+
+
+def day(d: date) -> str:
+    return FuzzyDate.day(d).label()
+
+
+def _last_note(measure: TariffMeasure, until: date) -> str | None:
+    note = None
+    for change in measure.history:
+        if change.day <= until and change.note:
+            note = change.note
+    return note
+
+
+@dataclass(frozen=True)
+class TariffBriefing:
+    embeds: list[discord.Embed]
+    scope_note: str
+
+
+def _layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
+    since = stack.in_force_since(m, as_of) or m.effective_from
+    when = f"since {day(since)}" if since else ""
+    coverage = "" if m.coverage == "all goods" else f" on {truncate(m.coverage, 80)}"
+    return (
+        f"**{rate(m.rate)}**{coverage} · {truncate(one_line(m.name), 80)} · "
+        f"{truncate(one_line(m.legal_basis), 90)} · {when} {refs.cite(m.sources)}"
+    )
+
+
+def _threat(m: TariffMeasure, refs: Refs, as_of: date) -> str:
+    status = m.status_on(as_of)
+    label = "announced" if status is TariffStatus.ANNOUNCED else "threatened"
+    first = next((c.day for c in m.history if c.status is status), None)
+    planned = f", due {day(m.planned_from)}" if m.planned_from else ", no start date given"
+    heard = f" ({label} {day(first)})" if first else f" ({label})"
+    return (
+        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)}{planned}{heard} · "
+        f"{truncate(one_line(m.legal_basis), 80)} {refs.cite(m.sources)}"
+    )
+
+
+def _suspended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
+    start = None
+    for change in m.history:
+        if change.day > as_of:
+            break
+        if change.status is TariffStatus.SUSPENDED:
+            start = start or change.day
+        else:
+            start = None
+    note = _last_note(m, as_of)
+    tail = f"; {truncate(one_line(note), 90)}" if note else ""
+    since = f" since {day(start)}" if start else ""
+    return (
+        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)} · suspended{since}{tail} "
+        f"{refs.cite(m.sources)}"
+    )
+
+
+def _ended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
+    start, end = m.effective_from, m.effective_until
+    span = f"{day(start)} – {day(end)}" if start and end else ""
+    note = _last_note(m, as_of)
+    tail = f"; {truncate(one_line(note), 90)}" if note else ""
+    return (
+        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)} · in force {span}{tail} "
+        f"{refs.cite(m.sources)}"
+    )
+
+
+def _ended_layers(pair: Sequence[TariffMeasure], as_of: date) -> list[TariffMeasure]:
+    ended = [
+        m
+        for m in pair
+        if m.effective_until is not None and m.effective_until <= as_of and m.applies_to_all
+    ]
+    ended.sort(key=lambda m: (m.effective_until or as_of, m.id), reverse=True)
+    return ended[:ENDED_SHOWN]
+
+
+def pair_embed(
+    measures: Sequence[TariffMeasure], imposer: str, target: str, as_of: date, refs: Refs
+) -> discord.Embed:
+    view = stack.view(measures, imposer, target, as_of)
+    pair = stack.of_pair(measures, imposer, target)
+    goods = GOODS.get(target, f"goods from {country(target)}")
+    total_refs = refs.cite(s for m in view.in_force for s in m.sources)
+    lines = [f"**Total in force: {rate(view.total)}** {total_refs}".rstrip()]
+    if view.peak is not None:
+        at_peak = [m for m in pair if m.applies_to_all and m.in_force_on(view.peak.start)]
+        until = f" to {day(view.peak.end)}" if view.peak.end else " (still in force)"
+        lines.append(
+            f"Peak: **{rate(view.peak.rate)}** from {day(view.peak.start)}{until} "
+            f"{refs.cite(s for m in at_peak for s in m.sources)}"
+        )
+    else:
+        lines.append("Peak: none recorded.")
+    embed = discord.Embed(
+        title=f"{country(imposer)} tariffs on {goods}, as of {day(as_of)}",
+        description=truncate("\n".join(lines), DESCRIPTION_MAX),
+        colour=COLOUR,
+    )
+    add_field_lines(
+        embed,
+        "In force (counted in the total)",
+        [_layer(m, refs, as_of) for m in view.in_force] or ["None."],
+    )
+    add_field_lines(
+        embed,
+        "Product-specific, in force (not in the total)",
+        [_layer(m, refs, as_of) for m in view.targeted],
+    )
+    add_field_lines(
+        embed, "Threatened or announced", [_threat(m, refs, as_of) for m in view.threatened]
+    )
+    add_field_lines(embed, "Suspended", [_suspended(m, refs, as_of) for m in view.suspended])
+    add_field_lines(
+        embed, "Ended lately", [_ended(m, refs, as_of) for m in _ended_layers(pair, as_of)]
+    )
+    for conflict in [c for m in view.in_force + view.suspended for c in m.conflicts][:2]:
+        add_field_lines(
+            embed, f"{WARN} Sources disagree", conflict_lines(conflict, refs), max_fields=1
+        )
+    return shrink_to_total(embed, 2400)
+
+
+def partner_line(measures: Sequence[TariffMeasure], target: str, as_of: date, refs: Refs) -> str:
+    view = stack.view(measures, "US", target, as_of)
+    pair = stack.of_pair(measures, "US", target)
+    name = country(target)
+    if view.in_force:
+        layers = "; ".join(
+            f"{rate(m.rate)} {truncate(one_line(m.name), 40)} since "
+            f"{day(stack.in_force_since(m, as_of) or as_of)} {refs.cite(m.sources)}"
+            for m in view.in_force
+        )
+        text = f"**{name}**: {rate(view.total)} in force ({layers})"
+    else:
+        ended = _ended_layers(pair, as_of)
+        if ended:
+            m = ended[0]
+            text = (
+                f"**{name}**: none in force; {rate(m.rate)} {truncate(one_line(m.name), 40)} "
+                f"ran {day(m.effective_from or as_of)} – {day(m.effective_until or as_of)} "
+                f"{refs.cite(m.sources)}"
+            )
+        else:
+            text = f"**{name}**: none in force"
+    if view.peak is not None:
+        text += f"; peak {rate(view.peak.rate)} from {day(view.peak.start)}"
+    for m in view.threatened:
+        due = f" due {day(m.planned_from)}" if m.planned_from else ""
+        text += f"; threatened {rate(m.rate)}{due} {refs.cite(m.sources)}"
+    return text
+
+
+def scope_note(measures: Sequence[TariffMeasure], as_of: date) -> str:
+    """Says what the totals count, and when the US IEEPA layers ended (from the data)."""
+    note = (
+        "Scope: totals are the additional duties of 2025 recorded here, on top of earlier "
+        "duties such as the 2018-19 Section 301 tariffs."
+    )
+    ieepa = [
+        m
+        for m in stack.of_pair(measures, "US", "CN")
+        if "IEEPA" in m.legal_basis and m.effective_from is not None
+    ]
+    if ieepa and all(m.effective_until is not None and m.effective_until <= as_of for m in ieepa):
+        last = max(m.effective_until for m in ieepa if m.effective_until is not None)
+        why = next((c.note for m in ieepa for c in m.history if c.day == last and c.note), None)
+        reason = f" ({why})" if why else ""
+        note += f" The US IEEPA layers ended on {day(last)}{reason}."
+    return note
+
+
+def tariffs_briefing(
+    measures: Sequence[TariffMeasure],
+    sources: Mapping[str, Source],
+    as_of: date,
+    *,
+    chart_name: str | None = None,
+) -> TariffBriefing:
+    refs = Refs(sources)
+    embeds = [pair_embed(measures, a, b, as_of, refs) for a, b in MAIN_PAIRS]
+    others = sorted(
+        {m.target for m in measures if m.imposer == "US" and m.target != "CN"}
+        | {m.imposer for m in measures if m.target == "US" and m.imposer != "CN"}
+    )
+    if others:
+        lines = [partner_line(measures, t, as_of, refs) for t in others if t != "US"]
+        partners = discord.Embed(
+            title=f"US tariffs on the other partners the articles name, as of {day(as_of)}",
+            description=join_fitting(lines, 1500),
+            colour=COLOUR,
+        )
+        embeds.append(partners)
+    note = scope_note(measures, as_of)
+    refs_embed = discord.Embed(title="Sources", colour=COLOUR)
+    refs_embed.description = join_fitting(refs.lines(headline_max=70), DESCRIPTION_MAX)
+    refs_embed.set_footer(text=truncate(note, FOOTER_MAX))
+    if chart_name:
+        refs_embed.set_image(url=f"attachment://{chart_name}")
+    embeds.append(refs_embed)
+    return TariffBriefing(embeds=embeds, scope_note=note)

@@ -1,0 +1,256 @@
+"""Reads the briefing commands need beyond the core store: how often each source is cited,
+the items that record conflicts, events by id. Index-driven, so they stay fast as the number
+of events grows (see bench/)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from bot.models import MODEL_FOR_KIND, AnyItem, Kind
+from bot.store import _schema as t
+from bot.store._indexing import CITES, HAS_CONFLICT, tokens
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+    from bot.store._store import TimelineFilter
+
+SPARSE = 2000
+"""A search word or person with fewer matching events than this is looked up first (its
+matches fetched by index, then sorted); a commoner one is checked row by row while walking
+the date index newest first, which finds a page after a few dozen rows."""
+MAX_PREFIX_WORDS = 24
+
+
+def _upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class BriefingQueries:
+    """Mixin for Store (uses self.engine and Store._visible)."""
+
+    engine: AsyncEngine
+
+    if TYPE_CHECKING:
+
+        @staticmethod
+        def _visible(
+            kind: Kind, guild_id: int | None, include_removed: bool = False
+        ) -> sa.ColumnElement[bool]: ...
+
+    def _any_visible(self, guild_id: int | None) -> sa.ColumnElement[bool]:
+        return sa.or_(*(self._visible(k, guild_id) for k in Kind))
+
+    # -- the timeline: filters and newest-first keyset pages ----------------------------------
+    async def _bounded_count(self, conn: AsyncConnection, stmt: sa.Select[Any]) -> int:
+        sub = stmt.limit(SPARSE).subquery()
+        return int((await conn.execute(sa.select(sa.func.count()).select_from(sub))).scalar_one())
+
+    async def _words_with_prefix(
+        self, conn: AsyncConnection, low: str, high: str, most: int = MAX_PREFIX_WORDS
+    ) -> list[str] | None:
+        """The distinct indexed words in [low, high), found by seeking (one index probe per
+        word, however many events use it); None when there are more than `most`."""
+        tt = t.item_terms
+        words: list[str] = []
+        after: str | None = None
+        while len(words) <= most:
+            cond = [tt.c.kind == Kind.EVENT.value, tt.c.term < high]
+            cond.append(tt.c.term > after if after is not None else tt.c.term >= low)
+            word = (await conn.execute(sa.select(sa.func.min(tt.c.term)).where(*cond))).scalar()
+            if word is None:
+                return words
+            words.append(word)
+            after = word
+        return None
+
+    async def _event_filters(
+        self, conn: AsyncConnection, flt: TimelineFilter
+    ) -> list[sa.ColumnElement[bool]]:
+        """WHERE conditions on `items` for the filters (visibility not included)."""
+        i, p, tt = t.items, t.item_people, t.item_terms
+        event = Kind.EVENT.value
+        where: list[sa.ColumnElement[bool]] = []
+        if flt.topic:
+            where.append(i.c.topic == flt.topic.lower())
+        if flt.since is not None:
+            where.append(i.c.sort_end >= flt.since)
+        if flt.until is not None:
+            where.append(i.c.sort_start <= flt.until)
+        if flt.person:
+            mine = sa.select(p.c.item_id, p.c.scope).where(
+                p.c.person_id == flt.person, p.c.kind == event
+            )
+            if await self._bounded_count(conn, mine) < SPARSE:
+                where.append(sa.tuple_(i.c.item_id, i.c.scope).in_(mine))
+            else:
+                where.append(
+                    sa.select(sa.literal(1))
+                    .where(
+                        p.c.kind == i.c.kind,
+                        p.c.item_id == i.c.item_id,
+                        p.c.scope == i.c.scope,
+                        p.c.person_id == flt.person,
+                    )
+                    .exists()
+                )
+        if flt.query:
+            for term in dict.fromkeys(tokens(flt.query)):
+                upper = term[:-1] + chr(ord(term[-1]) + 1)
+                having = sa.select(tt.c.item_id, tt.c.scope).where(
+                    tt.c.kind == event, tt.c.term >= term, tt.c.term < upper
+                )
+                if await self._bounded_count(conn, having) < SPARSE:
+                    where.append(sa.tuple_(i.c.item_id, i.c.scope).in_(having))
+                    continue
+                # Common word: check each row walked for one of the (few) indexed words that
+                # start with it, each an exact primary-key probe (kind, term, item_id, scope).
+                words = await self._words_with_prefix(conn, term, upper)
+                if words is None:  # too many distinct words: fetch the matches first
+                    where.append(sa.tuple_(i.c.item_id, i.c.scope).in_(having))
+                    continue
+                where.append(
+                    sa.select(sa.literal(1))
+                    .where(
+                        tt.c.kind == i.c.kind,
+                        tt.c.term.in_(words),
+                        tt.c.item_id == i.c.item_id,
+                        tt.c.scope == i.c.scope,
+                    )
+                    .exists()
+                )
+        return where
+
+    async def _event_page_rows(
+        self,
+        conn: AsyncConnection,
+        guild_id: int | None,
+        where: list[sa.ColumnElement[bool]],
+        *,
+        ascending: bool,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Event data in timeline order, first `limit`, as this server sees them.
+
+        The server's own rows and the curated rows it does not shadow are read as two
+        index-ordered scans (kind, scope, sort_start, sort_end, item_id), each stopped
+        after `limit` rows, then merged: no full scan and sort, however many events."""
+        i = t.items
+        cols = (i.c.sort_start, i.c.sort_end, i.c.item_id)
+        order = [c.asc() if ascending else c.desc() for c in cols]
+        base = [i.c.kind == Kind.EVENT.value, i.c.removed == sa.false(), *where]
+        curated = sa.select(*cols, i.c.data).where(i.c.scope == 0, *base)
+        if guild_id is None:
+            stmt = curated.order_by(*order).limit(limit)
+            return [r.data for r in (await conn.execute(stmt)).all()]
+        o = t.items.alias("o")
+        shadowed = (
+            sa.select(sa.literal(1))
+            .where(o.c.kind == i.c.kind, o.c.item_id == i.c.item_id, o.c.scope == guild_id)
+            .exists()
+        )
+        own = sa.select(*cols, i.c.data).where(i.c.scope == guild_id, *base)
+        arms = [
+            sa.select(q.order_by(*order).limit(limit).subquery())
+            for q in (own, curated.where(~shadowed))
+        ]
+        merged = sa.union_all(*arms).subquery()
+        m_order = [merged.c[c.name].asc() if ascending else merged.c[c.name].desc() for c in cols]
+        stmt = sa.select(merged.c.data).order_by(*m_order).limit(limit)
+        return [r.data for r in (await conn.execute(stmt)).all()]
+
+    async def citation_counts(self, guild_id: int | None) -> dict[str, int]:
+        """For each source id: how many items this server sees cite it (events, people,
+        tariff layers, milestones; conflicts and outcomes included).
+
+        Curated citations are counted straight off the term index; then the server's
+        differences are applied: curated rows it removed or replaced, and its own rows."""
+        i, tt = t.items, t.item_terms
+        kinds = [k.value for k in Kind]
+        cites = [tt.c.term >= CITES, tt.c.term < _upper(CITES)]
+        counts: dict[str, int] = {}
+        async with self.engine.connect() as conn:
+            curated = (
+                sa.select(tt.c.term, sa.func.count())
+                .where(tt.c.kind.in_(kinds), *cites, tt.c.scope == 0)
+                .group_by(tt.c.term)
+            )
+            for term, n in (await conn.execute(curated)).all():
+                counts[term] = int(n)
+            hidden = {
+                (r.kind, r.item_id)
+                for r in await conn.execute(
+                    sa.select(i.c.kind, i.c.item_id).where(i.c.scope == 0, i.c.removed == sa.true())
+                )
+            }
+            own: list[tuple[str, str]] = []
+            if guild_id is not None:
+                rows = await conn.execute(
+                    sa.select(i.c.kind, i.c.item_id, i.c.removed).where(
+                        i.c.kind.in_(kinds), i.c.scope == guild_id
+                    )
+                )
+                for r in rows:
+                    hidden.add((r.kind, r.item_id))  # a curated twin, if any, is replaced
+                    if not r.removed:
+                        own.append((r.kind, r.item_id))
+            for keys, scope, sign in ((sorted(hidden), 0, -1), (own, guild_id, 1)):
+                for start in range(0, len(keys), 400):
+                    chunk = keys[start : start + 400]
+                    stmt = (
+                        sa.select(tt.c.term, sa.func.count())
+                        .where(
+                            sa.tuple_(tt.c.kind, tt.c.item_id).in_(chunk),
+                            tt.c.scope == scope,
+                            *cites,
+                        )
+                        .group_by(tt.c.term)
+                    )
+                    for term, n in (await conn.execute(stmt)).all():
+                        counts[term] = counts.get(term, 0) + sign * int(n)
+        return {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
+
+    async def items_with_conflicts(self, guild_id: int | None) -> list[AnyItem]:
+        """Every item this server sees that records a conflict between sources."""
+        i, tt = t.items, t.item_terms
+        stmt = (
+            sa.select(i.c.kind, i.c.item_id, i.c.data)
+            .select_from(
+                tt.join(
+                    i,
+                    sa.and_(
+                        i.c.kind == tt.c.kind,
+                        i.c.item_id == tt.c.item_id,
+                        i.c.scope == tt.c.scope,
+                    ),
+                )
+            )
+            .where(
+                tt.c.kind.in_([k.value for k in Kind]),
+                tt.c.term == HAS_CONFLICT,
+                self._any_visible(guild_id),
+            )
+        )  # no ORDER BY: it would make SQLite walk every item in key order
+        async with self.engine.connect() as conn:
+            rows = sorted((await conn.execute(stmt)).all(), key=lambda r: (r.kind, r.item_id))
+        return [_model(Kind(r.kind), r.data) for r in rows]
+
+    async def items_by_ids(
+        self, kind: Kind, ids: Sequence[str], guild_id: int | None
+    ) -> list[AnyItem]:
+        """Visible items of a kind among `ids`, in the order given (unknown ids skipped)."""
+        if not ids:
+            return []
+        stmt = sa.select(t.items.c.item_id, t.items.c.data).where(
+            self._visible(kind, guild_id), t.items.c.item_id.in_(list(ids))
+        )
+        async with self.engine.connect() as conn:
+            rows = {r.item_id: r.data for r in (await conn.execute(stmt)).all()}
+        return [_model(kind, rows[i]) for i in ids if i in rows]
+
+
+def _model(kind: Kind, data: dict[str, Any]) -> AnyItem:
+    return MODEL_FOR_KIND[kind].model_validate(data)

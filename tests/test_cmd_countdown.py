@@ -1,0 +1,64 @@
+"""/countdown as a member uses it: passed and upcoming milestones, one in detail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import simcord
+
+from bot.clock import FixedClock
+from bot.errors import UserError
+from tests.conftest import World
+from tests.seen import embed_text
+
+
+async def test_all_passed_says_so_with_outcomes(world: World) -> None:
+    result = await world.member.slash(world.channel, "countdown")
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    assert embed.description is not None and "Nothing is coming up" in embed.description
+    assert "Extended truce expires (Busan deal)" in embed.description
+    fields = {f.name: f.value for f in embed.fields}
+    truce = fields["✓ Tariff truce expires (August extension) ⚠️"]
+    assert "Passed <t:1762750860:R>" in truce and "**extended**" in truce
+    apec = fields["✓ APEC Economic Leaders' Meeting"]
+    assert "Passed" in apec and "**held**" in apec and ":D>" in apec and ":F>" not in apec
+    assert "outcome not yet recorded" in fields["✓ Extended truce expires (Busan deal)"]
+    names = list(fields)
+    assert names[0] == "✓ Extended truce expires (Busan deal)"  # latest passed first
+
+
+async def test_upcoming_first_with_time_left(world: World, clock: FixedClock) -> None:
+    clock.set(datetime(2025, 10, 20, 12, 0, tzinfo=UTC))
+    result = await world.member.slash(world.channel, "countdown")
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    names = [f.name for f in embed.fields]
+    assert names[0] == "⏳ US-China talks in Malaysia"
+    assert names[1] == "⏳ Trump-Xi meeting"
+    assert "Next: **US-China talks in Malaysia**" in (embed.description or "")
+    first = embed.fields[0].value or ""
+    assert "left" in first and "<t:" in first
+    assert any(n.startswith("✓ Geneva truce expires") for n in names)
+
+
+async def test_one_milestone_in_detail_via_autocomplete(world: World) -> None:
+    choices = await world.member.autocomplete(world.channel, "countdown", "milestone", "apec")
+    assert choices[0]["value"] == "apec-leaders-meeting"
+    result = await world.member.slash(world.channel, "countdown", milestone=choices[0]["value"])
+    assert result.response is not None
+    text = embed_text(result.response.embeds[0])
+    assert "Gyeongju, South Korea" in text and "Annual APEC leaders' meeting" in text
+    assert "FIELD Outcome" in text and "Gyeongju Declaration" in text
+    assert "FIELD Sources" in text
+
+
+async def test_detail_shows_conflicts_and_unknown_names_error(world: World) -> None:
+    result = await world.member.slash(world.channel, "countdown", milestone="truce-expiry")
+    assert result.response is not None
+    text = embed_text(result.response.embeds[0])
+    assert "When the extended truce runs out" in text and "12:01 a.m. EST" in text
+    bad = await world.member.slash(world.channel, "countdown", milestone="moon landing")
+    assert bad.response is not None and bad.response.ephemeral
+    assert "No milestone called “moon landing”" in bad.response.content
+    simcord.assert_error(world.env, UserError)

@@ -1,0 +1,72 @@
+"""/tariffs as a member uses it: both directions, peak, threats, partners, sources, chart."""
+
+from __future__ import annotations
+
+import simcord
+
+from bot.errors import UserError
+from tests.conftest import World
+from tests.seen import seen
+
+
+def _embed(result: object, title_start: str) -> object:
+    for message in [result.response, *result.followups]:  # type: ignore[attr-defined]
+        for embed in message.embeds:
+            if (embed.title or "").startswith(title_start):
+                return embed
+    raise AssertionError(f"no embed titled {title_start!r}")
+
+
+async def test_today_both_ways_with_peak_scope_and_chart(world: World) -> None:
+    result = await world.member.slash(world.channel, "tariffs")
+    assert result.response is not None and not result.response.ephemeral
+    text = seen(result)
+    us = _embed(result, "US tariffs on Chinese goods")
+    assert "Total in force: 0%" in us.description  # type: ignore[attr-defined]
+    assert "Peak: **145%** from 10 Apr 2025 to 14 May 2025" in us.description  # type: ignore[attr-defined]
+    cn = _embed(result, "China tariffs on US goods")
+    assert "Total in force: 10%" in cn.description  # type: ignore[attr-defined]
+    assert "Peak: **125%** from 12 Apr 2025" in cn.description  # type: ignore[attr-defined]
+    assert "Product-specific, in force (not in the total)" in text
+    assert "coal and liquefied natural gas" in text
+    assert "**24%** · Suspended part of China's counter-tariff" in text
+    assert "Japan" in text and "EU" in text and "UK" in text
+    assert "Section 301" in text and "ended on 20 Feb 2026" in text
+    assert "[1] The White House (Executive Order 14228)" in text
+    attachments = [a for m in [result.response, *result.followups] for a in m.attachments]
+    assert [a.filename for a in attachments] == ["tariffs.png"]
+    png = await attachments[0].read()
+    assert png.startswith(b"\x89PNG")
+    assert "IMAGE: attachment://tariffs.png" in text
+
+
+async def test_as_of_shows_the_april_peak_and_threats_then(world: World) -> None:
+    peak = await world.member.slash(world.channel, "tariffs", as_of="12 Apr 2025")
+    us = _embed(peak, "US tariffs on Chinese goods, as of 12 Apr 2025")
+    assert "Total in force: 145%" in us.description  # type: ignore[attr-defined]
+    in_force = next(f.value for f in us.fields if f.name.startswith("In force"))  # type: ignore[attr-defined]
+    assert "**125%** · Reciprocal tariff, peak rate" in in_force
+    assert "**20%** · Fentanyl tariff" in in_force and "since 4 Mar 2025" in in_force
+
+    threat = await world.member.slash(world.channel, "tariffs", as_of="2025-10-20")
+    us = _embed(threat, "US tariffs on Chinese goods")
+    threats = next(f.value for f in us.fields if f.name == "Threatened or announced")  # type: ignore[attr-defined]
+    assert (
+        "**100%**" in threats
+        and "due 1 Nov 2025" in threats
+        and "threatened 10 Oct 2025" in threats
+    )
+
+
+async def test_chart_is_drawn_once_per_data_version(world: World) -> None:
+    await world.member.slash(world.channel, "tariffs")
+    await world.member.slash(world.channel, "tariffs", as_of="2025-06")
+    cog = world.bot.get_cog("Tariffs")
+    assert cog is not None and cog.charts.renders == 1  # type: ignore[attr-defined]
+
+
+async def test_bad_as_of_is_an_ephemeral_error(world: World) -> None:
+    result = await world.member.slash(world.channel, "tariffs", as_of="last spring")
+    assert result.response is not None and result.response.ephemeral
+    assert "`as_of`" in result.response.content and "2025-10-09" in result.response.content
+    simcord.assert_error(world.env, UserError)
