@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.client import BriefingBot
+from bot.curated import Dataset
 from tests.conftest import World
 from tests.seen import embed_text
 
 
-async def test_sources_lists_seed_articles_first_with_counts_and_problems(world: World) -> None:
+async def test_sources_lists_seed_articles_first_with_counts_and_problems(
+    world: World, dataset: Dataset
+) -> None:
     result = await world.member.slash(world.channel, "sources")
     assert result.response is not None
     embed = result.response.embeds[0]
-    assert embed.title == "Sources (5 seed articles, 25 public-record references)"
+    records = sum(1 for s in dataset.sources if s.kind == "record")
+    assert embed.title == f"Sources (5 seed articles, {records} public-record references)"
     text = embed_text(embed)
     assert "seed article · cited by" in text
     caliber = next(f.value for f in embed.fields if f.name.startswith("Caliber.az"))
