@@ -217,7 +217,9 @@ def test_countdown_fits_with_many_milestones_and_never_counts_below_zero() -> No
     embed = countdown.countdown_embed(ms, NOW)
     assert not within_limits(embed) and len(embed.fields) <= 25
     assert "more not shown" in (embed.footer.text or "")
-    assert "-" not in countdown.status_line(ms[0], NOW).split("(")[1].split(")")[0]
+    passed, upcoming = countdown.status_line(ms[0], NOW), countdown.status_line(ms[-1], NOW)
+    assert passed.startswith("Passed <t:") and "left" not in passed
+    assert upcoming.endswith(" left") and "-" not in upcoming.split("·")[1]
     detail = countdown.milestone_embed(ms[0], {s.id: s for s in _sources(5)}, NOW)
     assert not within_limits(detail)
     assert len(countdown.choices(ms, "", NOW)) == 25

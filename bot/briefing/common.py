@@ -12,10 +12,11 @@ WARN = "⚠️"
 
 
 def source_when(source: Source) -> str:
-    """'25 Aug 2025', or the window when the page gives no exact date."""
-    if source.published is not None:
-        return source.date_window.label()
+    """'25 Aug 2025'; an article whose page gives no date shows the window inferred from its
+    story. (A public-record document's date is its date, not an inference.)"""
     window = source.date_window
+    if source.published is not None or source.kind == "record":
+        return window.label()
     return f"{window.label()} (inferred)"
 
 

@@ -47,15 +47,6 @@ def _left(delta: timedelta) -> str:
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
 
 
-def _ago(delta: timedelta) -> str:
-    days = int(delta.total_seconds() // 86400)
-    if days >= 60:
-        return f"{days // 30} months ago"
-    if days >= 1:
-        return f"{days} day{'s' if days != 1 else ''} ago"
-    return _left(delta) + " ago"
-
-
 def _day_stamp(at: datetime) -> str:
     """A date-only timestamp for the day `at` falls on in its own zone. Noon UTC of that day
     shows the same date to readers from UTC-11 to UTC+11 (midnight local would show the
@@ -94,7 +85,7 @@ def status_line(m: Milestone, now: datetime) -> str:
             return f"Under way; ends {timestamp(m.ends or m.at, 'R')}"
         return f"{timestamp(m.at, 'R')} · {_left(m.at - now)} left"
     end = m.ends or m.at
-    line = f"Passed {timestamp(end, 'R')} ({_ago(now - end)})"
+    line = f"Passed {timestamp(end, 'R')}"
     if m.outcome is None:
         return line + " · outcome not yet recorded"
     return f"{line} · **{m.outcome.status.value}**: {one_line(m.outcome.note)}"
