@@ -21,7 +21,12 @@ from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.editors",
+    "cogs.curation_events",
+    "cogs.curation_milestones",
+    "cogs.curation_people",
+)
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 
 PERMISSIONS = discord.Permissions(
