@@ -164,8 +164,8 @@ async def autocomplete_sources(
     """Known sources for source_url; a typed link is taken as it is."""
     if not await may_autocomplete(interaction) or "://" in current:
         return []
-    pairs = await interaction.client.store.titles(Kind.SOURCE, guild_id(interaction))
-    return rank(pairs, current)
+    sources = await interaction.client.store.list_typed(Source, guild_id(interaction))
+    return rank(((s.id, f"{s.outlet}: {s.headline}") for s in reversed(sources)), current)
 
 
 async def defer(interaction: Interaction) -> None:

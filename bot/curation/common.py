@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 from rapidfuzz import fuzz, process
 
-from bot.dates import DateParseError, FuzzyDate, parse_user_date
+from bot.dates import DateParseError, FuzzyDate, Precision, parse_canonical, parse_user_date
 from bot.errors import UserError
 from bot.models import TITLE_MAX, TOPICS, AnyItem, Person, Source
 
@@ -84,7 +84,30 @@ def parse_date(text: str) -> FuzzyDate:
     try:
         return parse_user_date(text)
     except DateParseError as exc:
-        raise UserError(f"Date: {exc}.") from None
+        vaguer = _vague_date(text)
+        if vaguer is None:
+            raise UserError(f"Date: {exc}.") from None
+        return vaguer
+
+
+_VAGUE = re.compile(r"^(early|mid|late|week of)\s+(.+)$", re.IGNORECASE)
+
+
+def _vague_date(text: str) -> FuzzyDate | None:
+    """'mid Nov 2025' and 'week of 25 Aug 2025', as people type them."""
+    m = _VAGUE.match(" ".join(text.split()))
+    if not m:
+        return None
+    try:
+        inner = parse_user_date(m[2])
+    except DateParseError:
+        return None
+    part = m[1].lower()
+    if part == "week of" and inner.precision is Precision.DAY:
+        return parse_canonical(f"week of {inner.start.isoformat()}")
+    if part != "week of" and inner.precision is Precision.MONTH:
+        return parse_canonical(f"{part} {inner.start:%Y-%m}")
+    return None
 
 
 def check_url(text: str) -> str:
