@@ -19,7 +19,9 @@ async def manages_server(interaction: Interaction) -> bool:
     if interaction.guild is None:
         raise app_commands.NoPrivateMessage()
     if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
+        raise app_commands.CheckFailure(
+            "Only members with the Manage Server permission can choose the editor role."
+        )
     return True
 
 

@@ -20,14 +20,14 @@ def answer(result: Any) -> Any:
     return message
 
 
-async def refused(world: World, actor: Any, name: str, **options: Any) -> str:
+async def refused(world: World, actor: Any, command: str, /, **options: Any) -> str:
     """Run a command that must be refused: the bot answers ephemerally with a short error
     (a UserError, StoreError or failed check, never a crash); returns its text."""
     cursor = world.env.error_cursor
-    result = await actor.slash(world.channel, name, **options)
+    result = await actor.slash(world.channel, command, **options)
     raised = world.env.errors_since(cursor)
     _ = world.env.errors  # acknowledged: these are the refusals under test
-    assert raised, f"/{name} was not refused"
+    assert raised, f"/{command} was not refused"
     for error in raised:
         original = getattr(error, "original", error)
         assert isinstance(original, UserError | StoreError | app_commands.CheckFailure), error
