@@ -2,7 +2,8 @@
 
 Every check raises `UserError` with a short sentence that says what is wrong and how to do it
 right; cogs let the command tree show it ephemerally. Text is stored as typed (trimmed of
-outer whitespace): SQL-looking text, emoji and right-to-left scripts are data like any other.
+outer whitespace, control characters such as NUL dropped): SQL-looking text, emoji and
+right-to-left scripts (with their direction marks) are data like any other.
 
 Decisions:
 - Topics come from `bot.models.TOPICS` only: readers filter the timeline by topic and the
@@ -46,9 +47,13 @@ _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 # ---- small parsers ------------------------------------------------------------------------
 
 
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {0x7F: None}
+
+
 def clean_text(value: str, what: str, limit: int) -> str:
-    """Trim outer whitespace; refuse empty or over-long text, naming the limit."""
-    text = value.strip()
+    """Trim outer whitespace and drop control characters (NUL and the like, which no one
+    types and PostgreSQL refuses); refuse empty or over-long text, naming the limit."""
+    text = value.translate(_CONTROL).strip()
     if not text:
         raise UserError(f"The {what} is empty: write up to {limit:,} characters.")
     if len(text) > limit:
@@ -139,7 +144,7 @@ def parse_topic(text: str | None, default: str = DEFAULT_TOPIC) -> str:
 
 
 def split_list(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
+    return [p.strip() for p in re.split(r"[,;\n]", text.translate(_CONTROL)) if p.strip()]
 
 
 def match_people(text: str, people: Sequence[Person]) -> list[str]:
