@@ -297,7 +297,7 @@ async def test_autocomplete_offers_titles_within_discords_limits(world: World) -
 
 async def test_history_entries_record_actor_and_reason(world: World) -> None:
     await world.admin.slash(
-        world.channel, "event edit", event="eu-deal", topic="trade-deals", reason="recheck"
+        world.channel, "event edit", event="eu-deal", topic="diplomacy", reason="recheck"
     )
     entries = await world.bot.store.history(Kind.EVENT, "eu-deal", world.guild.id)
     last = entries[-1]

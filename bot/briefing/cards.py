@@ -53,7 +53,7 @@ def _link_target(url: str) -> str:
 
 
 def source_line(source: Source) -> str:
-    outlet = discord.utils.escape_markdown(source.outlet)
+    outlet = discord.utils.escape_markdown(source.outlet).replace("[", "\\[").replace("]", "\\]")
     label = f"[{outlet}](<{_link_target(str(source.url))}>)" if source.url else outlet
     line = f"{label} — {source.headline}"
     if source.problems:
