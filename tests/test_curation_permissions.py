@@ -114,3 +114,11 @@ async def test_autocomplete_offers_nothing_to_someone_who_may_not_edit(world: Wo
 def test_refusal_is_short_and_says_what_to_do() -> None:
     assert len(REFUSED) < 200 and "Manage Server" in REFUSED and "/editors role" in REFUSED
     assert discord.utils.escape_mentions(REFUSED) == REFUSED
+
+
+async def test_only_manage_server_chooses_the_editor_role(world: World) -> None:
+    allow_everywhere(world, world.member)
+    role = world.guild.create_role("Helpers")
+    message = await refused(world, world.member, "editors role", role=role)
+    assert "Manage Server" in message
+    assert (await world.bot.store.guild_config(world.guild.id)).editor_role_id is None
