@@ -91,6 +91,8 @@ def test_impossible_dates_say_why(typed: str, says: str) -> None:
         "example.com/story",
         "https://exa mple.com/",
         "https://",
+        "http://[oops",
+        "https://exa]mple.com/",
     ],
 )
 def test_only_http_links_are_accepted(url: str) -> None:

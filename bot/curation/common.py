@@ -115,10 +115,14 @@ def _vague_date(text: str) -> FuzzyDate | None:
     return None
 
 
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]{0,30}):")
+
+
 def check_url(text: str) -> str:
     """An http(s) link, normalised as the store keeps it; anything else is refused."""
     url = text.strip()
-    scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+    m = _SCHEME.match(url)
+    scheme = m[1].lower() if m else ""
     if scheme not in {"http", "https"}:
         shown = f"a '{scheme}:' link" if scheme else "no link"
         raise UserError(
