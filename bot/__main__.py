@@ -1,4 +1,4 @@
-"""`python -m bot [command]`: run (default), check-data, console, start.
+"""`python -m bot [command]`: run (default), check-data, console, start, export, import.
 
 Every failure ends with one line on stderr and a non-zero exit."""
 
@@ -119,6 +119,60 @@ def cmd_start(settings: Settings) -> int:
     return cmd_run(settings)
 
 
+def cmd_export(settings: Settings, path: Path, guild_id: int | None) -> int:
+    from bot.store import Store
+    from bot.transfer import TransferError, export
+
+    async def go() -> str:
+        store = await Store.open(settings.database_url)
+        try:
+            ds = await export(store, path, guild_id)
+        finally:
+            await store.close()
+        return ds.summary().split(";")[0]
+
+    try:
+        counts = asyncio.run(go())
+    except (TransferError, OSError) as exc:
+        return _fail(str(exc), 1)
+    except Exception as exc:  # the database: one line, not a traceback
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    print(f"export: wrote {counts} to {path}")
+    return 0
+
+
+def cmd_import(settings: Settings, path: Path, guild_id: int | None, dry_run: bool) -> int:
+    from bot.curated import DataError
+    from bot.store import Store
+    from bot.transfer import TransferError, apply, plan, read
+
+    try:
+        ds = read(path)
+    except DataError as exc:
+        return _fail(f"{path}: nothing imported; " + "; ".join(exc.errors), 1)
+    except TransferError as exc:
+        return _fail(str(exc), 1)
+
+    async def go() -> list[str]:
+        store = await Store.open(settings.database_url)
+        try:
+            changes = await plan(store, ds, guild_id)
+            if dry_run:
+                return ["dry run: nothing written", *changes.lines()]
+            written = await apply(store, changes, guild_id, str(path))
+            return [f"imported {written} new or changed item(s)", *changes.lines()]
+        finally:
+            await store.close()
+
+    try:
+        lines = asyncio.run(go())
+    except Exception as exc:  # the database: one line, not a traceback
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    for line in lines:
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -151,6 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also load this cog module (e.g. one under development); repeatable",
     )
     sub.add_parser("start", help="run when DISCORD_TOKEN is set, else console (make run)")
+    exp = sub.add_parser("export", help="write the data one server sees as YAML (data/ format)")
+    exp.add_argument("--guild", type=int, default=None, help="server ID (default: curated only)")
+    exp.add_argument("path", type=Path, help="directory to write sources.yaml, events.yaml ...")
+    imp = sub.add_parser("import", help="validate an exported directory, then load it")
+    imp.add_argument("--guild", type=int, default=None, help="as this server's additions")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.add_argument("path", type=Path, help="a directory written by export")
     return parser
 
 
@@ -170,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if command == "start":
         return cmd_start(settings)
+    if command == "export":
+        return cmd_export(settings, args.path, args.guild)
+    if command == "import":
+        return cmd_import(settings, args.path, args.guild, args.dry_run)
     return cmd_run(settings)
 
 

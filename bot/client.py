@@ -28,6 +28,10 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.countdown",
     "cogs.sources",
     "cogs.help",
+    "cogs.editors",
+    "cogs.curation_events",
+    "cogs.curation_milestones",
+    "cogs.curation_people",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 

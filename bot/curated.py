@@ -143,6 +143,9 @@ def _read_file(path: Path, kind: Kind, errors: list[str]) -> list[AnyItem]:
         where = f" line {mark.line + 1}" if mark is not None else ""
         errors.append(f"{label}:{where} not valid YAML ({getattr(exc, 'problem', exc)})")
         return []
+    except ValueError as exc:  # an impossible unquoted date (2025-02-30) fails in PyYAML
+        errors.append(f"{label}: not valid YAML ({exc})")
+        return []
     if raw is None:
         return []
     if not isinstance(raw, list):

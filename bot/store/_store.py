@@ -32,6 +32,7 @@ from bot.models import (
     kind_of,
 )
 from bot.store import _schema as t
+from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
@@ -133,7 +134,7 @@ def _row_model(kind: Kind, data: dict[str, Any]) -> AnyItem:
     return MODEL_FOR_KIND[kind].model_validate(data)
 
 
-class Store(BriefingQueries):
+class Store(BriefingQueries, BatchMixin):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:

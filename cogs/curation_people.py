@@ -1,0 +1,129 @@
+"""/person add and /person edit: people the curated data does not know yet, and corrections."""
+
+from __future__ import annotations
+
+from discord import app_commands
+from discord.ext import commands
+
+from bot.briefing.cards import person_embed
+from bot.client import BriefingBot
+from bot.curation import REASON_MAX, PersonInput, build_person, edit_person, optional_text
+from bot.models import Kind, Person
+from cogs._editing import (
+    Interaction,
+    actor,
+    autocomplete_items,
+    autocomplete_sources,
+    context,
+    defer,
+    editor_only,
+    find,
+    guild_id,
+    reply,
+    sources_by_id,
+)
+
+
+async def _show(interaction: Interaction, person: Person, content: str) -> None:
+    sources = await sources_by_id(interaction.client.store, guild_id(interaction))
+    await reply(interaction, content, [person_embed(person, sources=sources)])
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class PersonCuration(
+    commands.GroupCog,
+    group_name="person",
+    group_description="Add and correct the people in the record (editors only)",
+):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="add", description="Add someone the record does not know yet")
+    @app_commands.describe(
+        name="Full name",
+        country="Country they act for",
+        affiliation="Ministry, office or organisation",
+        bio="Who they are, in your own words (up to 1,500 characters)",
+        aliases="Other names readers may type, comma-separated",
+        source_url="http(s) link to an article about them, or pick a known source",
+        source_name="The outlet's name (default: the link's site)",
+    )
+    @app_commands.autocomplete(source_url=autocomplete_sources)
+    @editor_only()
+    async def add(
+        self,
+        interaction: Interaction,
+        name: str,
+        country: str,
+        affiliation: str,
+        bio: str,
+        aliases: str | None = None,
+        source_url: str | None = None,
+        source_name: str | None = None,
+    ) -> None:
+        await defer(interaction)
+        inp = PersonInput(name, aliases, country, affiliation, bio, source_url, source_name)
+        ctx = await context(interaction, Kind.PERSON)
+        draft = build_person(inp, ctx, self.bot.clock.now().date())
+        saved = await self.bot.store.save_many(
+            draft.items(), guild_id=guild_id(interaction), actor=actor(interaction), expect_new=True
+        )
+        person = saved[-1].item
+        assert isinstance(person, Person)
+        await _show(
+            interaction,
+            person,
+            f"Added `{person.id}`. Events can now name them in people. Readers see:",
+        )
+
+    @app_commands.command(name="edit", description="Correct what the record says about someone")
+    @app_commands.describe(
+        person="The person (type to search)",
+        name="New full name",
+        aliases="Other names, comma-separated (replaces the list; 'none' clears it)",
+        country="New country",
+        affiliation="New affiliation",
+        bio="New bio (up to 1,500 characters)",
+        source_url="Add a source: http(s) link, or pick a known source",
+        source_name="The new source's outlet name",
+        reason="Why (kept in the history)",
+    )
+    @app_commands.autocomplete(
+        person=autocomplete_items(Kind.PERSON), source_url=autocomplete_sources
+    )
+    @editor_only()
+    async def edit(
+        self,
+        interaction: Interaction,
+        person: str,
+        name: str | None = None,
+        aliases: str | None = None,
+        country: str | None = None,
+        affiliation: str | None = None,
+        bio: str | None = None,
+        source_url: str | None = None,
+        source_name: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        await defer(interaction)
+        store = self.bot.store
+        gid = guild_id(interaction)
+        why = optional_text(reason, "reason", REASON_MAX)
+        current = await find(store, Kind.PERSON, person, gid, include_removed=True)
+        assert isinstance(current.item, Person)
+        inp = PersonInput(name, aliases, country, affiliation, bio, source_url, source_name)
+        ctx = await context(interaction, Kind.PERSON)
+        draft = edit_person(current.item, inp, ctx, self.bot.clock.now().date())
+        saved = await store.save_many(
+            draft.items(), guild_id=gid, actor=actor(interaction), reason=why
+        )
+        edited = saved[-1].item
+        assert isinstance(edited, Person)
+        await _show(
+            interaction, edited, f"Edited `{edited.id}` ({', '.join(draft.changed)}). Readers see:"
+        )
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(PersonCuration(bot))

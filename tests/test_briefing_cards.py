@@ -1,0 +1,149 @@
+"""The pure renderers: event/milestone/person cards and the audit diff stay within
+Discord's limits, cut at words, and show text as written."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from bot.briefing.cards import event_embed, fit_lines, milestone_embed, person_embed, shorten
+from bot.briefing.history import field_changes, history_embed
+from bot.curated import Dataset
+from bot.dates import FuzzyDate
+from bot.models import AuditAction, AuditEntry, Event, Kind, Source
+from tests.discord_spec import limit_problems
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+
+
+def _check(embed: Any) -> None:
+    assert limit_problems({"embeds": [embed.to_dict()]}) == []
+
+
+def test_shorten_cuts_at_a_word_and_says_so() -> None:
+    text = "one two three four five six seven"
+    assert shorten(text, 100) == text
+    cut = shorten(text, 16)
+    assert cut == "one two three…" and len(cut) <= 16
+
+
+@pytest.mark.parametrize("count", [1, 5, 40, 400])
+def test_fit_lines_never_overflows_and_counts_what_it_left_out(count: int) -> None:
+    lines = [f"line {i} " + "word " * 20 for i in range(count)]
+    text = fit_lines(lines, 1024)
+    assert len(text) <= 1024
+    shown = text.count("line ")
+    if shown < count:
+        assert text.endswith(f"…and {count - shown} more")
+
+
+def test_fit_lines_shortens_a_single_huge_line() -> None:
+    text = fit_lines(["word " * 400], 1024)
+    assert len(text) <= 1024 and text.endswith("…")
+
+
+def test_event_card_shows_the_event_as_written(dataset: Dataset) -> None:
+    people = {p.id: p for p in dataset.people}
+    sources = {s.id: s for s in dataset.sources}
+    event = next(e for e in dataset.events if e.conflicts)
+    embed = event_embed(event, people=people, sources=sources)
+    _check(embed)
+    assert embed.title == event.title and embed.description == event.summary
+    names = {f.name: f.value for f in embed.fields}
+    assert names["When"] == event.date.label() and "⚠ Sources disagree" in names
+    assert embed.footer.text == f"id: {event.id}"
+    hidden = event_embed(event, people=people, sources=sources, hidden_reason="dup @everyone")
+    assert hidden.footer.text == f"Hidden from readers: dup @everyone · id: {event.id}"
+
+
+def test_event_card_with_the_largest_fields_stays_within_limits(dataset: Dataset) -> None:
+    many = [
+        Source(
+            id=f"src-{i:03d}",
+            outlet="Outlet [with] (brackets) " * 3,
+            headline="H " * 100,
+            url=f"https://example.com/{i}/a_(b)",  # type: ignore[arg-type]
+            published_window=FuzzyDate.day(date(2025, 1, 1)),
+            timezone="UTC",
+        )
+        for i in range(60)
+    ]
+    event = Event(
+        id="big-event",
+        date=FuzzyDate.day(date(2025, 1, 1)),
+        title="T" * 200,
+        summary="S " * 750,
+        topic="talks",
+        people=[p.id for p in dataset.people],
+        sources=[s.id for s in many],
+    )
+    embed = event_embed(
+        event, people={p.id: p for p in dataset.people}, sources={s.id: s for s in many}
+    )
+    _check(embed)
+    value = next(f.value for f in embed.fields if f.name == "Sources")
+    assert "%28b%29" in value and "more" in value  # links kept intact, the rest counted
+
+
+def test_milestone_card_says_passed_and_outcome(dataset: Dataset) -> None:
+    sources = {s.id: s for s in dataset.sources}
+    for milestone in dataset.milestones:
+        embed = milestone_embed(milestone, now=NOW, sources=sources)
+        _check(embed)
+        status = next(f.value for f in embed.fields if f.name == "Status")
+        if milestone.outcome is not None:
+            assert status.startswith(f"Passed: {milestone.outcome.status.value}.")
+        else:
+            assert status == "Passed; outcome not recorded yet."
+        when = embed.fields[0].value
+        assert ("all day" in when) if milestone.all_day else when.startswith("<t:")
+
+
+def test_person_card(dataset: Dataset) -> None:
+    sources = {s.id: s for s in dataset.sources}
+    for person in dataset.people:
+        embed = person_embed(person, sources=sources)
+        _check(embed)
+        assert embed.title == person.name and embed.footer.text == f"id: {person.id}"
+
+
+def _entry(action: AuditAction, before: Any, after: Any, reason: str | None = None) -> AuditEntry:
+    return AuditEntry(
+        at=NOW,
+        guild_id=1,
+        actor_id=2,
+        actor_name="alice",
+        kind=Kind.EVENT,
+        item_id="geneva-talks",
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def test_field_changes_are_a_compact_diff() -> None:
+    before = {"title": "Old", "summary": "word " * 50, "people": ["a", "b"], "date": "2025-05"}
+    after = {"title": "New", "summary": "other " * 50, "people": ["b", "c"], "date": "2025-05"}
+    lines = field_changes(before, after)
+    assert lines[0] == "• title: “Old” → “New”"
+    assert lines[1].startswith("• summary: “word word") and "…” → “other" in lines[1]
+    assert lines[2] == "• people: +c −a"
+    assert len(lines) == 3  # unchanged date left out
+
+
+def test_history_embed_newest_first_and_within_limits() -> None:
+    base = {"title": "T0", "summary": "S"}
+    entries = [_entry(AuditAction.ADD, None, base)]
+    for i in range(1, 200):
+        before = {"title": f"T{i - 1} " + "x " * 30, "summary": "S"}
+        after = {"title": f"T{i} " + "x " * 30, "summary": "S"}
+        entries.append(_entry(AuditAction.EDIT, before, after, reason=f"fix {i}"))
+    embed = history_embed("Geneva talks", "geneva-talks", entries)
+    _check(embed)
+    assert embed.description.startswith("**edited**") and "> fix 199" in embed.description
+    assert "older not shown" in embed.footer.text and "200 change(s)" in embed.footer.text
+    short = history_embed("G", "g", entries[:2])
+    assert short.description.endswith("• as “T0”") and "older" not in short.footer.text

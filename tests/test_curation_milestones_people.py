@@ -1,0 +1,172 @@
+"""/milestone and /person through SimCord: add, correct, record an outcome, remove."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.models import Event, Kind, Milestone, OutcomeStatus, Person
+from tests.conftest import World
+from tests.curation_helpers import answer, refused, snapshot
+
+LINK = "https://www.reuters.com/world/china/truce-2026-11-10/"
+
+
+async def test_admin_adds_a_milestone_in_its_own_time_zone(world: World) -> None:
+    shown = answer(
+        await world.admin.slash(
+            world.channel,
+            "milestone add",
+            name="Tariff truce review",
+            when="2027-02-01 09:30",
+            timezone="Asia/Shanghai",
+            place="Beijing",
+            kind="meeting",
+            source_url=LINK,
+        )
+    )
+    milestone_id = shown.content.split("`")[1]
+    stored = await world.bot.store.get_item(Kind.MILESTONE, milestone_id, world.guild.id)
+    assert isinstance(stored, Milestone)
+    assert stored.at == datetime(2027, 2, 1, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
+    assert (stored.timezone, stored.place, stored.kind.value) == (
+        "Asia/Shanghai",
+        "Beijing",
+        "meeting",
+    )
+    when = shown.embeds[0].fields[0].value
+    assert when == f"<t:{int(stored.at.timestamp())}:F> (<t:{int(stored.at.timestamp())}:R>)"
+    assert "Upcoming" in shown.embeds[0].fields[-2].value
+
+
+async def test_outcome_only_once_passed_and_cited(world: World) -> None:
+    store = world.bot.store
+    # a milestone still ahead cannot have an outcome
+    future = answer(
+        await world.admin.slash(
+            world.channel, "milestone add", name="Next round", when="2027-01-15", source_url=LINK
+        )
+    )
+    future_id = future.content.split("`")[1]
+    assert "still ahead" in await refused(
+        world,
+        world.admin,
+        "milestone edit",
+        milestone=future_id,
+        outcome="met",
+        outcome_note="Held on time.",
+        source_url=LINK,
+    )
+    assert "Cite the outcome" in await refused(
+        world,
+        world.admin,
+        "milestone edit",
+        milestone="truce-expiry-2026",
+        outcome="lapsed",
+        outcome_note="Nothing replaced it.",
+    )
+    shown = answer(
+        await world.admin.slash(
+            world.channel,
+            "milestone edit",
+            milestone="truce-expiry-2026",
+            outcome="extended",
+            outcome_note="Extended to 10 Nov 2027 after talks in Kuala Lumpur.",
+            source_url="https://www.reuters.com/world/china/truce-extended/",
+            source_name="Reuters",
+            reason="record the outcome",
+        )
+    )
+    ms = await store.get_item(Kind.MILESTONE, "truce-expiry-2026", world.guild.id)
+    assert isinstance(ms, Milestone) and ms.outcome is not None
+    assert ms.outcome.status is OutcomeStatus.EXTENDED
+    assert "Passed: extended. Extended to 10 Nov 2027" in shown.embeds[0].fields[-2].value
+    assert "[Reuters](<https://www.reuters.com/world/china/truce-extended/>)" in (
+        shown.embeds[0].fields[-1].value
+    )
+    other = await store.get_item(Kind.MILESTONE, "truce-expiry-2026", world.guild.id + 1)
+    assert isinstance(other, Milestone) and other.outcome is None  # this server's overlay
+
+    removed = answer(
+        await world.admin.slash(
+            world.channel, "milestone remove", milestone=future_id, reason="cancelled"
+        )
+    )
+    assert "Hidden from readers: cancelled" in removed.embeds[0].footer.text
+    assert await store.get_item(Kind.MILESTONE, future_id, world.guild.id) is None
+    await world.admin.slash(world.channel, "milestone restore", milestone=future_id)
+    assert await store.get_item(Kind.MILESTONE, future_id, world.guild.id) is not None
+
+
+async def test_bad_milestone_input_is_refused(world: World) -> None:
+    before = await snapshot(world.bot.store)
+    base = {"name": "X", "when": "2027-01-01", "source_url": LINK}
+    assert "not a single day" in await refused(
+        world, world.admin, "milestone add", **{**base, "when": "Jan 2027"}
+    )
+    assert "not a time zone" in await refused(
+        world, world.admin, "milestone add", **{**base, "timezone": "Mars/Olympus"}
+    )
+    assert "is not a time" in await refused(
+        world, world.admin, "milestone add", **{**base, "when": "2027-01-01 25:00"}
+    )
+    assert "cites a source" in await refused(
+        world, world.admin, "milestone add", name="X", when="2027-01-01"
+    )
+    assert await snapshot(world.bot.store) == before
+
+
+async def test_admin_adds_a_person_then_names_them_in_an_event(world: World) -> None:
+    store = world.bot.store
+    shown = answer(
+        await world.admin.slash(
+            world.channel,
+            "person add",
+            name="Liao Min",
+            country="China",
+            affiliation="Ministry of Finance",
+            bio="Vice finance minister who joined the Madrid round.",
+            aliases="Liao, 廖岷",
+            source_url=LINK,
+        )
+    )
+    person_id = shown.content.split("`")[1]
+    assert person_id.startswith("liao-min-")
+    assert shown.embeds[0].title == "Liao Min"
+    assert "already known" in await refused(
+        world,
+        world.admin,
+        "person add",
+        name="Bessent",
+        country="US",
+        affiliation="Treasury",
+        bio="Dup.",
+        source_url=LINK,
+    )
+    added = answer(
+        await world.admin.slash(
+            world.channel,
+            "event add",
+            date="2025-09-14",
+            title="Madrid round opens",
+            summary="Talks open in Madrid.",
+            people="廖岷, Bessent",
+            source_url=LINK,
+        )
+    )
+    event = await store.get_item(Kind.EVENT, added.content.split("`")[1], world.guild.id)
+    assert isinstance(event, Event) and event.people == [person_id, "scott-bessent"]
+    assert "Liao Min, Scott Bessent" in added.embeds[0].fields[2].value
+
+    edited = answer(
+        await world.admin.slash(
+            world.channel,
+            "person edit",
+            person=person_id,
+            affiliation="Ministry of Finance of the PRC",
+            aliases="none",
+        )
+    )
+    assert "(aliases, affiliation)" in edited.content
+    person = await store.get_item(Kind.PERSON, person_id, world.guild.id)
+    assert isinstance(person, Person) and person.aliases == []
+    assert await store.get_item(Kind.PERSON, person_id, world.guild.id + 1) is None
