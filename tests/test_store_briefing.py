@@ -29,7 +29,7 @@ async def test_citation_counts_and_conflicts_follow_visibility(
     assert counts["dj-li-heads-to-us"] == expected
 
     conflicted = await store.items_with_conflicts(GUILD)
-    assert {i.id for i in conflicted} >= {"li-washington-visit", "li-chenggang", "truce-expiry"}
+    assert {i.id for i in conflicted} >= {"li-washington-visit", "katherine-tai", "truce-expiry"}
 
     await store.remove(Kind.EVENT, "li-washington-visit", guild_id=GUILD, actor=ADMIN, reason="x")
     after = await store.citation_counts(GUILD)
