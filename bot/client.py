@@ -21,7 +21,7 @@ from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("cogs.digest",)
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 
 PERMISSIONS = discord.Permissions(

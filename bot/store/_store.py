@@ -34,6 +34,7 @@ from bot.models import (
 from bot.store import _schema as t
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
+from bot.store._posts import PostsMixin
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def _row_model(kind: Kind, data: dict[str, Any]) -> AnyItem:
     return MODEL_FOR_KIND[kind].model_validate(data)
 
 
-class Store:
+class Store(PostsMixin):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
