@@ -31,8 +31,9 @@ from bot.models import (
 BRAND = "Trade talks briefing"
 DESCRIPTION_BUDGET = 3900
 """Characters per embed description we fill (Discord allows 4096)."""
-MESSAGE_BUDGET = 5600
-"""Characters per message across its embeds (Discord allows 6000; the footer comes on top)."""
+MESSAGE_BUDGET = 5500
+"""Characters per message across its embeds (Discord allows 6000; the footer and the
+author line come on top)."""
 MAX_EMBEDS = 10
 LINE_MAX = 900
 UPCOMING_MAX = 6
@@ -109,7 +110,7 @@ def source_lines(ids: Iterable[str], sources: dict[str, Source], limit: int) -> 
     known = [sources[i] for i in dict.fromkeys(ids) if i in sources]
     lines = [f"• {_source_line(s)}" for s in known[:limit]]
     if len(known) > limit:
-        lines.append(f"…and {len(known) - limit} more sources (see /sources).")
+        lines.append(f"…and {len(known) - limit} more sources.")
     return lines
 
 
@@ -125,39 +126,54 @@ class Section:
     colour: discord.Colour = COLOUR_DIGEST
 
 
-def _section_embeds(section: Section) -> list[discord.Embed]:
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for line in (clip(line) for line in section.lines):
-        if chunks[-1] and size + len(line) + 1 > DESCRIPTION_BUDGET:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(line)
-        size += len(line) + 1
-    embeds = []
-    for i, chunk in enumerate(chunks):
-        title = section.title if i == 0 else f"{section.title} (continued)"
-        embeds.append(
-            discord.Embed(title=title, description="\n".join(chunk), colour=section.colour)
+class _Packer:
+    """Fills embeds line by line, starting a new embed when one is full and a new message
+    when the next embed would break the 10-embed or 6000-character limit."""
+
+    def __init__(self) -> None:
+        self.messages: list[list[discord.Embed]] = [[]]
+        self.used = 0
+        self.title = ""
+        self.colour = COLOUR_DIGEST
+        self.lines: list[str] = []
+        self.size = 0
+
+    def room(self) -> int:
+        return min(DESCRIPTION_BUDGET, MESSAGE_BUDGET - self.used - len(self.title))
+
+    def start(self, title: str, colour: discord.Colour) -> None:
+        if len(self.messages[-1]) >= MAX_EMBEDS or MESSAGE_BUDGET - self.used - len(title) < 400:
+            self.messages.append([])
+            self.used = 0
+        self.title, self.colour, self.lines, self.size = title, colour, [], 0
+
+    def add(self, line: str, section: str) -> None:
+        if self.lines and self.size + len(line) + 1 > self.room():
+            self.close()
+            self.start(f"{section} (continued)", self.colour)
+            if len(line) + 1 > self.room():
+                self.messages.append([])
+                self.used = 0
+        self.lines.append(line)
+        self.size += len(line) + 1
+
+    def close(self) -> None:
+        embed = discord.Embed(
+            title=self.title, description="\n".join(self.lines), colour=self.colour
         )
-    return embeds
-
-
-def _size(embed: discord.Embed) -> int:
-    return len(embed.title or "") + len(embed.description or "") + len(embed.author.name or "")
+        self.messages[-1].append(embed)
+        self.used += len(self.title) + len(embed.description or "")
 
 
 def pack(sections: Sequence[Section], ref: str, now: datetime) -> list[OutMessage]:
     """Sections -> messages within Discord's limits, each footed with its part marker."""
-    groups: list[list[discord.Embed]] = [[]]
-    size = 0
-    for embed in (e for s in sections for e in _section_embeds(s)):
-        n = _size(embed)
-        if groups[-1] and (len(groups[-1]) >= MAX_EMBEDS or size + n > MESSAGE_BUDGET):
-            groups.append([])
-            size = 0
-        groups[-1].append(embed)
-        size += n
+    packer = _Packer()
+    for section in sections:
+        packer.start(section.title, section.colour)
+        for line in section.lines:
+            packer.add(clip(line), section.title)
+        packer.close()
+    groups = [g for g in packer.messages if g]
     total = len(groups)
     for i, group in enumerate(groups, start=1):
         group[-1].set_footer(text=f"{BRAND} · {ref_marker(ref, i, total)}")
@@ -178,7 +194,7 @@ def _upcoming(data: DigestData) -> tuple[Section, list[str]]:
         lines.append(f"**{m.name}** — {when(m)}{place}")
         cited.extend(m.sources)
     if len(upcoming) > UPCOMING_MAX:
-        lines.append(f"…and {len(upcoming) - UPCOMING_MAX} more (see /deadlines).")
+        lines.append(f"…and {len(upcoming) - UPCOMING_MAX} more.")
     if not lines:
         lines.append("No deadline or meeting is on the calendar.")
     return Section("⏳ Coming up", lines), cited
@@ -220,7 +236,7 @@ def tariff_lines(measures: Sequence[TariffMeasure], today: datetime) -> tuple[li
             lines.append(f"  plus {len(view.targeted)} product-specific layer(s), not in the total")
         for m in (*view.in_force, *view.targeted):
             cited.extend(m.sources)
-    lines.append("Additional duties of 2025 on top of those in force before (see /tariffs).")
+    lines.append("Additional duties of 2025 on top of those in force before.")
     return lines, cited
 
 
