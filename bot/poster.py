@@ -221,7 +221,8 @@ class Poster:
         self.grace = grace
         self.attempts = attempts
         self.backoff = backoff
-        self._sleep = sleep
+        self.sleep = sleep
+        """Waits between retries (tests put a recorder here)."""
         self._limit = asyncio.Semaphore(concurrency)
         self._pacer = Pacer(rate, sleep, monotonic)
         self._inflight: set[PostKey] = set()
@@ -445,7 +446,7 @@ class Poster:
                         )
                         return Outcome.RETRY
                     delay = exc.retry_after or self.backoff * 2 ** (attempt - 1)
-                    await self._sleep(delay)
+                    await self.sleep(delay)
                     continue
                 except ChannelUnusable as exc:
                     await self.store.post_attempt(key.guild_id, key.kind, key.slot, str(exc))

@@ -63,7 +63,10 @@ def test_digest_of_the_curated_data_today(dataset: Dataset) -> None:
     assert "daily digest for Sat 21 Nov 2026" in text
     assert "No deadline or meeting is on the calendar." in text
     # the latest passed milestones, with their outcomes (or the lack of one)
-    assert "**Extended truce expires (Busan deal)** — <t:1794286860:D>: outcome not yet recorded" in text
+    assert (
+        "**Extended truce expires (Busan deal)** — <t:1794286860:D>: outcome not yet recorded"
+        in text
+    )
     assert "withdrawn: Dropped under the Busan deal" in text
     assert "**China on US: 10%** across the board" in text
     yesterday = int((NOW - timedelta(days=1)).timestamp())

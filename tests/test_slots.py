@@ -119,7 +119,9 @@ def test_owed_digest_needs_a_channel_and_a_slot_after_setup() -> None:
     assert owed_digest(c, utc(2026, 11, 21, 13, 0)) is None  # 09:00 came before setup
     owed = owed_digest(c, utc(2026, 11, 22, 9, 5))
     assert owed is not None and owed.key == "2026-11-22"
-    assert owed_digest(c.model_copy(update={"digest_channel_id": None}), utc(2026, 11, 22, 10)) is None
+    assert (
+        owed_digest(c.model_copy(update={"digest_channel_id": None}), utc(2026, 11, 22, 10)) is None
+    )
 
 
 def milestone(at: datetime, **kw: object) -> Milestone:
