@@ -458,11 +458,13 @@ class Poster:
                     )
                     log.error("post %s for guild %s rejected: %s", key.ref, key.guild_id, exc)
                     return Outcome.FAILED
-                await self.store.post_attempt(key.guild_id, key.kind, key.slot, None)
                 ids.append(message_id)
-                await self.store.post_progress(key.guild_id, key.kind, key.slot, ids)
+                await self.store.post_part_sent(
+                    key.guild_id, key.kind, key.slot, ids, last=len(ids) == len(messages)
+                )
                 break
-        await self.store.finish_post(key.guild_id, key.kind, key.slot, SENT, message_ids=ids)
+        if len(already) == len(messages):  # every part was found in the channel
+            await self.store.finish_post(key.guild_id, key.kind, key.slot, SENT, message_ids=ids)
         return Outcome.SENT
 
     async def _pause(

@@ -231,7 +231,6 @@ async def test_deleted_channel_pauses_and_status_says_why(world: World, clock: F
     config = await world.bot.store.guild_config(world.guild.id)
     reason = f"The digest channel <#{gone.id}> was deleted, or I can no longer see it."
     assert config.paused_reason == reason
-    assert f"digest:{world.guild.id}" in cog(world).scheduler.job_ids()
     status = await world.admin.slash(world.channel, "digest status")
     embed = status.response.embeds[0]
     fields = {f.name: f.value for f in embed.fields}

@@ -113,6 +113,21 @@ class PostsMixin:
                 .values(attempts=t.posts.c.attempts + 1, error=error and error[:500])
             )
 
+    async def post_part_sent(
+        self, guild_id: int, kind: str, slot: str, message_ids: Sequence[int], *, last: bool
+    ) -> None:
+        """One message of a post went out: count the attempt, record the ids so far, and
+        mark the post sent when it was the last (one write per message)."""
+        values: dict[str, Any] = {
+            "attempts": t.posts.c.attempts + 1,
+            "error": None,
+            "message_ids": [str(i) for i in message_ids],
+        }
+        if last:
+            values.update(status=SENT, sent_at=self.clock.now())
+        async with self.engine.begin() as conn:
+            await conn.execute(sa.update(t.posts).where(_key(guild_id, kind, slot)).values(values))
+
     async def post_progress(
         self, guild_id: int, kind: str, slot: str, message_ids: Sequence[int]
     ) -> None:
