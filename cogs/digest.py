@@ -166,9 +166,15 @@ class Digest(commands.Cog):
         await self.scheduler.reschedule(guild.id)
         nxt = next_digest_slot(config, self.bot.clock.now()).at
         alerts = "on" if config.alerts_enabled else "off (turn on with /digest alerts)"
+        note = ""
+        if not channel.permissions_for(guild.me).attach_files:
+            note = (
+                "\nNote: I cannot attach files there; the digest needs none, "
+                "but charts could not be posted."
+            )
         await interaction.response.send_message(
             f"The digest goes to {channel.mention}: {schedule_text(config)}.\n"
-            f"Next one: {ts(nxt)} ({ts(nxt, 'R')}). Countdown alerts: {alerts}.",
+            f"Next one: {ts(nxt)} ({ts(nxt, 'R')}). Countdown alerts: {alerts}.{note}",
             ephemeral=True,
             allowed_mentions=NONE,
         )

@@ -110,6 +110,16 @@ async def test_setup_checks_the_bot_may_post_in_the_channel(world: World) -> Non
     )
     assert (await world.bot.store.guild_config(world.guild.id)).digest_channel_id is None
     assert refusals(world) == [UserError]
+    # attaching files is not needed for the digest: setup goes ahead and says so
+    no_files = world.guild.create_text_channel(
+        "no-files", overwrites={me: discord.PermissionOverwrite(attach_files=False)}
+    )
+    result = await world.admin.slash(world.channel, "digest setup", channel=no_files)
+    assert result.response.content.endswith(
+        "\nNote: I cannot attach files there; the digest needs none, "
+        "but charts could not be posted."
+    )
+    assert (await world.bot.store.guild_config(world.guild.id)).digest_channel_id == no_files.id
 
 
 async def test_digest_now_posts_and_records_it(world: World) -> None:
