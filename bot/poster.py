@@ -29,7 +29,8 @@ flight when the bot died. Before resending, the runner reads the channel's recen
 footers ("ref digest/2026-11-21 · 1/2", see bot.briefing.digest.ref_marker). Parts found are
 recorded as sent; the rest are sent. So a crash between claim and send neither repeats a post
 nor loses it. If the channel cannot be read, the post is not resent (at most once wins) and
-the server is paused with the reason.
+the server is paused with the reason. A claim is only taken up once it is CLAIM_LEASE (5 min)
+old, so a second instance overlapping during a deploy never resends one still in flight.
 
 Missed slots. On start (the first sweep) a digest slot missed while the bot was down goes out
 once if less than GRACE (6 h) late, else it is recorded as skipped with a log line. Alerts
@@ -58,6 +59,7 @@ from bot.slots import (
     DIGEST_KIND,
     DIGEST_KINDS,
     GRACE,
+    NOW_KIND,
     AlertSlot,
     alert_slots,
     due_alerts,
@@ -71,6 +73,9 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=8)
 """How far back the ledger is read to know which recent slots were dealt with."""
 HISTORY_SLACK = timedelta(minutes=2)
+CLAIM_LEASE = timedelta(minutes=5)
+"""An open claim younger than this may still be in flight in another process (two instances
+overlapping during a deploy): recovery leaves it alone until then."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -274,7 +279,7 @@ class Poster:
 
     async def post_now(self, config: GuildConfig, slot: str) -> tuple[Outcome, list[int]]:
         """/digest now: one digest at once, claimed and recorded like a scheduled one."""
-        key = PostKey(config.guild_id, "digest-now", slot)
+        key = PostKey(config.guild_id, NOW_KIND, slot)
         async with self._limit:
             outcome = await self._deliver(config, key, self._builder(config, key))
         record = await self.store.get_post(key.guild_id, key.kind, key.slot)
@@ -403,12 +408,13 @@ class Poster:
 
     # -- delivering ------------------------------------------------------------------------------
     async def _deliver(self, config: GuildConfig, key: PostKey, build: Builder) -> Outcome:
-        if key in self._inflight or not await self.store.claim_post(
-            key.guild_id, key.kind, key.slot
-        ):
+        if key in self._inflight:
             return Outcome.TAKEN
+        # in flight before the claim commits, so a concurrent recover() never takes it up
         self._inflight.add(key)
         try:
+            if not await self.store.claim_post(key.guild_id, key.kind, key.slot):
+                return Outcome.TAKEN
             messages = await build(self.clock.now())
             return await self._send_parts(config, key, messages, [])
         finally:
@@ -486,7 +492,7 @@ class Poster:
         now = self.clock.now()
         for record in await self.store.open_claims():
             key = PostKey.of(record)
-            if key in self._inflight:
+            if key in self._inflight or now - record.claimed_at < CLAIM_LEASE:
                 continue
             self._inflight.add(key)
             try:

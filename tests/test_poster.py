@@ -342,6 +342,31 @@ async def test_slot_missed_outside_the_grace_period_is_skipped_with_a_log_line(
     assert [s.at for s in rig.discord.in_channel(10)] == [utc(2026, 11, 23, 9, 0)]
 
 
+async def test_jobs_and_sweeps_racing_for_a_slot_post_it_once(rig: Rig) -> None:
+    await rig.server(1, 10)
+    rig.clock.set(utc(2026, 11, 22, 9, 0))
+    rig.discord.latency = 0.001
+    poster, other_instance = rig.make(), rig.make()
+    await asyncio.gather(
+        poster.tick(), poster.run_digest(1), other_instance.tick(), other_instance.run_digest(1)
+    )
+    rig.clock.advance(timedelta(minutes=1))
+    await asyncio.gather(poster.tick(), other_instance.tick())
+    assert len(rig.discord.in_channel(10)) == 1
+
+
+async def test_a_young_open_claim_is_left_to_whoever_holds_it(rig: Rig) -> None:
+    await rig.server(1, 10)
+    rig.clock.set(utc(2026, 11, 22, 9, 0))
+    assert await rig.store.claim_post(1, "digest", "2026-11-22")  # another instance sending
+    rig.clock.advance(timedelta(minutes=4))
+    await rig.make().tick()
+    assert rig.discord.sent == [] and rig.discord.history_reads == 0
+    rig.clock.advance(timedelta(minutes=1))  # five minutes on, it is taken to be orphaned
+    await rig.make().tick()
+    assert len(rig.discord.in_channel(10)) == 1
+
+
 # ---------------------------------------------------------------------------------------
 # Failed sends
 # ---------------------------------------------------------------------------------------
