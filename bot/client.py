@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.curation_events",
     "cogs.curation_milestones",
     "cogs.curation_people",
+    "cogs.digest",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 

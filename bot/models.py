@@ -405,6 +405,8 @@ class GuildConfig(Model):
     alerts_enabled: bool = True
     paused_reason: str | None = None
     editor_role_id: int | None = None
+    digest_since: AwareDatetime | None = None
+    """When the digest was (last) set up: slots and alerts before this are not owed."""
 
 
 class AuditAction(StrEnum):

@@ -2,6 +2,7 @@
 
 The only package that speaks SQL; it never imports discord."""
 
+from bot.store._posts import CLAIMED, FAILED, SENT, SKIPPED, PostRecord
 from bot.store._store import (
     CURATED,
     CURATED_ACTOR,
@@ -17,12 +18,17 @@ from bot.store._store import (
 )
 
 __all__ = [
+    "CLAIMED",
     "CURATED",
     "CURATED_ACTOR",
+    "FAILED",
+    "SENT",
+    "SKIPPED",
     "Actor",
     "Cursor",
     "LoadReport",
     "NotFound",
+    "PostRecord",
     "Store",
     "StoreError",
     "Stored",

@@ -36,6 +36,7 @@ from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
+from bot.store._posts import PostsMixin
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _row_model(kind: Kind, data: dict[str, Any]) -> AnyItem:
     return MODEL_FOR_KIND[kind].model_validate(data)
 
 
-class Store(BriefingQueries, BatchMixin):
+class Store(BriefingQueries, BatchMixin, PostsMixin):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
