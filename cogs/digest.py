@@ -19,7 +19,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.briefing.digest import WEEKDAYS, schedule_text, status_embed, ts
+from bot.briefing.digest import WEEKDAYS, schedule_text, status_embed
+from bot.briefing.text import timestamp as ts
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Frequency, GuildConfig

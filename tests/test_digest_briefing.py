@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.briefing import countdown
 from bot.briefing.digest import (
     DigestData,
     OutMessage,
@@ -91,8 +92,9 @@ def test_upcoming_milestones_count_down_with_discord_timestamps(dataset: Dataset
     text = text_of(build_digest(data, "digest/x"))
     coming = text.split("⏳ Coming up")[1].split("📌")[0]
     by_id = {m.id: m for m in dataset.milestones}
-    start = by_id["tariff-100-start"]  # all day: a date, no hour
-    assert f"<t:{int(start.at.timestamp())}:D>" in coming
+    start = by_id["tariff-100-start"]  # all day: a date, no hour, as /countdown shows it
+    assert f"**{start.name}** — {countdown.day_stamp(start.at)}" in coming
+    assert countdown.day_stamp(start.at) != f"<t:{int(start.at.timestamp())}:D>"
     expiry = by_id["truce-expiry"]
     stamp = int(expiry.at.timestamp())
     assert f"**{expiry.name}** — <t:{stamp}:F> (<t:{stamp}:R>)" in coming

@@ -47,7 +47,7 @@ def _left(delta: timedelta) -> str:
     return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
 
 
-def _day_stamp(at: datetime) -> str:
+def day_stamp(at: datetime) -> str:
     """A date-only timestamp for the day `at` falls on in its own zone. Noon UTC of that day
     shows the same date to readers from UTC-11 to UTC+11 (midnight local would show the
     day before to everyone west of the zone)."""
@@ -58,9 +58,9 @@ def _day_stamp(at: datetime) -> str:
 def when(m: Milestone) -> str:
     """'<t:..:F>' or, for all-day milestones, '<t:..:D>' (and '– <t:..:D>' when it spans)."""
     if m.all_day:
-        text = _day_stamp(m.at)
+        text = day_stamp(m.at)
         if m.ends is not None and m.ends.date() != m.at.date():
-            text += f" – {_day_stamp(m.ends)}"
+            text += f" – {day_stamp(m.ends)}"
         return text
     text = timestamp(m.at, "F")
     if m.ends is not None:

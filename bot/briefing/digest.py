@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot import tariffs
+from bot.briefing import countdown
+from bot.briefing.tariffs import rate
+from bot.briefing.text import one_line, timestamp, truncate
 from bot.models import (
     AuditAction,
     AuditEntry,
@@ -75,17 +78,9 @@ class DigestData:
 # ---------------------------------------------------------------------------------------
 
 
-def ts(at: datetime, style: str = "F") -> str:
-    return f"<t:{int(at.timestamp())}:{style}>"
-
-
 def clip(text: str, limit: int = LINE_MAX) -> str:
-    """Shorten at a word boundary and say so with an ellipsis (never a silent mid-word cut)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
+    """One line, shortened at a word boundary with an ellipsis (never a silent cut)."""
+    return truncate(one_line(text), limit)
 
 
 def ref_marker(ref: str, part: int, total: int) -> str:
@@ -94,9 +89,10 @@ def ref_marker(ref: str, part: int, total: int) -> str:
 
 
 def when(milestone: Milestone) -> str:
+    """As /countdown shows it (all-day milestones as dates), plus the time left."""
     if milestone.all_day:
-        return ts(milestone.at, "D")
-    return f"{ts(milestone.at, 'F')} ({ts(milestone.at, 'R')})"
+        return countdown.when(milestone)
+    return f"{countdown.when(milestone)} ({timestamp(milestone.at, 'R')})"
 
 
 def _source_line(source: Source) -> str:
@@ -212,7 +208,8 @@ def _passed(data: DigestData) -> tuple[Section, list[str]]:
     )
     lines, cited = [], []
     for m in passed[:PASSED_MAX]:
-        lines.append(f"**{m.name}** — {ts(m.at, 'D')}: {outcome_text(m)}")
+        day = countdown.day_stamp(m.at) if m.all_day else timestamp(m.at, "D")
+        lines.append(f"**{m.name}** — {day}: {outcome_text(m)}")
         cited.extend(m.sources)
         if m.outcome is not None:
             cited.extend(m.outcome.sources)
@@ -221,17 +218,13 @@ def _passed(data: DigestData) -> tuple[Section, list[str]]:
     return Section("📌 Latest passed", lines), cited
 
 
-def _pct(rate: float) -> str:
-    return f"{rate:g}%"
-
-
 def tariff_lines(measures: Sequence[TariffMeasure], today: datetime) -> tuple[list[str], list[str]]:
     lines, cited = [], []
     for imposer, target, label in (("US", "CN", "US on China"), ("CN", "US", "China on US")):
         view = tariffs.view(measures, imposer, target, today.date())
-        layers = ", ".join(f"{clip(m.name, 80)} {_pct(m.rate)}" for m in view.in_force)
+        layers = ", ".join(f"{clip(m.name, 80)} {rate(m.rate)}" for m in view.in_force)
         detail = f" ({layers})" if layers else ""
-        lines.append(f"**{label}: {_pct(view.total)}** across the board{detail}")
+        lines.append(f"**{label}: {rate(view.total)}** across the board{detail}")
         if view.targeted:
             lines.append(f"  plus {len(view.targeted)} product-specific layer(s), not in the total")
         for m in (*view.in_force, *view.targeted):
@@ -285,7 +278,7 @@ def build_digest(data: DigestData, ref: str) -> list[OutMessage]:
     passed, cited_past = _passed(data)
     t_lines, cited_tariffs = tariff_lines(data.tariff_measures, local)
     c_lines, cited_changes = change_lines(data.changes)
-    since = f"since the last digest ({ts(data.since, 'f')})" if data.since else "lately"
+    since = f"since the last digest ({timestamp(data.since, 'f')})" if data.since else "lately"
     if not c_lines:
         c_lines = [f"No event was added or changed {since}."]
     cited = [*cited_changes, *cited_up, *cited_past, *cited_tariffs]
@@ -384,11 +377,15 @@ def status_embed(
         )
     elif next_at is not None:
         embed.add_field(
-            name="Next digest", value=f"{ts(next_at)} ({ts(next_at, 'R')})", inline=False
+            name="Next digest",
+            value=f"{timestamp(next_at)} ({timestamp(next_at, 'R')})",
+            inline=False,
         )
     embed.add_field(
         name="Last digest",
-        value=f"{ts(last_sent_at)} ({ts(last_sent_at, 'R')})" if last_sent_at else "None yet",
+        value=f"{timestamp(last_sent_at)} ({timestamp(last_sent_at, 'R')})"
+        if last_sent_at
+        else "None yet",
         inline=False,
     )
     alerts = "on (7 days, 1 day and 1 hour before, and when it arrives)"
