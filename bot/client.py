@@ -53,6 +53,44 @@ def invite_url(application_id: int | str = "YOUR_APPLICATION_ID") -> str:
     )
 
 
+PERMISSION_NAMES: dict[str, str] = {
+    "manage_guild": "Manage Server",
+    "view_guild_insights": "View Server Insights",
+    "read_messages": "View Channel",
+    "create_instant_invite": "Create Invite",
+    "stream": "Video",
+    "send_tts_messages": "Send Text-to-Speech Messages",
+    "mention_everyone": "Mention @everyone, @here, and All Roles",
+    "external_emojis": "Use External Emojis",
+    "external_stickers": "Use External Stickers",
+    "use_voice_activation": "Use Voice Activity",
+    "manage_permissions": "Manage Roles",
+    "manage_emojis": "Manage Expressions",
+    "manage_emojis_and_stickers": "Manage Expressions",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "request_to_speak": "Request to Speak",
+    "use_embedded_activities": "Use Activities",
+    "moderate_members": "Timeout Members",
+    "send_polls": "Create Polls",
+}
+"""discord.py's permission names whose label in Discord's UI is not just the name title-cased."""
+
+
+def permission_name(flag: str) -> str:
+    """What Discord's UI calls a permission: manage_guild -> 'Manage Server'."""
+    return PERMISSION_NAMES.get(flag) or flag.replace("_", " ").title()
+
+
+def permissions_phrase(flags: Sequence[str]) -> str:
+    """'the Manage Server permission', 'the Manage Roles and Manage Server permissions'."""
+    names = [permission_name(f) for f in flags]
+    if not names:
+        return "a permission this server has not given you"
+    if len(names) == 1:
+        return f"the {names[0]} permission"
+    return f"the {', '.join(names[:-1])} and {names[-1]} permissions"
+
+
 async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
     """Reply (or follow up) ephemerally, with mentions off; never acknowledge twice."""
     none = discord.AllowedMentions.none()
@@ -72,8 +110,9 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         if isinstance(original, UserError | StoreError):
             message = str(original)
         elif isinstance(error, app_commands.MissingPermissions):
-            needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-            message = f"You need the {needed} permission to use this command."
+            message = (
+                f"You need {permissions_phrase(error.missing_permissions)} to use this command."
+            )
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = "This command works in a server channel, not in direct messages."
         elif isinstance(error, app_commands.CheckFailure):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.client import EXTENSIONS, BriefingBot
+import discord
+
+from bot.client import EXTENSIONS, BriefingBot, permission_name, permissions_phrase
 from bot.models import Kind
 from tests.conftest import World
 
@@ -43,3 +45,15 @@ def test_client_default_allows_no_mentions(bot_factory: Callable[..., BriefingBo
     bot = bot_factory()
     allowed = bot.allowed_mentions
     assert allowed is not None and allowed.to_dict() == {"parse": []}
+
+
+def test_missing_permissions_are_named_as_discords_settings_name_them() -> None:
+    assert permissions_phrase(["manage_guild"]) == "the Manage Server permission"
+    assert permissions_phrase(["manage_roles", "manage_guild", "embed_links"]) == (
+        "the Manage Roles, Manage Server and Embed Links permissions"
+    )
+    assert permission_name("moderate_members") == "Timeout Members"
+    assert permission_name("send_messages") == "Send Messages"
+    assert permission_name("view_guild_insights") == "View Server Insights"
+    for flag in discord.Permissions.VALID_FLAGS:
+        assert "Guild" not in permission_name(flag), flag

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from discord import app_commands
 
 from bot.client import BriefingBot
+from bot.console.session import ConsoleSession, Scene
 from bot.curated import Dataset
+from bot.models import Event, Kind, Milestone, Person
 from tests.conftest import World
 from tests.seen import embed_text
 
@@ -51,9 +59,72 @@ async def test_citation_counts_follow_the_store(world: World) -> None:
     assert f"cited by {counts['dj-li-heads-to-us']} items" in (dj or "")
 
 
-async def test_help_lists_every_command_with_an_example(world: World) -> None:
+async def help_examples(world: World) -> dict[str, str]:
+    """/help as a member sees it: command name -> its example."""
     result = await world.member.slash(world.channel, "help")
     assert result.response is not None and result.response.ephemeral
-    fields = {f.name: f.value or "" for f in result.response.embeds[0].fields}
-    for name in ("/timeline", "/who", "/tariffs", "/countdown", "/sources", "/help"):
-        assert "Example: `" in fields[name]
+    embed = result.response.embeds[0]
+    assert "left out" not in (embed.footer.text or "")
+    examples: dict[str, str] = {}
+    for f in embed.fields:
+        found = re.search(r"\nExample: `([^`]+)`$", f.value or "")
+        assert found, f"{f.name} has no example: {f.value!r}"
+        examples[str(f.name)] = found[1]
+    return examples
+
+
+async def test_help_lists_every_command_with_an_example(world: World) -> None:
+    examples = await help_examples(world)
+    commands = [
+        f"/{c.qualified_name}"
+        for c in world.bot.tree.walk_commands()
+        if isinstance(c, app_commands.Command)
+    ]
+    assert sorted(examples) == sorted(commands)
+    assert list(examples)[:6] == [
+        "/timeline",
+        "/who",
+        "/tariffs",
+        "/countdown",
+        "/sources",
+        "/help",
+    ]
+    for name, example in examples.items():
+        assert example == name or example.startswith(name + " "), (name, example)
+
+
+async def test_every_example_in_help_works_as_typed(world: World, tmp_path: Path) -> None:
+    """Each example, typed by an admin (through the console's parser, as Discord's picker
+    would fill the options), is answered without an error."""
+    examples = await help_examples(world)
+    world.guild.create_role("Curators")
+    out = io.StringIO()
+    session = ConsoleSession(
+        Scene(world.env, world.guild, world.channel, world.admin, world.member),
+        out=out,
+        out_dir=tmp_path / "out",
+        zone=ZoneInfo("UTC"),
+        now=world.bot.clock.now,
+    )
+    await session.start()
+    assert (await session.execute(":as admin")).ok
+    # in the order /help lists them, but with /digest off last (it stops the digest /digest
+    # now posts)
+    order = sorted(examples.values(), key=lambda e: e == "/digest off")
+    for example in order:
+        outcome = await session.execute(example)
+        assert outcome.ok, f"{example}: {outcome.reason}\n{out.getvalue()[-1500:]}"
+    store, gid = world.bot.store, world.guild.id
+    assert "Wang Wentao" in {title for _, title in await store.titles(Kind.PERSON, gid)}
+    assert "Next round of talks" in {t for _, t in await store.titles(Kind.MILESTONE, gid)}
+    geneva = await store.get_item(Kind.EVENT, "geneva-talks", gid)
+    assert isinstance(geneva, Event) and geneva.title == "Geneva talks agree a 90-day truce"
+    malaysia = await store.get_item(Kind.MILESTONE, "malaysia-round", gid)
+    assert isinstance(malaysia, Milestone) and malaysia.place == "Merdeka 118, Kuala Lumpur"
+    assert await store.get_item(Kind.MILESTONE, "truce-expiry-2026", gid) is not None
+    stein = await store.get_item(Kind.PERSON, "sean-stein", gid)
+    assert isinstance(stein, Person) and "USCBC president" in stein.aliases
+    config = await store.guild_config(gid)
+    assert config.editor_role_id == world.guild.roles["Curators"].id
+    assert config.digest_channel_id is None and not config.alerts_enabled
+    assert [p.kind for p in await store.posts_for(gid)] == ["digest-now"]

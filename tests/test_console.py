@@ -1,15 +1,19 @@
 """The console end to end: scripts run through the real bot on SimCord, asserting on the text a
 reader sees; every REST body the bot sent is checked like in the `world` fixture.
 
-The probe cog (tests/console_cog.py) stands in for one of everything; the lead extends
-SCRIPT with every public command once they are merged."""
+BOT_SCRIPT drives the bot's own cogs: every reader command, buttons and a menu, an editor
+adding an event and an admin's digest. The probe cog (tests/console_cog.py) stands in for one
+of everything else the console must show (forms, crashes, silence, disabled buttons)."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,18 +50,33 @@ SCRIPT = """\
 """
 
 
-async def run(tmp_path: Path, script: str) -> tuple[int, str]:
+LATER = re.compile(r"# (\d+) minutes later")
+
+
+def script_lines(script: str, clock: FixedClock) -> Iterator[str]:
+    """The script's lines, read as the console runs them; a comment '# N minutes later' moves
+    the clock on before the lines after it run."""
+    for line in script.splitlines():
+        later = LATER.fullmatch(line.strip())
+        if later:
+            clock.advance(timedelta(minutes=int(later[1])))
+        yield line
+
+
+async def run(tmp_path: Path, script: str, extensions: Sequence[str] = PROBE) -> tuple[int, str]:
     spec = shared_path("discord-api-spec", "openapi.json")
     problems: list[str] = []
     out = io.StringIO()
+    clock = FixedClock(NOW)
+    lines: Iterable[str] = script_lines(script, clock)
     code = await run_console(
         make_settings(tmp_path),
-        script=script.splitlines(),
+        script=lines,
         out=out,
         out_dir=tmp_path / "out",
         zone=SHANGHAI,
-        clock=FixedClock(NOW),
-        extensions=PROBE,
+        clock=clock,
+        extensions=extensions,
         inspect=lambda env: problems.extend(check_requests(spec, env.http_requests)),
     )
     assert not problems, "\n".join(problems)
@@ -198,6 +217,177 @@ async def test_a_script_stops_at_the_first_error(tmp_path: Path) -> None:
     assert "error: no form is open; a command or button opens one" in text
 
 
+NEW_EVENT = "US suspends the 50% affiliates rule for a year"
+BOT_SCRIPT = f"""\
+# a member reads
+:commands
+/help
+/timeline topic:tariffs
+:press Older ▶
+:select 3 1
+/timeline person:Li Chenggang since:Aug 2025
+/who name:Li Chenggang
+/tariffs
+/countdown
+/countdown milestone:Trump-Xi meeting
+/sources
+:press Next ▶
+!/timeline since:yesterday-ish
+!/event add date:2025-11-10 title:x summary:y
+# an admin sets up the digest, then adds an event
+:as admin
+/digest setup channel:#briefing time:09:00 timezone:Asia/Shanghai
+# 30 minutes later
+/event add date:2025-11-10 title:{NEW_EVENT} summary:Commerce pauses for a year the rule \
+extending export controls to affiliates of listed firms, as agreed in Busan. \
+topic:export-controls people:Li Chenggang source_url:https://example.com/affiliates
+!/event add date:2025-02-30 title:Talks summary:Held. source_url:https://example.com/talks
+# 30 minutes later
+/digest now
+/digest status
+# the member sees the new event
+:as member
+/timeline
+/who name:Li Chenggang
+"""
+
+
+async def test_a_script_through_the_bots_own_commands(tmp_path: Path) -> None:
+    code, text = await run(tmp_path, BOT_SCRIPT, EXTENSIONS)
+    assert code == 0, text
+
+    steps = re.split(r"\n(?=(?:reader|curator)> )", text)[1:]
+    cursor = 0
+
+    def answer(line: str) -> str:
+        """What the next `line` of the script printed (lines may repeat)."""
+        nonlocal cursor
+        for i in range(cursor, len(steps)):
+            echo, _, out = steps[i].partition("\n")
+            if echo == line:
+                cursor = i + 1
+                return out
+        raise AssertionError(f"no {line!r} after step {cursor}")
+
+    readers = answer("reader> :commands")
+    for usage in (
+        "/timeline [query:<text>] [person:<text>] [topic:<choice>] [since:<text>] [until:<text>]",
+        "/who name:<text>",
+        "/tariffs [as_of:<text>]",
+        "/countdown [milestone:<text>]",
+        "/sources",
+        "/help",
+    ):
+        assert f"\n  {usage}\n" in readers, usage
+    assert "/event" not in readers and "/digest" not in readers
+
+    shown = answer("reader> /help")
+    assert shown.startswith("── TestBot: reply (only visible to you) ──\n│ # Trade-talks briefing")
+    assert "│   Example: `/who name:bessent`" in shown
+    assert "│ /digest now: Post a digest to the digest channel right away" in shown
+
+    first = answer("reader> /timeline topic:tariffs")
+    assert "│ # Timeline: on tariffs" in first
+    assert "│ **9–12 Apr 2025** · Tit-for-tat escalation peaks at 145% and 125%" in first
+    assert "[1] ◀ Newer (disabled)   [2] Older ▶\n" in first
+    older = answer("reader> :press Older ▶")
+    assert older.startswith("── TestBot: edited its message ──")
+    assert '│ **4 Feb 2025** · US puts a 10% "fentanyl" tariff on all Chinese goods' in older
+    assert "Tit-for-tat" not in older
+    assert "[1] ◀ Newer   [2] Older ▶ (disabled)" in older
+    opened = answer("reader> :select 3 1").splitlines()
+    assert opened[:2] == [
+        "── TestBot: reply (only visible to you) ──",
+        '│ # US puts a 10% "fentanyl" tariff on all Chinese goods',
+    ]
+    assert "│ When: 4 Feb 2025" in opened and opened[-1] == "│ — Event id: us-fentanyl-tariff-10"
+
+    li_since = answer("reader> /timeline person:Li Chenggang since:Aug 2025")
+    assert "│ # Timeline: with Li Chenggang, since 1 Aug 2025" in li_since
+    assert "Kuala Lumpur round prepares the Trump-Xi meeting" in li_since
+    assert "named China's international trade representative" not in li_since  # April
+
+    who = answer("reader> /who name:Li Chenggang")
+    assert "│ # Li Chenggang" in who
+    assert "│ Current post: **China International Trade Representative" in who
+    assert "│ Latest events: **25–26 Oct 2025** · Kuala Lumpur round" in who
+    assert "│ ⚠️ Sources disagree: **Whom Li was due to meet in Washington**" in who
+
+    tariffs = answer("reader> /tariffs")
+    assert "│ # US tariffs on Chinese goods, as of 21 Nov 2026" in tariffs
+    assert "│ Peak: **145%** from 10 Apr 2025 to 14 May 2025" in tariffs
+    assert "│ Peak: **125%** from 12 Apr 2025 to 14 May 2025" in tariffs
+    assert "│ **Total in force: 10%**" in tariffs  # China on US goods, today
+    attachment = tariffs.splitlines()[-1]
+    assert attachment.startswith("attachment tariffs.png: ") and "(image/png, " in attachment
+    chart = Path(attachment.split(": ", 1)[1].split(" (")[0])
+    assert f"│ image: {chart}" in tariffs
+    assert chart.parent == tmp_path / "out"
+    assert saved_bytes(str(chart)).startswith(b"\x89PNG\r\n\x1a\n")
+
+    countdown = answer("reader> /countdown")
+    assert "│ Nothing is coming up: every milestone on record has passed." in countdown
+    assert "│ ✓ Trump-Xi meeting: 30 October 2025 · Busan, South Korea" in countdown
+    assert "│   Passed 11 days ago · outcome not yet recorded" in countdown
+    assert "│ ✓ Extended truce expires (Busan deal): Tuesday, 10 November 2026 13:01" in countdown
+    meeting = answer("reader> /countdown milestone:Trump-Xi meeting")
+    assert "│ # Trump-Xi meeting" in meeting and "│ Where: Busan, South Korea" in meeting
+    assert "│ Status: Passed a year ago · **held**: Met in Busan on 30 Oct" in meeting
+
+    sources = answer("reader> /sources")
+    assert "│ # Sources (5 seed articles, " in sources
+    assert "│ — Page 1 of 3 · ⚠️ = known problem" in sources
+    assert "│ — Page 2 of 3 · ⚠️ = known problem" in answer("reader> :press Next ▶")
+
+    assert answer("reader> !/timeline since:yesterday-ish").splitlines() == [
+        "── TestBot: reply (only visible to you) ──",
+        "`since`: 'yesterday-ish' is not a date I can read; use a date like 2025-10-09,"
+        " 9 Oct 2025, Oct 2025 or 2025.",
+    ]
+    assert answer("reader> !/event add date:2025-11-10 title:x summary:y") == (
+        "error: /event add is not available to reader (member) in #briefing"
+        " (Discord hides it; try :as admin)"
+    )
+
+    # the admin: digest set up (times in Shanghai, where NOW is 20:00), an event added
+    assert answer("curator> /digest setup channel:#briefing time:09:00 timezone:Asia/Shanghai") == (
+        "── TestBot: reply (only visible to you) ──\n"
+        "The digest goes to #briefing: Daily at 09:00 (Asia/Shanghai).\n"
+        "Next one: Sunday, 22 November 2026 09:00 (in 13 hours). Countdown alerts: on."
+    )
+    added = answer("curator> " + next(x for x in BOT_SCRIPT.splitlines() if NEW_EVENT in x))
+    assert "to this server's timeline. Readers see:" in added
+    assert f"│ # {NEW_EVENT}" in added and "│ People: Li Chenggang" in added
+    assert "│ When: 10 Nov 2025" in added and "│ Topic: export-controls" in added
+    assert "February 2025 has 28 days" in answer(
+        "curator> !/event add date:2025-02-30 title:Talks summary:Held."
+        " source_url:https://example.com/talks"
+    )
+    digest = answer("curator> /digest now")
+    assert digest.startswith(
+        "── TestBot: reply (only visible to you) ──\n"
+        "Posted the digest in #briefing (1 message).\n"
+        "── TestBot: posted in #briefing ──\n"
+        "│ Trade talks briefing · daily digest for Sat 21 Nov 2026\n"
+    )
+    assert f"│ Added: **{NEW_EVENT}** (10 Nov 2025)" in digest
+    assert "│ **China on US: 10%** across the board" in digest
+    assert "│ **Extended truce expires (Busan deal)** — 10 November 2026" in digest
+    status = answer("curator> /digest status")
+    assert "│ Channel: #briefing" in status
+    assert "│ Last digest: Saturday, 21 November 2026 21:00" in status
+
+    # the member now finds it on the first page and under Li Chenggang
+    timeline = answer("reader> /timeline")
+    assert timeline.index("**20 Feb 2026** · Supreme Court rules") < timeline.index(
+        f"**10 Nov 2025** · {NEW_EVENT}"
+    )
+    assert f"2. 10 Nov 2025 · {NEW_EVENT} — Commerce pauses" in timeline
+    who = answer("reader> /who name:Li Chenggang")
+    assert f"│ Latest events: **10 Nov 2025** · {NEW_EVENT} [6]" in who
+    assert f"│   [6] example.com, 10 Nov 2025 (inferred): [{NEW_EVENT}]" in who
+
+
 def console(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
@@ -221,6 +411,19 @@ def console(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.Completed
 def test_the_command_line_runs_scripts_and_make_run_falls_back_to_the_console(
     tmp_path: Path,
 ) -> None:
+    # a good script through the bot's own commands: exit code 0
+    good = tmp_path / "good.txt"
+    good.write_text(
+        "/who name:Li Chenggang\n:as admin\n/event history event:geneva-talks\n", encoding="utf-8"
+    )
+    good_out = str(tmp_path / "good-out")  # out/console is left for `start` below
+    done = console(tmp_path, "console", "--script", str(good), "--out", good_out, "--fresh")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "│ # Li Chenggang" in done.stdout
+    assert "History of event `geneva-talks`, newest first:" in done.stdout
+    assert "stopped at" not in done.stdout
+
+    # the first error stops the script with exit code 1
     script = tmp_path / "demo.txt"
     script.write_text("/probe who name:Scott Bessent\n/nope\n:help\n", encoding="utf-8")
     out = tmp_path / "out"

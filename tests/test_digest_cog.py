@@ -181,7 +181,7 @@ async def test_member_without_manage_server_is_refused_and_nothing_changes(world
         result = await world.member.slash(world.channel, name, **options)
         assert result.ephemeral
         assert (
-            result.response.content == "You need the Manage Guild permission to use this command."
+            result.response.content == "You need the Manage Server permission to use this command."
         )
     assert await world.bot.store.guild_config(world.guild.id) == before
     assert await world.bot.store.posts_for(world.guild.id) == []

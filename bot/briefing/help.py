@@ -1,4 +1,5 @@
-"""/help: what each reader command does, with an example of each."""
+"""/help: what each command does, with an example of each: the reader commands described here,
+the editors' and admins' commands with their own descriptions and an example from EXAMPLES."""
 
 from __future__ import annotations
 
@@ -44,14 +45,60 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+EXAMPLES: dict[str, str] = {
+    "/editors role": "/editors role role:@Curators",
+    "/event add": (
+        "/event add date:9 Oct 2025 title:China widens rare-earth export controls "
+        "summary:Five more rare earths need a licence. people:He Lifeng "
+        "source_url:https://example.com/rare-earths"
+    ),
+    "/event edit": "/event edit event:geneva-talks title:Geneva talks agree a 90-day truce",
+    "/event remove": "/event remove event:geneva-talks reason:duplicate of another entry",
+    "/event restore": "/event restore event:geneva-talks",
+    "/event history": "/event history event:geneva-talks",
+    "/milestone add": (
+        "/milestone add name:Next round of talks when:15 Dec 2026 10:00 "
+        "timezone:Europe/Zurich place:Geneva kind:talks source_url:https://example.com/talks"
+    ),
+    "/milestone edit": (
+        "/milestone edit milestone:malaysia-round place:Merdeka 118, Kuala Lumpur "
+        "reason:venue named"
+    ),
+    "/milestone remove": "/milestone remove milestone:truce-expiry-2026 reason:superseded",
+    "/milestone restore": "/milestone restore milestone:truce-expiry-2026",
+    "/person add": (
+        "/person add name:Wang Wentao country:China affiliation:Ministry of Commerce "
+        "bio:China's commerce minister. source_url:https://example.com/wang-wentao"
+    ),
+    "/person edit": "/person edit person:sean-stein aliases:Stein, USCBC president",
+    "/digest setup": (
+        "/digest setup channel:#briefing time:08:30 timezone:Europe/London "
+        "frequency:weekly weekday:monday"
+    ),
+    "/digest status": "/digest status",
+    "/digest off": "/digest off",
+    "/digest alerts": "/digest alerts state:off",
+    "/digest now": "/digest now",
+}
+"""An example for each editors' and admins' command (by its full name), shown under its own
+description."""
+
+EDITORS_NOTE = (
+    " The commands after /help are for this server's editors and admins: /editors and /digest "
+    "need Manage Server."
+)
+
+
 def help_embed(extra: Sequence[tuple[str, str]] = ()) -> discord.Embed:
     """The reader commands, then any other commands the bot has (name, description)."""
+    known = {c[0] for c in COMMANDS}
+    others = [(n, d) for n, d in extra if n not in known]
     embed = discord.Embed(
         title="Trade-talks briefing: commands",
         description=(
             "A sourced briefing on the 2025 US-China trade talks. Dates: 2025-10-09, "
             "9 Oct 2025 or Oct 2025. Numbers in [brackets] point to sources; ⚠️ marks "
-            "where sources disagree."
+            "where sources disagree." + (EDITORS_NOTE if others else "")
         ),
         colour=COLOUR,
     )
@@ -61,8 +108,7 @@ def help_embed(extra: Sequence[tuple[str, str]] = ()) -> discord.Embed:
             value=truncate(f"{what}\nExample: `{example}`", FIELD_VALUE_MAX),
             inline=False,
         )
-    known = {c[0] for c in COMMANDS}
-    others = [(n, d) for n, d in extra if n not in known]
     for name, description in others[: FIELDS_MAX - len(embed.fields)]:
-        embed.add_field(name=truncate(name, 256), value=truncate(description, 1024), inline=False)
+        text = f"{description}\nExample: `{EXAMPLES[name]}`" if name in EXAMPLES else description
+        embed.add_field(name=truncate(name, 256), value=truncate(text, 1024), inline=False)
     return shrink_to_total(embed)
