@@ -388,6 +388,7 @@ class Poster:
             tariff_measures=await self.store.list_typed(TariffMeasure, gid),
             changes=await self.store.changes_between(gid, [Kind.EVENT], since, at),
             since=since,
+            first=last is None,
             sources={s.id: s for s in await self.store.list_typed(Source, gid)},
         )
         return build_digest(data, key.ref)

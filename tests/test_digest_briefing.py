@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.briefing import countdown
@@ -72,6 +73,8 @@ def test_digest_of_the_curated_data_today(dataset: Dataset) -> None:
     assert "**China on US: 10%** across the board" in text
     yesterday = int((NOW - timedelta(days=1)).timestamp())
     assert f"No event was added or changed since the last digest (<t:{yesterday}:f>)." in text
+    first = text_of(build_digest(replace(data, first=True), "digest/2026-11-21"))
+    assert f"changed since the digest was set up (<t:{yesterday}:f>)." in first
     assert "• [Supreme Court of the United States" in text
     assert messages[-1].embeds[-1].footer.text == (
         "Trade talks briefing · ref digest/2026-11-21 · 1/1"

@@ -68,7 +68,10 @@ class DigestData:
     changes: Sequence[AuditEntry]
     """Audit entries about events since the last digest, oldest first."""
     since: datetime | None
-    """When the previous digest went (None: the first one)."""
+    """When the previous digest went; for the first one, when the digest was set up (None
+    when unknown)."""
+    first: bool = False
+    """No digest has gone to this server before."""
     sources: dict[str, Source] = field(default_factory=dict)
     weekly: bool = False
 
@@ -278,7 +281,12 @@ def build_digest(data: DigestData, ref: str) -> list[OutMessage]:
     passed, cited_past = _passed(data)
     t_lines, cited_tariffs = tariff_lines(data.tariff_measures, local)
     c_lines, cited_changes = change_lines(data.changes)
-    since = f"since the last digest ({timestamp(data.since, 'f')})" if data.since else "lately"
+    if data.since is None:
+        since = "lately"
+    elif data.first:
+        since = f"since the digest was set up ({timestamp(data.since, 'f')})"
+    else:
+        since = f"since the last digest ({timestamp(data.since, 'f')})"
     if not c_lines:
         c_lines = [f"No event was added or changed {since}."]
     cited = [*cited_changes, *cited_up, *cited_past, *cited_tariffs]
