@@ -223,7 +223,7 @@ BOT_SCRIPT = f"""\
 :commands
 /help
 /timeline topic:tariffs
-:press Older ▶
+:press older
 :select 3 1
 /timeline person:Li Chenggang since:Aug 2025
 /who name:Li Chenggang
@@ -290,7 +290,7 @@ async def test_a_script_through_the_bots_own_commands(tmp_path: Path) -> None:
     assert "│ # Timeline: on tariffs" in first
     assert "│ **9–12 Apr 2025** · Tit-for-tat escalation peaks at 145% and 125%" in first
     assert "[1] ◀ Newer (disabled)   [2] Older ▶\n" in first
-    older = answer("reader> :press Older ▶")
+    older = answer("reader> :press older")
     assert older.startswith("── TestBot: edited its message ──")
     assert '│ **4 Feb 2025** · US puts a 10% "fentanyl" tariff on all Chinese goods' in older
     assert "Tit-for-tat" not in older

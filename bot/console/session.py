@@ -437,10 +437,12 @@ class ConsoleSession:
         if ref.isdigit():
             control = self._controls.get(int(ref))
         else:
-            matches = [
-                c
-                for c in self._controls.values()
-                if c.kind == kind and c.label.casefold() == ref.casefold()
+            # The whole label, else the one label that starts with what was typed
+            # (":press older" for "Older ▶"), ignoring case.
+            wanted = ref.casefold().strip()
+            same_kind = [c for c in self._controls.values() if c.kind == kind]
+            matches = [c for c in same_kind if c.label.casefold() == wanted] or [
+                c for c in same_kind if c.label.casefold().startswith(wanted)
             ]
             control = matches[0] if len(matches) == 1 else None
         if control is None:
