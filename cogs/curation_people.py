@@ -25,8 +25,15 @@ from cogs._editing import (
 
 
 async def _show(interaction: Interaction, person: Person, content: str) -> None:
-    sources = await sources_by_id(interaction.client.store, guild_id(interaction))
-    await reply(interaction, content, [person_embed(person, sources=sources)])
+    """The person as this server's readers see them in /who."""
+    store = interaction.client.store
+    gid = guild_id(interaction)
+    everyone = {p.id: p for p in await store.list_typed(Person, gid)}
+    events = await store.events_for_person(person.id, gid, limit=5)
+    embed = person_embed(
+        person, sources=await sources_by_id(store, gid), everyone=everyone, events=events
+    )
+    await reply(interaction, content, [embed])
 
 
 @app_commands.guild_only()

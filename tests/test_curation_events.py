@@ -105,7 +105,7 @@ async def test_admin_adds_edits_removes_and_restores_an_event(world: World) -> N
     assert "(summary)" in via_form.content
     event = await store.get_item(Kind.EVENT, event_id, world.guild.id)
     assert isinstance(event, Event) and event.summary == long_summary
-    assert via_form.embeds[0].description == long_summary
+    assert via_form.embeds[0].description == f"{long_summary} [1]"  # cited as readers see it
 
     # remove
     removed = answer(
@@ -196,7 +196,7 @@ async def test_everyone_in_a_title_pings_nobody(world: World) -> None:
     shown = answer(result)
     embed = shown.embeds[0]
     assert embed.title == "@everyone Trump and Xi meet in Busan @here"  # shown as typed
-    assert embed.description == "<@&1> and @everyone: the leaders agree a one-year truce."
+    assert embed.description == "<@&1> and @everyone: the leaders agree a one-year truce. [1]"
     assert "@everyone" not in shown.content and "@here" not in shown.content
     message = shown.message
     assert not message.mention_everyone and not message.role_mentions and not message.mentions
@@ -263,7 +263,7 @@ async def test_odd_text_is_stored_and_shown_faithfully(
     event_id = shown.content.split("`")[1]
     event = await world.bot.store.get_item(Kind.EVENT, event_id, world.guild.id)
     assert isinstance(event, Event) and (event.title, event.summary) == (title, summary)
-    assert (shown.embeds[0].title, shown.embeds[0].description) == (title, summary)
+    assert (shown.embeds[0].title, shown.embeds[0].description) == (title, f"{summary} [1]")
     assert await world.bot.store.count_events(world.guild.id) == 31
     found = await world.bot.store.timeline(world.guild.id, TimelineFilter(query=title), limit=5)
     assert event_id in {e.id for e in found.events}

@@ -23,7 +23,13 @@ def source_when(source: Source) -> str:
 def source_line(source: Source, ref: int | None = None, *, headline_max: int = 90) -> str:
     """'[3] Dow Jones Newswires, 25 Aug 2025: [Headline](url)'."""
     head = truncate(one_line(source.headline), headline_max)
-    title = f"[{head}]({source.url})" if source.url is not None else f"“{head}”"
+    if source.url is not None:
+        # Brackets in the text and parentheses in the address would end the link early.
+        label = head.replace("[", "(").replace("]", ")")
+        target = str(source.url).replace("(", "%28").replace(")", "%29")
+        title = f"[{label}]({target})"
+    else:
+        title = f"“{head}”"
     prefix = f"[{ref}] " if ref is not None else ""
     return f"{prefix}{truncate(source.outlet, 60)}, {source_when(source)}: {title}"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.briefing.cards import shorten
+from bot.briefing.text import truncate as shorten
 from bot.models import AuditAction, AuditEntry
 
 DESCRIPTION_MAX = 4096
