@@ -98,14 +98,19 @@ def view(measures: Iterable[TariffMeasure], imposer: str, target: str, as_of: da
     )
 
 
-def in_force_since(measure: TariffMeasure, as_of: date) -> date | None:
-    """Start of the in-force stretch that covers as_of."""
+def status_since(measure: TariffMeasure, status: TariffStatus, as_of: date) -> date | None:
+    """Start of the unbroken stretch in `status` that covers as_of (None if not in it)."""
     since: date | None = None
     for change in measure.history:
         if change.day > as_of:
             break
-        if change.status is TariffStatus.IN_FORCE:
+        if change.status is status:
             since = since or change.day
         else:
             since = None
     return since
+
+
+def in_force_since(measure: TariffMeasure, as_of: date) -> date | None:
+    """Start of the in-force stretch that covers as_of."""
+    return status_since(measure, TariffStatus.IN_FORCE, as_of)

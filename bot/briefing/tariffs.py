@@ -81,14 +81,7 @@ def _threat(m: TariffMeasure, refs: Refs, as_of: date) -> str:
 
 
 def _suspended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
-    start = None
-    for change in m.history:
-        if change.day > as_of:
-            break
-        if change.status is TariffStatus.SUSPENDED:
-            start = start or change.day
-        else:
-            start = None
+    start = stack.status_since(m, TariffStatus.SUSPENDED, as_of)
     note = _last_note(m, as_of)
     tail = f"; {truncate(one_line(note), 90)}" if note else ""
     since = f" since {day(start)}" if start else ""
