@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bot.models import MODEL_FOR_KIND, AnyItem, Kind
 from bot.store import _schema as t
+from bot.store._cache import SMALL_KINDS
 from bot.store._indexing import CITES, HAS_CONFLICT, tokens
 
 if TYPE_CHECKING:
@@ -40,6 +41,10 @@ class BriefingQueries:
         def _visible(
             kind: Kind, guild_id: int | None, include_removed: bool = False
         ) -> sa.ColumnElement[bool]: ...
+
+        async def list_items(
+            self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
+        ) -> list[AnyItem]: ...
 
     def _any_visible(self, guild_id: int | None) -> sa.ColumnElement[bool]:
         return sa.or_(*(self._visible(k, guild_id) for k in Kind))
@@ -244,6 +249,9 @@ class BriefingQueries:
         """Visible items of a kind among `ids`, in the order given (unknown ids skipped)."""
         if not ids:
             return []
+        if kind in SMALL_KINDS:  # held in memory per data version
+            known = {item.id: item for item in await self.list_items(kind, guild_id)}
+            return [known[i] for i in ids if i in known]
         stmt = sa.select(t.items.c.item_id, t.items.c.data).where(
             self._visible(kind, guild_id), t.items.c.item_id.in_(list(ids))
         )
