@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from bot.curated import Dataset
 from bot.dates import FuzzyDate
+from bot.lru import LRU
 from bot.models import Event, Kind, Milestone, Person, Source, TariffMeasure
 from bot.store import Actor, Cursor, Store, StoreError, TimelineFilter
-from bot.store._cache import LRU
 
 ADMIN = Actor(42, "alice")
 GUILD = 1001
@@ -73,9 +73,16 @@ async def fresh_view(open_store: OpenStore, guild: int | None = GUILD) -> dict[s
     return await observe(other, guild)
 
 
+async def citations(store: Store) -> tuple[dict[str, int], dict[str, int]]:
+    """Citation counts: the curated part is cached per curated version, a server's own
+    part is read each time."""
+    return await store.citation_counts(GUILD), await store.citation_counts(None)
+
+
 async def check_current(store: Store, open_store: OpenStore, before: dict[str, Any]) -> None:
     after = await observe(store)
     assert after == await fresh_view(open_store)
+    assert await citations(store) == await citations(await open_store())
     assert after != before
     assert after["version"] > before["version"]
 
@@ -84,6 +91,7 @@ async def check_current(store: Store, open_store: OpenStore, before: dict[str, A
 async def loaded(store_factory: OpenStore, dataset: Dataset) -> Store:
     store: Store = await store_factory()
     await store.sync_curated(dataset.items())
+    await citations(store)  # the curated counts, cached from here on
     return store
 
 
@@ -114,6 +122,7 @@ async def test_remove_and_restore_show_in_every_cached_read(
     await store.remove(Kind.SOURCE, "dj-li-heads-to-us", guild_id=None, actor=ADMIN, reason="test")
     after = await observe(store)
     assert after == await fresh_view(store_factory) and after != before
+    assert await citations(store) == await citations(await store_factory())
 
     before = after
     await store.restore(Kind.EVENT, newest.id, guild_id=GUILD, actor=ADMIN)

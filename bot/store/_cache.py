@@ -23,13 +23,13 @@ new lists, never the cached ones; the items in them are frozen models.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
+from bot.lru import LRU
 from bot.models import Kind
 from bot.store import _schema as t
 
@@ -54,32 +54,7 @@ EVENT_TITLE_ENTRIES = 4
 """(id, title) lists of events: one per server, 100,000 events is about 15 MB each."""
 
 _AUDITED = "bot.store.audit_rows"
-
-
-class LRU(Generic[V]):
-    """A mapping that forgets its least recently used entry beyond `size` entries."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[Hashable, V] = OrderedDict()
-
-    def get(self, key: Hashable) -> V | None:
-        value = self._data.get(key)
-        if value is not None:
-            self._data.move_to_end(key)
-        return value
-
-    def put(self, key: Hashable, value: V) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.size:
-            self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
+_CURATED = "bot.store.curated_changed"
 
 
 class VersionedLRU(Generic[V]):
@@ -128,6 +103,7 @@ class VersionMixin:
     """The time source for `version_ttl` (tests replace it)."""
     caches: ReadCaches
     _version: int | None
+    _curated: int
     _db_seen: int | None
     _checked_at: float
 
@@ -135,6 +111,7 @@ class VersionMixin:
         self.version_ttl = version_ttl
         self.monotonic = time.monotonic
         self._version = None
+        self._curated = 0
         self._db_seen = None
         self._checked_at = float("-inf")
         self.caches = ReadCaches()
@@ -153,6 +130,12 @@ class VersionMixin:
         assert self._version is not None
         return self._version
 
+    async def curated_version(self) -> int:
+        """Moves on when the curated rows (seen by every server) may have changed: a curated
+        write here, or any write by another process. A server's own edit leaves it alone."""
+        await self.data_version()
+        return self._curated
+
     async def recheck_version(self) -> int:
         """Read the newest audit id now; move the version on if another process wrote."""
         self._checked_at = self.monotonic()  # before the await: one check at a time
@@ -162,11 +145,14 @@ class VersionMixin:
         elif newest != self._db_seen:
             self._db_seen = newest
             self._version = max(newest, self._version + 1)
+            self._curated += 1  # what changed elsewhere is unknown: curated rows too
         return self._version
 
-    def _advance(self, audit_rows: int) -> None:
+    def _advance(self, audit_rows: int, curated: bool) -> None:
         """This process committed `audit_rows` audit entries: the version moves on as
         many (unknown until first read: the next read of the database tells)."""
+        if curated:
+            self._curated += 1
         if audit_rows <= 0 or self._version is None:
             return
         self._version += audit_rows
@@ -178,12 +164,14 @@ class VersionMixin:
         reader never caches the data from before under the version after."""
         async with self.engine.begin() as conn:
             conn.info[_AUDITED] = 0
+            conn.info[_CURATED] = False
             try:
                 yield conn
-                written = conn.info[_AUDITED]
+                written, curated = conn.info[_AUDITED], conn.info[_CURATED]
             finally:
                 conn.info.pop(_AUDITED, None)
-        self._advance(written)
+                conn.info.pop(_CURATED, None)
+        self._advance(written, curated)
 
     async def _insert_audit(self, conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
         """The one place that writes audit rows (and so changes the data version)."""
@@ -196,3 +184,5 @@ class VersionMixin:
             elif chunk:
                 await conn.execute(sa.insert(t.audit), chunk)
         conn.info[_AUDITED] += len(rows)
+        if any(row["guild_id"] is None for row in rows):
+            conn.info[_CURATED] = True
