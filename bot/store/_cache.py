@@ -52,6 +52,10 @@ TITLE_ENTRIES = 64
 """(id, title) lists of the small kinds, per server."""
 EVENT_TITLE_ENTRIES = 4
 """(id, title) lists of events: one per server, 100,000 events is about 15 MB each."""
+DERIVED_ENTRIES = 1024
+"""Small values callers work out from cached reads (e.g. a picker's ranked choices)."""
+DERIVED_LARGE_ENTRIES = 4
+"""Values that grow with the data (e.g. every event title prepared for matching)."""
 
 _AUDITED = "bot.store.audit_rows"
 _CURATED = "bot.store.curated_changed"
@@ -88,9 +92,20 @@ class ReadCaches:
         self.event_titles: VersionedLRU[list[tuple[str, str]]] = VersionedLRU(EVENT_TITLE_ENTRIES)
         self.items: LRU[Any] = LRU(ITEM_ENTRIES)
         self.pages: LRU[Any] = LRU(PAGE_ENTRIES)
+        self.derived: VersionedLRU[Any] = VersionedLRU(DERIVED_ENTRIES)
+        """For callers: values derived from the store's reads, valid for one version."""
+        self.derived_large: VersionedLRU[Any] = VersionedLRU(DERIVED_LARGE_ENTRIES)
 
     def clear(self) -> None:
-        for cache in (self.lists, self.titles, self.event_titles, self.items, self.pages):
+        for cache in (
+            self.lists,
+            self.titles,
+            self.event_titles,
+            self.items,
+            self.pages,
+            self.derived,
+            self.derived_large,
+        ):
             cache.clear()
 
 
