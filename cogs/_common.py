@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.briefing.text import pack_messages
-from bot.dates import DateParseError, parse_user_date
+from bot.dates import DateParseError, FuzzyDate, parse_user_date
 from bot.errors import UserError
 from bot.lru import LRU
 
@@ -58,10 +59,16 @@ def parse_day(option: str, text: str | None, *, end: bool = False) -> date | Non
     if text is None or not text.strip():
         return None
     try:
-        window = parse_user_date(text)
+        window = _parsed(text)
     except DateParseError as exc:
         raise UserError(f"`{option}`: {exc}.") from None
     return window.end if end else window.start
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> FuzzyDate:
+    """parse_user_date, remembered (a pure function of the text; the result is frozen)."""
+    return parse_user_date(text)
 
 
 async def send_embeds(

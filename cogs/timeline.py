@@ -148,6 +148,7 @@ class Timeline(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.filters: LRU[TimelineFilter] = LRU(FILTER_ENTRIES)
+        self.keys: LRU[str] = LRU(FILTER_ENTRIES)
         self.pages = Rendered()
         self.cards = Rendered()
         self.choices = Rendered()
@@ -167,12 +168,16 @@ class Timeline(commands.Cog):
 
     async def remember(self, flt: TimelineFilter) -> str:
         """The key for these filters, stored for the buttons (once)."""
+        key = self.keys.get(flt)
+        if key is not None:
+            return key
         payload = brief.filter_payload(flt)
         key = brief.filter_key(payload)
         if payload is not None and self.filters.get(key) is None:
             if await self.bot.store.get_meta(brief.META_PREFIX + key) is None:
                 await self.bot.store.set_meta(brief.META_PREFIX + key, payload)
             self.filters.put(key, brief.filter_from_payload(payload))
+        self.keys.put(flt, key)
         return key
 
     async def page(
