@@ -1,23 +1,49 @@
-"""Small helpers the reader cogs share: the bot's store and clock, parsing a user date, and
-sending one or more messages with mentions off."""
+"""Small helpers the reader cogs share: the bot's store and clock, parsing a user date,
+sending one or more messages with mentions off, and remembering rendered answers.
+
+Rendered answers are kept per key in a bounded LRU (`Rendered`); every key carries the
+store's data version (and the minute, where the answer depends on the time), so a change
+to the data or the passing of time makes a new answer. Embeds are mutable: the cache keeps
+its own and sends copies (`fresh`)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.briefing.text import pack_messages
-from bot.dates import DateParseError, parse_user_date
+from bot.dates import DateParseError, FuzzyDate, parse_user_date
 from bot.errors import UserError
+from bot.lru import LRU
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
 
 NONE = discord.AllowedMentions.none()
+RENDERED_ENTRIES = 256
+"""Rendered answers kept per cog (a few KB each)."""
+
+
+class Rendered(LRU[Any]):
+    """Rendered answers (embeds, texts, choice lists) per key, least recently used first out."""
+
+    def __init__(self, size: int = RENDERED_ENTRIES) -> None:
+        super().__init__(size)
+
+
+def fresh(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
+    """Copies of cached embeds, to send (the cached ones stay as they are)."""
+    return [e.copy() for e in embeds]
+
+
+def minute(now: datetime) -> datetime:
+    """`now` to the minute: answers that depend on the time are rendered once a minute."""
+    return now.replace(second=0, microsecond=0)
 
 
 def bot_of(interaction: discord.Interaction[Any]) -> BriefingBot:
@@ -33,10 +59,16 @@ def parse_day(option: str, text: str | None, *, end: bool = False) -> date | Non
     if text is None or not text.strip():
         return None
     try:
-        window = parse_user_date(text)
+        window = _parsed(text)
     except DateParseError as exc:
         raise UserError(f"`{option}`: {exc}.") from None
     return window.end if end else window.start
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> FuzzyDate:
+    """parse_user_date, remembered (a pure function of the text; the result is frozen)."""
+    return parse_user_date(text)
 
 
 async def send_embeds(

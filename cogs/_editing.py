@@ -9,12 +9,14 @@ The runtime check below refuses everyone else, whatever the Integrations setting
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.client import BriefingBot, send_error
 from bot.curation import Context
@@ -108,28 +110,66 @@ def choice_name(title: str, item_id: str) -> str:
     return f"{title[:room].rstrip()}… · {item_id}"[:CHOICE_NAME_MAX]
 
 
+@dataclass(frozen=True)
+class Pickable:
+    """(id, title) pairs prepared for matching: titles case-folded, ids joined for one
+    substring search. Built once per data version (see `autocomplete_items`)."""
+
+    pairs: Sequence[tuple[str, str]]
+    folded: Sequence[str]
+    ids: str
+    starts: Sequence[int]
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> Pickable:
+        pool = list(pairs)
+        starts, at = [], 0
+        for item_id, _ in pool:
+            starts.append(at)
+            at += len(item_id) + 1
+        return cls(
+            pool, [title.casefold() for _, title in pool], "\n".join(i for i, _ in pool), starts
+        )
+
+    def ids_containing(self, typed: str) -> set[int]:
+        found: set[int] = set()
+        at = self.ids.find(typed)
+        while at >= 0:
+            found.add(bisect_right(self.starts, at) - 1)
+            at = self.ids.find(typed, at + 1)
+        return found
+
+
 def rank(pairs: Iterable[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
     """Up to 25 (id, title) pairs matching what was typed, best first (newest first when
     nothing is typed yet)."""
+    return choices_of(ranked(Pickable.of(pairs), current))
+
+
+def ranked(pool: Pickable, current: str) -> list[tuple[str, str]]:
+    """The (id, title) pairs `rank` offers: a typed text found in a title or an id scores
+    100, else its best partial match with the title; 85 or more, best first, ties in the
+    pool's order. The scoring runs in rapidfuzz's C loop, not per title in Python."""
     typed = current.strip().casefold()
-    pool = list(pairs)
-    if typed:
-        scored = [
-            (
-                100.0
-                if typed in title.casefold() or typed in item_id
-                else fuzz.partial_ratio(typed, title.casefold()),
-                item_id,
-                title,
-            )
-            for item_id, title in pool
-        ]
-        scored = [s for s in scored if s[0] >= 85]
-        scored.sort(key=lambda s: -s[0])
-        pool = [(item_id, title) for _, item_id, title in scored]
+    if not typed:
+        return list(pool.pairs[:MAX_CHOICES])
+    scores = {
+        index: score
+        for _, score, index in process.extract(
+            typed, pool.folded, scorer=fuzz.partial_ratio, score_cutoff=85, limit=None
+        )
+    }
+    if "\n" not in typed:  # (a line break is in no id)
+        for index in pool.ids_containing(typed):
+            scores[index] = 100.0
+    best = sorted(scores, key=lambda i: (-scores[i], i))[:MAX_CHOICES]
+    return [pool.pairs[i] for i in best]
+
+
+def choices_of(pairs: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return [
         app_commands.Choice(name=choice_name(title, item_id), value=item_id)
-        for item_id, title in pool[:MAX_CHOICES]
+        for item_id, title in pairs
     ]
 
 
@@ -149,11 +189,22 @@ def autocomplete_items(kind: Kind, which: str = "shown") -> Callable[[Interactio
             return []
         store = interaction.client.store
         gid = guild_id(interaction)
-        if which == "removed":
-            pairs = await store.removed_titles(kind, gid)
-        else:
-            pairs = await store.titles(kind, gid, include_removed=which == "all")
-        return rank(pairs, current)
+        version = await store.data_version()
+        key = ("picked", kind, which, gid, current)
+        picked: list[tuple[str, str]] | None = store.caches.derived.get(key, version)
+        if picked is None:
+            pool_key = ("pickable", kind, which, gid)
+            pool: Pickable | None = store.caches.derived_large.get(pool_key, version)
+            if pool is None:
+                if which == "removed":
+                    pairs = await store.removed_titles(kind, gid)
+                else:
+                    pairs = await store.titles(kind, gid, include_removed=which == "all")
+                pool = Pickable.of(pairs)
+                store.caches.derived_large.put(pool_key, version, pool)
+            picked = ranked(pool, current)
+            store.caches.derived.put(key, version, picked)
+        return choices_of(picked)
 
     return complete
 

@@ -1,20 +1,49 @@
-"""/countdown: every milestone, nearest upcoming first; or one in detail."""
+"""/countdown: every milestone, nearest upcoming first; or one in detail.
+
+Answers depend on the time: they are rendered for the current minute and remembered per
+(server, milestone typed, data version, minute)."""
 
 from __future__ import annotations
 
-from discord import Interaction, app_commands
+from discord import Embed, Interaction, app_commands
 from discord.ext import commands
 
 from bot.briefing import countdown as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Milestone, Source
-from cogs._common import NONE
+from cogs._common import NONE, Rendered, minute
 
 
 class Countdown(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        self.answers = Rendered()
+        self.choices = Rendered()
+
+    async def answer(self, guild_id: int | None, milestone: str | None) -> Embed:
+        """The embed for this minute (cached: copy before sending)."""
+        store = self.bot.store
+        now = minute(self.bot.clock.now())
+        typed = milestone.strip() if milestone is not None else None
+        key = (guild_id, typed, await store.data_version(), now)
+        embed: Embed | None = self.answers.get(key)
+        if embed is not None:
+            return embed
+        milestones = await store.list_typed(Milestone, guild_id)
+        if milestone is None:
+            embed = brief.countdown_embed(milestones, now)
+        else:
+            found = next((m for m in milestones if m.id == milestone.strip()), None)
+            if found is None:
+                close = brief.choices(milestones, milestone, now)
+                found = next((m for m in milestones if close and m.id == close[0][1]), None)
+                if found is None or not brief.is_good_match(found, milestone):
+                    raise UserError(brief.unknown_milestone(milestones, milestone, now))
+            sources = await store.list_typed(Source, guild_id)
+            embed = brief.milestone_embed(found, {s.id: s for s in sources}, now)
+        self.answers.put(key, embed)
+        return embed
 
     @app_commands.command(
         name="countdown", description="Deadlines and meetings: time left, or passed"
@@ -25,31 +54,23 @@ class Countdown(commands.Cog):
         interaction: Interaction[BriefingBot],
         milestone: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        now = self.bot.clock.now()
-        milestones = await self.bot.store.list_typed(Milestone, interaction.guild_id)
-        if milestone is None:
-            embed = brief.countdown_embed(milestones, now)
-            await interaction.response.send_message(embed=embed, allowed_mentions=NONE)
-            return
-        found = next((m for m in milestones if m.id == milestone.strip()), None)
-        if found is None:
-            close = brief.choices(milestones, milestone, now)
-            found = next((m for m in milestones if close and m.id == close[0][1]), None)
-            if found is None or not brief.is_good_match(found, milestone):
-                raise UserError(brief.unknown_milestone(milestones, milestone, now))
-        sources = await self.bot.store.list_typed(Source, interaction.guild_id)
-        embed = brief.milestone_embed(found, {s.id: s for s in sources}, now)
-        await interaction.response.send_message(embed=embed, allowed_mentions=NONE)
+        embed = await self.answer(interaction.guild_id, milestone)
+        await interaction.response.send_message(embed=embed.copy(), allowed_mentions=NONE)
 
     @countdown.autocomplete("milestone")
     async def milestone_autocomplete(
         self, interaction: Interaction[BriefingBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        milestones = await self.bot.store.list_typed(Milestone, interaction.guild_id)
-        return [
-            app_commands.Choice(name=label, value=mid)
-            for label, mid in brief.choices(milestones, current, self.bot.clock.now())
-        ]
+        store = self.bot.store
+        guild_id = interaction.guild_id
+        now = minute(self.bot.clock.now())
+        key = (guild_id, current, await store.data_version(), now)
+        pairs: list[tuple[str, str]] | None = self.choices.get(key)
+        if pairs is None:
+            milestones = await store.list_typed(Milestone, guild_id)
+            pairs = brief.choices(milestones, current, now)
+            self.choices.put(key, pairs)
+        return [app_commands.Choice(name=label, value=mid) for label, mid in pairs]
 
 
 async def setup(bot: BriefingBot) -> None:

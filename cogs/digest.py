@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from datetime import time
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -41,14 +41,28 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
 
 
+@cache
+def _zones_lower() -> tuple[tuple[str, str], ...]:
+    """(lower-case, zone) pairs, worked out once for autocomplete."""
+    return tuple((z.lower(), z) for z in _zones())
+
+
 def zone_choices(current: str, limit: int = 25) -> list[str]:
     """IANA zones matching what was typed: prefix matches first, then any part."""
+    return list(_zone_choices(current, limit))
+
+
+@lru_cache(maxsize=512)
+def _zone_choices(current: str, limit: int) -> tuple[str, ...]:
     needle = current.strip().lower().replace(" ", "_")
     if not needle:
-        return ["UTC", "Europe/London", "America/New_York", "Asia/Shanghai", "Asia/Tokyo"][:limit]
-    starts = [z for z in _zones() if z.lower().startswith(needle)]
-    parts = [z for z in _zones() if needle in z.lower() and z not in starts]
-    return (starts + parts)[:limit]
+        return ("UTC", "Europe/London", "America/New_York", "Asia/Shanghai", "Asia/Tokyo")[:limit]
+    zones = _zones_lower()
+    starts = [z for low, z in zones if low.startswith(needle)]
+    if len(starts) >= limit:
+        return tuple(starts[:limit])
+    parts = [z for low, z in zones if needle in low and not low.startswith(needle)]
+    return tuple((starts + parts)[:limit])
 
 
 def parse_time(text: str) -> time:

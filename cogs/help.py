@@ -1,8 +1,8 @@
-"""/help: each command with an example."""
+"""/help: each command with an example (rendered again only when the commands change)."""
 
 from __future__ import annotations
 
-from discord import Interaction, app_commands
+from discord import Embed, Interaction, app_commands
 from discord.ext import commands
 
 from bot.briefing.help import help_embed
@@ -13,16 +13,19 @@ from cogs._common import NONE
 class Help(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        self._rendered: tuple[tuple[tuple[str, str], ...], Embed] | None = None
 
     @app_commands.command(name="help", description="What each command does, with an example")
     async def help(self, interaction: Interaction[BriefingBot]) -> None:
-        others = [
+        others = tuple(
             (f"/{c.qualified_name}", c.description)
             for c in self.bot.tree.walk_commands()
             if isinstance(c, app_commands.Command)
-        ]
+        )
+        if self._rendered is None or self._rendered[0] != others:
+            self._rendered = (others, help_embed(list(others)))
         await interaction.response.send_message(
-            embed=help_embed(others), ephemeral=True, allowed_mentions=NONE
+            embed=self._rendered[1].copy(), ephemeral=True, allowed_mentions=NONE
         )
 
 

@@ -1,4 +1,7 @@
-"""/sources: every source with its facts, paged with buttons that survive restarts."""
+"""/sources: every source with its facts, paged with buttons that survive restarts.
+
+The facts (citation counts, conflicts) are worked out once per (server, data version);
+each page's embed is remembered per (server, page, data version) and sent as a copy."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from discord.ext import commands
 from bot.briefing import sources as brief
 from bot.client import BriefingBot
 from bot.models import Conflict, Event, Milestone, Person, Source, TariffMeasure
-from cogs._common import NONE, bot_of, send_embeds
+from cogs._common import NONE, Rendered, bot_of, send_embeds
 
 Button = discord.ui.Button[discord.ui.View]
 
@@ -39,10 +42,9 @@ class SourcesPage(discord.ui.DynamicItem[Button], template=brief.SOURCES_TEMPLAT
     async def callback(self, interaction: Interaction[Any]) -> None:
         cog = bot_of(interaction).get_cog("Sources")
         assert isinstance(cog, Sources)
-        facts, titles = await cog.facts(interaction.guild_id)
-        embed, page, pages = brief.sources_embed(facts, titles, self.page)
+        embed, page, pages = await cog.page(interaction.guild_id, self.page)
         await interaction.response.edit_message(
-            embed=embed, view=page_view(page, pages), allowed_mentions=NONE
+            embed=embed.copy(), view=page_view(page, pages), allowed_mentions=NONE
         )
 
 
@@ -67,6 +69,7 @@ class Sources(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self._cache: dict[Hashable, tuple[list[brief.SourceFacts], dict[str, str]]] = {}
+        self.pages = Rendered()
 
     async def facts(self, guild_id: int | None) -> tuple[list[brief.SourceFacts], dict[str, str]]:
         """Each source with its citation count and conflicts; computed once per data version."""
@@ -97,6 +100,16 @@ class Sources(commands.Cog):
         self._cache[key] = (facts, titles)
         return facts, titles
 
+    async def page(self, guild_id: int | None, number: int) -> tuple[discord.Embed, int, int]:
+        """(embed, page shown, pages) for a page number (cached: copy the embed to send)."""
+        key = (guild_id, number, await self.bot.store.data_version())
+        hit: tuple[discord.Embed, int, int] | None = self.pages.get(key)
+        if hit is None:
+            facts, titles = await self.facts(guild_id)
+            hit = brief.sources_embed(facts, titles, number)
+            self.pages.put(key, hit)
+        return hit
+
     @app_commands.command(
         name="sources", description="Every source: outlet, date, citations, known problems"
     )
@@ -104,10 +117,9 @@ class Sources(commands.Cog):
         key = (interaction.guild_id, await self.bot.store.data_version())
         if key not in self._cache:
             await interaction.response.defer(thinking=True)  # counting takes a moment
-        facts, titles = await self.facts(interaction.guild_id)
-        embed, page, pages = brief.sources_embed(facts, titles, 0)
+        embed, page, pages = await self.page(interaction.guild_id, 0)
         view = page_view(page, pages)
-        await send_embeds(interaction, [embed], view=view)
+        await send_embeds(interaction, [embed.copy()], view=view)
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -1,21 +1,24 @@
-"""/tariffs: the stack both ways (on a date), with a chart drawn once per data version."""
+"""/tariffs: the stack both ways (on a date), with a chart drawn once per data version.
+
+The briefing's embeds are remembered per (server, day, data version) and sent as copies."""
 
 from __future__ import annotations
 
-from discord import Interaction, app_commands
+from discord import Embed, Interaction, app_commands
 from discord.ext import commands
 
 from bot.briefing import tariffs as brief
 from bot.charts import CHART_NAME, ChartCache, key_markers, render_tariff_chart
 from bot.client import BriefingBot
 from bot.models import Milestone, Source, TariffMeasure
-from cogs._common import parse_day, send_embeds
+from cogs._common import Rendered, fresh, parse_day, send_embeds
 
 
 class Tariffs(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.charts = ChartCache()
+        self.answers = Rendered()
 
     async def chart(self, guild_id: int | None, measures: list[TariffMeasure]) -> bytes:
         """The chart for what this server sees, rendered only when the data changed."""
@@ -39,17 +42,25 @@ class Tariffs(commands.Cog):
         as_of: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         guild_id = interaction.guild_id
+        store = self.bot.store
         day = parse_day("as_of", as_of, end=True) or self.bot.clock.now().date()
-        measures = await self.bot.store.list_typed(TariffMeasure, guild_id)
-        version = await self.bot.store.data_version()
-        if self.charts.cached((guild_id, version)) is None:
-            await interaction.response.defer(thinking=True)  # the chart takes a moment
-        png = await self.chart(guild_id, measures)
-        sources = await self.bot.store.list_typed(Source, guild_id)
-        briefing = brief.tariffs_briefing(
-            measures, {s.id: s for s in sources}, day, chart_name=CHART_NAME
-        )
-        await send_embeds(interaction, briefing.embeds, file=(CHART_NAME, png))
+        version = await store.data_version()
+        png = self.charts.cached((guild_id, version))
+        key = (guild_id, day, version)
+        embeds: list[Embed] | None = self.answers.get(key)
+        if png is None or embeds is None:
+            measures = await store.list_typed(TariffMeasure, guild_id)
+            if png is None:
+                await interaction.response.defer(thinking=True)  # the chart takes a moment
+                png = await self.chart(guild_id, measures)
+            if embeds is None:
+                sources = await store.list_typed(Source, guild_id)
+                briefing = brief.tariffs_briefing(
+                    measures, {s.id: s for s in sources}, day, chart_name=CHART_NAME
+                )
+                embeds = list(briefing.embeds)
+                self.answers.put(key, embeds)
+        await send_embeds(interaction, fresh(embeds), file=(CHART_NAME, png))
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -1,12 +1,17 @@
 """/timeline: events newest first, Older/Newer buttons and a menu that opens one event.
 
 The buttons and the menu are DynamicItems: their custom ids carry the state (filters key +
-keyset cursor), so they keep working after the bot restarts."""
+keyset cursor), so they keep working after the bot restarts.
+
+Rendered pages and event cards are remembered per (server, filters, cursor, data version)
+and sent as copies; a filters key (a hash of the filters, stored once in the meta table) is
+remembered with its filters, which never change."""
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -17,14 +22,33 @@ from bot.briefing import people as people_brief
 from bot.briefing import timeline as brief
 from bot.client import BriefingBot, send_error
 from bot.errors import UserError
+from bot.lru import LRU
 from bot.models import TOPICS, Event, Kind, Person, Source
 from bot.store import Cursor, TimelineFilter, TimelinePage
-from cogs._common import NONE, bot_of, parse_day
+from cogs._common import NONE, Rendered, bot_of, parse_day
 
 log = logging.getLogger(__name__)
 
 Button = discord.ui.Button[discord.ui.View]
 Select = discord.ui.Select[discord.ui.View]
+FILTER_ENTRIES = 4096
+"""Filters keys remembered with their filters (a few hundred bytes each)."""
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    page: TimelinePage
+    embed: discord.Embed | None
+    """None when the page is empty; then `empty` says so."""
+    empty: str = ""
+    options: tuple[discord.SelectOption, ...] = ()
+    """The event menu's options (discord.py never changes an option it is given)."""
+
+
+def timeline_cog(interaction: discord.Interaction[Any]) -> Timeline:
+    cog = bot_of(interaction).get_cog("Timeline")
+    assert isinstance(cog, Timeline)
+    return cog
 
 
 class TimelineNav(discord.ui.DynamicItem[Button], template=brief.NAV_TEMPLATE):
@@ -75,33 +99,26 @@ class TimelineOpen(discord.ui.DynamicItem[Select], template=re.escape(brief.OPEN
         return cls()
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = bot_of(interaction)
         values = self.item.values
-        event = (
-            await bot.store.get_item(Kind.EVENT, values[0], interaction.guild_id)
-            if values
-            else None
+        embed = await timeline_cog(interaction).event_card(
+            interaction.guild_id, values[0] if values else None
         )
-        if not isinstance(event, Event):
+        if embed is None:
             await send_error(interaction, "That event is no longer on record; run /timeline again.")
             return
-        sources = await bot.store.list_typed(Source, interaction.guild_id)
-        people = await bot.store.items_by_ids(Kind.PERSON, event.people, interaction.guild_id)
-        embed = brief.event_embed(
-            event,
-            {s.id: s for s in sources},
-            {p.id: p for p in people if isinstance(p, Person)},
+        await interaction.response.send_message(
+            embed=embed.copy(), ephemeral=True, allowed_mentions=NONE
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
 
-def page_view(key: str, page: TimelinePage) -> discord.ui.View:
+def page_view(key: str, shown: RenderedPage) -> discord.ui.View:
+    page = shown.page
     view = discord.ui.View(timeout=None)
     newest = brief.encode_cursor(Cursor.of(page.events[0]))
     oldest = brief.encode_cursor(Cursor.of(page.events[-1]))
     view.add_item(TimelineNav("n", key, newest, disabled=not page.has_newer))
     view.add_item(TimelineNav("o", key, oldest, disabled=not page.has_older))
-    view.add_item(TimelineOpen(brief.select_options(page.events)))
+    view.add_item(TimelineOpen(list(shown.options)))
     return view
 
 
@@ -110,28 +127,19 @@ async def people_map(bot: BriefingBot, guild_id: int | None) -> dict[str, Person
 
 
 async def turn_page(interaction: discord.Interaction[Any], target: brief.NavTarget) -> None:
-    bot = bot_of(interaction)
-    guild_id = interaction.guild_id
-    flt = TimelineFilter()
-    if target.key != brief.NO_FILTER:
-        payload = await bot.store.get_meta(brief.META_PREFIX + target.key)
-        if payload is None:
-            raise UserError("I no longer know this timeline's filters; run /timeline again.")
-        flt = brief.filter_from_payload(payload)
-    if target.older:
-        page = await bot.store.timeline(
-            guild_id, flt, older_than=target.cursor, limit=brief.PAGE_SIZE
-        )
-    else:
-        page = await bot.store.timeline(
-            guild_id, flt, newer_than=target.cursor, limit=brief.PAGE_SIZE
-        )
-    if not page.events:
+    cog = timeline_cog(interaction)
+    flt = await cog.filters_for(target.key)
+    shown = await cog.page(
+        interaction.guild_id,
+        flt,
+        older_than=target.cursor if target.older else None,
+        newer_than=None if target.older else target.cursor,
+    )
+    if shown.embed is None:
         raise UserError("There are no more events that way; run /timeline to start again.")
-    people = await people_map(bot, guild_id)
     await interaction.response.edit_message(
-        embed=brief.page_embed(page, flt, people),
-        view=page_view(target.key, page),
+        embed=shown.embed.copy(),
+        view=page_view(target.key, shown),
         allowed_mentions=NONE,
     )
 
@@ -139,6 +147,86 @@ async def turn_page(interaction: discord.Interaction[Any], target: brief.NavTarg
 class Timeline(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        self.filters: LRU[TimelineFilter] = LRU(FILTER_ENTRIES)
+        self.keys: LRU[str] = LRU(FILTER_ENTRIES)
+        self.pages = Rendered()
+        self.cards = Rendered()
+        self.choices = Rendered()
+
+    async def filters_for(self, key: str) -> TimelineFilter:
+        """The filters a button's key stands for."""
+        if key == brief.NO_FILTER:
+            return TimelineFilter()
+        flt = self.filters.get(key)
+        if flt is None:
+            payload = await self.bot.store.get_meta(brief.META_PREFIX + key)
+            if payload is None:
+                raise UserError("I no longer know this timeline's filters; run /timeline again.")
+            flt = brief.filter_from_payload(payload)
+            self.filters.put(key, flt)
+        return flt
+
+    async def remember(self, flt: TimelineFilter) -> str:
+        """The key for these filters, stored for the buttons (once)."""
+        key = self.keys.get(flt)
+        if key is not None:
+            return key
+        payload = brief.filter_payload(flt)
+        key = brief.filter_key(payload)
+        if payload is not None and self.filters.get(key) is None:
+            if await self.bot.store.get_meta(brief.META_PREFIX + key) is None:
+                await self.bot.store.set_meta(brief.META_PREFIX + key, payload)
+            self.filters.put(key, brief.filter_from_payload(payload))
+        self.keys.put(flt, key)
+        return key
+
+    async def page(
+        self,
+        guild_id: int | None,
+        flt: TimelineFilter,
+        *,
+        older_than: Cursor | None = None,
+        newer_than: Cursor | None = None,
+    ) -> RenderedPage:
+        """A page of events and its embed (cached: copy the embed to send)."""
+        store = self.bot.store
+        key = (guild_id, flt, older_than, newer_than, await store.data_version())
+        shown: RenderedPage | None = self.pages.get(key)
+        if shown is not None:
+            return shown
+        page = await store.timeline(
+            guild_id, flt, older_than=older_than, newer_than=newer_than, limit=brief.PAGE_SIZE
+        )
+        people = await people_map(self.bot, guild_id)
+        if page.events:
+            embed = brief.page_embed(page, flt, people)
+            shown = RenderedPage(page, embed, options=tuple(brief.select_options(page.events)))
+        else:
+            shown = RenderedPage(page, None, brief.empty_message(flt, people))
+        self.pages.put(key, shown)
+        return shown
+
+    async def event_card(self, guild_id: int | None, event_id: str | None) -> discord.Embed | None:
+        """One event in full (cached: copy to send); None when it is not on record."""
+        if event_id is None:
+            return None
+        store = self.bot.store
+        key = (guild_id, event_id, await store.data_version())
+        embed: discord.Embed | None = self.cards.get(key)
+        if embed is not None:
+            return embed
+        event = await store.get_item(Kind.EVENT, event_id, guild_id)
+        if not isinstance(event, Event):
+            return None
+        sources = await store.list_typed(Source, guild_id)
+        people = await store.items_by_ids(Kind.PERSON, event.people, guild_id)
+        embed = brief.event_embed(
+            event,
+            {s.id: s for s in sources},
+            {p.id: p for p in people if isinstance(p, Person)},
+        )
+        self.cards.put(key, embed)
+        return embed
 
     @app_commands.command(
         name="timeline", description="Events in date order, newest first, with sources"
@@ -165,12 +253,12 @@ class Timeline(commands.Cog):
         end = parse_day("until", until, end=True)
         if start and end and start > end:
             raise UserError("`since` is after `until`; swap them or widen the dates.")
-        people = await people_map(self.bot, guild_id)
         person_id = None
         if person:
-            found = people_brief.resolve_person(list(people.values()), person)
+            people = await self.bot.store.list_typed(Person, guild_id)
+            found = people_brief.resolve_person(people, person)
             if found is None:
-                raise UserError(people_brief.did_you_mean(list(people.values()), person))
+                raise UserError(people_brief.did_you_mean(people, person))
             person_id = found.id
         flt = TimelineFilter(
             query=query.strip() if query else None,
@@ -179,19 +267,16 @@ class Timeline(commands.Cog):
             since=start,
             until=end,
         )
-        payload = brief.filter_payload(flt)
-        key = brief.filter_key(payload)
-        if payload is not None and await self.bot.store.get_meta(brief.META_PREFIX + key) is None:
-            await self.bot.store.set_meta(brief.META_PREFIX + key, payload)
-        page = await self.bot.store.timeline(guild_id, flt, limit=brief.PAGE_SIZE)
-        if not page.events:
+        key = await self.remember(flt)
+        shown = await self.page(guild_id, flt)
+        if shown.embed is None:
             await interaction.response.send_message(
-                brief.empty_message(flt, people), ephemeral=True, allowed_mentions=NONE
+                shown.empty, ephemeral=True, allowed_mentions=NONE
             )
             return
         await interaction.response.send_message(
-            embed=brief.page_embed(page, flt, people),
-            view=page_view(key, page),
+            embed=shown.embed.copy(),
+            view=page_view(key, shown),
             allowed_mentions=NONE,
         )
 
@@ -199,11 +284,14 @@ class Timeline(commands.Cog):
     async def person_autocomplete(
         self, interaction: discord.Interaction[BriefingBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        people = await self.bot.store.list_typed(Person, interaction.guild_id)
-        return [
-            app_commands.Choice(name=label, value=pid)
-            for label, pid in people_brief.choices(people, current)
-        ]
+        store = self.bot.store
+        guild_id = interaction.guild_id
+        key = (guild_id, current, await store.data_version())
+        pairs: list[tuple[str, str]] | None = self.choices.get(key)
+        if pairs is None:
+            pairs = people_brief.choices(await store.list_typed(Person, guild_id), current)
+            self.choices.put(key, pairs)
+        return [app_commands.Choice(name=label, value=pid) for label, pid in pairs]
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -1,15 +1,18 @@
-"""/who: a person's profile, found by what readers type (case, order, typos, aliases)."""
+"""/who: a person's profile, found by what readers type (case, order, typos, aliases).
+
+Answers and autocomplete choices are remembered per (server, what was typed, data version);
+the people list itself comes from the store's cache."""
 
 from __future__ import annotations
 
-from discord import Interaction, app_commands
+from discord import Embed, Interaction, app_commands
 from discord.ext import commands
 
 from bot.briefing import people as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Conflict, Person, Source
-from cogs._common import NONE
+from cogs._common import NONE, Rendered
 
 LATEST_EVENTS = 5
 
@@ -17,21 +20,22 @@ LATEST_EVENTS = 5
 class Who(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        self.answers = Rendered()
+        self.choices = Rendered()
 
-    @app_commands.command(
-        name="who", description="Who someone is: posts, events, sources, conflicts"
-    )
-    @app_commands.describe(name="A name or alias, e.g. Li Chenggang, bessent, USTR")
-    async def who(
-        self, interaction: Interaction[BriefingBot], name: app_commands.Range[str, 1, 100]
-    ) -> None:
-        guild_id = interaction.guild_id
-        people = await self.bot.store.list_typed(Person, guild_id)
+    async def profile(self, guild_id: int | None, name: str) -> Embed:
+        """The profile embed for what was typed (cached: copy before sending)."""
+        store = self.bot.store
+        key = (guild_id, name.strip(), await store.data_version())
+        embed: Embed | None = self.answers.get(key)
+        if embed is not None:
+            return embed
+        people = await store.list_typed(Person, guild_id)
         person = brief.resolve_person(people, name)
         if person is None:
             raise UserError(brief.did_you_mean(people, name))
-        events = await self.bot.store.events_for_person(person.id, guild_id, limit=LATEST_EVENTS)
-        sources = await self.bot.store.list_typed(Source, guild_id)
+        events = await store.events_for_person(person.id, guild_id, limit=LATEST_EVENTS)
+        sources = await store.list_typed(Source, guild_id)
         related: list[Conflict] = [c for e in events for c in e.conflicts]
         embed = brief.person_embed(
             person,
@@ -40,17 +44,31 @@ class Who(commands.Cog):
             events=events,
             related_conflicts=related,
         )
-        await interaction.response.send_message(embed=embed, allowed_mentions=NONE)
+        self.answers.put(key, embed)
+        return embed
+
+    @app_commands.command(
+        name="who", description="Who someone is: posts, events, sources, conflicts"
+    )
+    @app_commands.describe(name="A name or alias, e.g. Li Chenggang, bessent, USTR")
+    async def who(
+        self, interaction: Interaction[BriefingBot], name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        embed = await self.profile(interaction.guild_id, name)
+        await interaction.response.send_message(embed=embed.copy(), allowed_mentions=NONE)
 
     @who.autocomplete("name")
     async def name_autocomplete(
         self, interaction: Interaction[BriefingBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        people = await self.bot.store.list_typed(Person, interaction.guild_id)
-        return [
-            app_commands.Choice(name=label, value=pid)
-            for label, pid in brief.choices(people, current)
-        ]
+        store = self.bot.store
+        guild_id = interaction.guild_id
+        key = (guild_id, current, await store.data_version())
+        pairs: list[tuple[str, str]] | None = self.choices.get(key)
+        if pairs is None:
+            pairs = brief.choices(await store.list_typed(Person, guild_id), current)
+            self.choices.put(key, pairs)
+        return [app_commands.Choice(name=label, value=pid) for label, pid in pairs]
 
 
 async def setup(bot: BriefingBot) -> None:

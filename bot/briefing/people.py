@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import discord
 from rapidfuzz import fuzz, utils
@@ -33,8 +34,17 @@ class Match:
     """The name or alias that matched best."""
 
 
+@lru_cache(maxsize=4096)
+def _processed(text: str) -> str:
+    """rapidfuzz's default processing (lower case, no punctuation), once per string."""
+    return str(utils.default_process(text))
+
+
 def _score(query: str, candidate: str) -> float:
-    q, c = utils.default_process(query), utils.default_process(candidate)
+    return _score_processed(_processed(query), _processed(candidate))
+
+
+def _score_processed(q: str, c: str) -> float:
     if not q or not c:
         return 0.0
     if q == c:
@@ -58,11 +68,12 @@ def match_people(people: Sequence[Person], query: str, limit: int = CHOICES_MAX)
     if not query:
         ranked = sorted(people, key=lambda p: p.name.casefold())
         return [Match(p, 0.0, p.name) for p in ranked[:limit]]
+    q = _processed(query)
     matches: list[Match] = []
     for person in people:
         best, matched = 0.0, person.name
         for candidate in (person.name, person.id.replace("-", " "), *person.aliases):
-            score = _score(query, candidate)
+            score = _score_processed(q, _processed(candidate))
             if candidate != person.name:
                 score -= 1.0  # the real name wins a tie with an alias
             if score > best:

@@ -8,6 +8,7 @@ transaction, so a failure on the last item leaves none of the others behind.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
@@ -33,6 +34,8 @@ class _StoreCore(Protocol):
 
     @property
     def _audit(self) -> Callable[..., Awaitable[None]]: ...
+
+    def _changing(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
 
     async def _visible_row(
         self, conn: AsyncConnection, kind: Kind, item_id: str, guild_id: int | None
@@ -78,7 +81,7 @@ class BatchMixin:
         now = self.clock.now()
         scope = CURATED if guild_id is None else guild_id
         out: list[Stored] = []
-        async with self.engine.begin() as conn:
+        async with self._changing() as conn:
             for item, new_only, (kind, item_id) in zip(items, flags, keys, strict=True):
                 visible = await self._visible_row(conn, kind, item_id, guild_id)
                 if new_only and visible is not None:

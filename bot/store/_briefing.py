@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bot.models import MODEL_FOR_KIND, AnyItem, Kind
 from bot.store import _schema as t
+from bot.store._cache import SMALL_KINDS
 from bot.store._indexing import CITES, HAS_CONFLICT, tokens
 
 if TYPE_CHECKING:
@@ -33,13 +34,20 @@ class BriefingQueries:
     """Mixin for Store (uses self.engine and Store._visible)."""
 
     engine: AsyncEngine
+    _curated_cites: tuple[int, dict[str, int], frozenset[tuple[str, str]]] | None = None
 
     if TYPE_CHECKING:
+
+        async def curated_version(self) -> int: ...
 
         @staticmethod
         def _visible(
             kind: Kind, guild_id: int | None, include_removed: bool = False
         ) -> sa.ColumnElement[bool]: ...
+
+        async def list_items(
+            self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
+        ) -> list[AnyItem]: ...
 
     def _any_visible(self, guild_id: int | None) -> sa.ColumnElement[bool]:
         return sa.or_(*(self._visible(k, guild_id) for k in Kind))
@@ -166,8 +174,39 @@ class BriefingQueries:
         """For each source id: how many items this server sees cite it (events, people,
         tariff layers, milestones; conflicts and outcomes included).
 
-        Curated citations are counted straight off the term index; then the server's
-        differences are applied: curated rows it removed or replaced, and its own rows."""
+        The curated rows' citations (less those of removed curated rows) are counted off the
+        term index once per curated version (a count over every citation: it grows with
+        the data) and kept; then the server's differences are applied, which grow only with
+        the server's own rows: curated rows it replaced, and its own rows."""
+        i, tt = t.items, t.item_terms
+        kinds = [k.value for k in Kind]
+        cites = [tt.c.term >= CITES, tt.c.term < _upper(CITES)]
+        curated_counts, removed = await self._curated_citations()
+        counts = dict(curated_counts)
+        async with self.engine.connect() as conn:
+            hidden: set[tuple[str, str]] = set()
+            own: list[tuple[str, str]] = []
+            if guild_id is not None:
+                rows = await conn.execute(
+                    sa.select(i.c.kind, i.c.item_id, i.c.removed).where(
+                        i.c.kind.in_(kinds), i.c.scope == guild_id
+                    )
+                )
+                for r in rows:
+                    if (r.kind, r.item_id) not in removed:
+                        hidden.add((r.kind, r.item_id))  # a curated twin, if any, is replaced
+                    if not r.removed:
+                        own.append((r.kind, r.item_id))
+            for keys, scope, sign in ((sorted(hidden), 0, -1), (own, guild_id, 1)):
+                await self._add_citations(conn, counts, keys, scope, sign, cites)
+        return {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
+
+    async def _curated_citations(self) -> tuple[dict[str, int], frozenset[tuple[str, str]]]:
+        """(citation term -> count over the curated rows every server sees, the removed
+        curated rows), per curated version."""
+        version = await self.curated_version()
+        if self._curated_cites is not None and self._curated_cites[0] == version:
+            return self._curated_cites[1], self._curated_cites[2]
         i, tt = t.items, t.item_terms
         kinds = [k.value for k in Kind]
         cites = [tt.c.term >= CITES, tt.c.term < _upper(CITES)]
@@ -180,38 +219,35 @@ class BriefingQueries:
             )
             for term, n in (await conn.execute(curated)).all():
                 counts[term] = int(n)
-            hidden = {
+            removed = frozenset(
                 (r.kind, r.item_id)
                 for r in await conn.execute(
                     sa.select(i.c.kind, i.c.item_id).where(i.c.scope == 0, i.c.removed == sa.true())
                 )
-            }
-            own: list[tuple[str, str]] = []
-            if guild_id is not None:
-                rows = await conn.execute(
-                    sa.select(i.c.kind, i.c.item_id, i.c.removed).where(
-                        i.c.kind.in_(kinds), i.c.scope == guild_id
-                    )
-                )
-                for r in rows:
-                    hidden.add((r.kind, r.item_id))  # a curated twin, if any, is replaced
-                    if not r.removed:
-                        own.append((r.kind, r.item_id))
-            for keys, scope, sign in ((sorted(hidden), 0, -1), (own, guild_id, 1)):
-                for start in range(0, len(keys), 400):
-                    chunk = keys[start : start + 400]
-                    stmt = (
-                        sa.select(tt.c.term, sa.func.count())
-                        .where(
-                            sa.tuple_(tt.c.kind, tt.c.item_id).in_(chunk),
-                            tt.c.scope == scope,
-                            *cites,
-                        )
-                        .group_by(tt.c.term)
-                    )
-                    for term, n in (await conn.execute(stmt)).all():
-                        counts[term] = counts.get(term, 0) + sign * int(n)
-        return {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
+            )
+            await self._add_citations(conn, counts, sorted(removed), 0, -1, cites)
+        self._curated_cites = (version, counts, removed)
+        return counts, removed
+
+    @staticmethod
+    async def _add_citations(
+        conn: AsyncConnection,
+        counts: dict[str, int],
+        keys: Sequence[tuple[str, str]],
+        scope: int | None,
+        sign: int,
+        cites: list[sa.ColumnElement[bool]],
+    ) -> None:
+        tt = t.item_terms
+        for start in range(0, len(keys), 400):
+            chunk = list(keys[start : start + 400])
+            stmt = (
+                sa.select(tt.c.term, sa.func.count())
+                .where(sa.tuple_(tt.c.kind, tt.c.item_id).in_(chunk), tt.c.scope == scope, *cites)
+                .group_by(tt.c.term)
+            )
+            for term, n in (await conn.execute(stmt)).all():
+                counts[term] = counts.get(term, 0) + sign * int(n)
 
     async def items_with_conflicts(self, guild_id: int | None) -> list[AnyItem]:
         """Every item this server sees that records a conflict between sources."""
@@ -244,6 +280,9 @@ class BriefingQueries:
         """Visible items of a kind among `ids`, in the order given (unknown ids skipped)."""
         if not ids:
             return []
+        if kind in SMALL_KINDS:  # held in memory per data version
+            known = {item.id: item for item in await self.list_items(kind, guild_id)}
+            return [known[i] for i in ids if i in known]
         stmt = sa.select(t.items.c.item_id, t.items.c.data).where(
             self._visible(kind, guild_id), t.items.c.item_id.in_(list(ids))
         )

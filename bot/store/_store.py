@@ -6,7 +6,9 @@ are shared by every server; a server's own additions and its corrections of cura
 else the curated row. Removal hides a row (removed = true) and keeps it.
 
 Every public write runs in one transaction that also appends an audit entry, so a failure
-leaves nothing half-written. The data version (for caches) is the newest audit id.
+leaves nothing half-written. The data version (for caches) is the newest audit id, kept
+in memory (see _cache.py); reads of the small kinds, single items, pickers' titles and
+timeline pages are served from caches keyed by it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.models import (
 from bot.store import _schema as t
 from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
+from bot.store._cache import SMALL_KINDS, VERSION_TTL, VersionMixin
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
 from bot.store._posts import PostsMixin
@@ -135,12 +138,15 @@ def _row_model(kind: Kind, data: dict[str, Any]) -> AnyItem:
     return MODEL_FOR_KIND[kind].model_validate(data)
 
 
-class Store(BriefingQueries, BatchMixin, PostsMixin):
+class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock | None = None, version_ttl: float = VERSION_TTL
+    ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
+        self._init_versioning(version_ttl)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -150,14 +156,17 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         *,
         clock: Clock | None = None,
         connect_args: dict[str, Any] | None = None,
+        version_ttl: float = VERSION_TTL,
     ) -> Store:
         engine = create_engine(url, connect_args)
         try:
             await migrate(engine)
+            store = cls(engine, clock, version_ttl)
+            await store.recheck_version()
         except Exception:
             await engine.dispose()
             raise
-        return cls(engine, clock)
+        return store
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -208,12 +217,19 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
     async def get(
         self, kind: Kind, item_id: str, guild_id: int | None, *, include_removed: bool = False
     ) -> Stored | None:
+        version = await self.data_version()
+        key = (kind, item_id, guild_id, include_removed, version)
+        hit = self.caches.items.get(key)
+        if hit is not None:
+            return hit[0]  # type: ignore[no-any-return]
         stmt = sa.select(t.items).where(
             self._visible(kind, guild_id, include_removed), t.items.c.item_id == item_id
         )
         async with self.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
-        return self._stored(kind, row) if row else None
+        stored = self._stored(kind, row) if row else None
+        self.caches.items.put(key, (stored,))
+        return stored
 
     async def get_item(self, kind: Kind, item_id: str, guild_id: int | None) -> AnyItem | None:
         stored = await self.get(kind, item_id, guild_id)
@@ -221,6 +237,21 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
 
     async def list_items(
         self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
+    ) -> list[AnyItem]:
+        """Every visible item of a kind, in date order. The small kinds come from memory
+        (one query per kind, server and data version); events always from the database."""
+        if kind in SMALL_KINDS:
+            version = await self.data_version()
+            key = (kind, guild_id, include_removed)
+            hit = self.caches.lists.get(key, version)
+            if hit is None:
+                hit = await self._list_items(kind, guild_id, include_removed)
+                self.caches.lists.put(key, version, hit)
+            return list(hit)
+        return await self._list_items(kind, guild_id, include_removed)
+
+    async def _list_items(
+        self, kind: Kind, guild_id: int | None, include_removed: bool
     ) -> list[AnyItem]:
         stmt = (
             sa.select(t.items.c.data)
@@ -250,7 +281,20 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
     async def titles(
         self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
     ) -> list[tuple[str, str]]:
-        """(item_id, title) of every visible item of a kind: cheap, for autocomplete."""
+        """(item_id, title) of every visible item of a kind, newest first: for autocomplete,
+        from memory per (kind, server, data version)."""
+        version = await self.data_version()
+        cache = self.caches.event_titles if kind is Kind.EVENT else self.caches.titles
+        key = (kind, guild_id, include_removed)
+        hit = cache.get(key, version)
+        if hit is None:
+            hit = await self._titles(kind, guild_id, include_removed)
+            cache.put(key, version, hit)
+        return list(hit)
+
+    async def _titles(
+        self, kind: Kind, guild_id: int | None, include_removed: bool
+    ) -> list[tuple[str, str]]:
         stmt = (
             sa.select(t.items.c.item_id, t.items.c.title)
             .where(self._visible(kind, guild_id, include_removed))
@@ -311,8 +355,25 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         """One page of events, newest first, by keyset paging.
 
         `older_than` gives the page after a cursor (going back in time); `newer_than` the page
-        before it. With neither, the newest page.
+        before it. With neither, the newest page. Pages are kept in a bounded LRU keyed by
+        (server, filters, cursors, limit, data version).
         """
+        version = await self.data_version()
+        key = (guild_id, flt, older_than, newer_than, limit, version)
+        hit = self.caches.pages.get(key)
+        if hit is None:
+            hit = await self._timeline(guild_id, flt, older_than, newer_than, limit)
+            self.caches.pages.put(key, hit)
+        return TimelinePage(list(hit.events), hit.has_older, hit.has_newer)
+
+    async def _timeline(
+        self,
+        guild_id: int | None,
+        flt: TimelineFilter,
+        older_than: Cursor | None,
+        newer_than: Cursor | None,
+        limit: int,
+    ) -> TimelinePage:
         i = t.items
         key = sa.tuple_(i.c.sort_start, i.c.sort_end, i.c.item_id)
         going_newer = newer_than is not None
@@ -348,12 +409,6 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
     ) -> list[Event]:
         page = await self.timeline(guild_id, TimelineFilter(person=person_id), limit=limit)
         return page.events
-
-    async def data_version(self) -> int:
-        """Grows with every change to the stored data (the newest audit id)."""
-        async with self.engine.connect() as conn:
-            value = (await conn.execute(sa.select(sa.func.max(t.audit.c.id)))).scalar_one()
-        return int(value or 0)
 
     async def history(self, kind: Kind, item_id: str, guild_id: int | None) -> list[AuditEntry]:
         """Changes to an item that this server sees: curated changes and its own."""
@@ -464,19 +519,22 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         after: dict[str, Any] | None,
         reason: str | None,
     ) -> None:
-        await conn.execute(
-            sa.insert(t.audit).values(
-                at=now,
-                guild_id=guild_id,
-                actor_id=actor.id,
-                actor_name=actor.name[:100],
-                kind=kind.value,
-                item_id=item_id,
-                action=action.value,
-                before=before,
-                after=after,
-                reason=(reason or None) and reason[:500],
-            )
+        await self._insert_audit(
+            conn,
+            [
+                {
+                    "at": now,
+                    "guild_id": guild_id,
+                    "actor_id": actor.id,
+                    "actor_name": actor.name[:100],
+                    "kind": kind.value,
+                    "item_id": item_id,
+                    "action": action.value,
+                    "before": before,
+                    "after": after,
+                    "reason": (reason or None) and reason[:500],
+                }
+            ],
         )
 
     async def _visible_row(
@@ -503,7 +561,7 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         writes the new state and the audit entry."""
         kind = kind_of(item)
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with self._changing() as conn:
             visible = await self._visible_row(conn, kind, item.id, guild_id)
             if expect_new and visible is not None:
                 raise StoreError(f"a {kind.value} with id '{item.id}' already exists")
@@ -555,7 +613,7 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         reason: str | None,
     ) -> Stored:
         now = self.clock.now()
-        async with self.engine.begin() as conn:
+        async with self._changing() as conn:
             visible = await self._visible_row(conn, kind, item_id, guild_id)
             if visible is None:
                 raise NotFound(f"no {kind.value} with id '{item_id}'")
@@ -629,7 +687,7 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
         report = LoadReport()
         now = self.clock.now()
         seen: set[tuple[str, str]] = set()
-        async with self.engine.begin() as conn:
+        async with self._changing() as conn:
             existing_rows = (
                 await conn.execute(
                     sa.select(
@@ -831,17 +889,17 @@ class Store(BriefingQueries, BatchMixin, PostsMixin):
                     "reason": None,
                 }
             )
-        async with self.engine.begin() as conn:
+        async with self._changing() as conn:
             for table, batch in (
                 (t.items, rows),
                 (t.item_people, people),
                 (t.item_terms, terms),
-                (t.audit, audits),
             ):
                 for start in range(0, len(batch), 5000):
                     chunk = batch[start : start + 5000]
                     if chunk:
                         await conn.execute(sa.insert(table), chunk)
+            await self._insert_audit(conn, audits)
 
 
 def _cursor_values(cursor: Cursor) -> tuple[date, date, str]:
