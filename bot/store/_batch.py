@@ -87,12 +87,7 @@ class BatchMixin:
                 if new_only and visible is not None:
                     raise StoreError(f"a {kind.value} with id '{item_id}' already exists")
                 own = visible if visible is not None and visible.scope == scope else None
-                if own is not None:
-                    origin = own.origin
-                elif guild_id is None:
-                    origin = "curated"
-                else:
-                    origin = "overlay" if visible is not None else "guild"
+                origin = t.origin_for(guild_id, own, visible)
                 await self._write(
                     conn,
                     item,

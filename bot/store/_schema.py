@@ -4,6 +4,7 @@ tests check that the migrated schema and this metadata agree."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -32,6 +33,17 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 CURATED_SCOPE = 0
 """`scope` of curated rows, shared by every server; other rows carry their server's id."""
+
+
+def origin_for(guild_id: int | None, own: Any, visible: Any) -> str:
+    """`items.origin` of a saved row: the row's own origin when its scope already has one;
+    else curated (no server), a server's overlay of a curated item, or its own addition."""
+    if own is not None:
+        return str(own.origin)
+    if guild_id is None:
+        return "curated"
+    return "overlay" if visible is not None else "guild"
+
 
 items = sa.Table(
     "items",

@@ -567,12 +567,7 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
                 raise StoreError(f"a {kind.value} with id '{item.id}' already exists")
             scope = CURATED if guild_id is None else guild_id
             own = visible if visible is not None and visible.scope == scope else None
-            if guild_id is None:
-                origin = own.origin if own is not None else "curated"
-            elif own is not None:
-                origin = own.origin
-            else:
-                origin = "overlay" if visible is not None else "guild"
+            origin = t.origin_for(guild_id, own, visible)
             before = visible.data if visible is not None else None
             await self._write(
                 conn,
