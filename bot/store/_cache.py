@@ -16,8 +16,12 @@ changes therefore show within about `version_ttl` seconds.
 Caches (all bounded, all in memory, all keyed by the version so a change invalidates
 them exactly): the lists of the small kinds (sources, people, tariff layers, milestones)
 per (kind, server); (id, title) lists for pickers; single items; and timeline pages in a
-least-recently-used map keyed by (server, filters, cursor, limit, version). Callers get
-new lists, never the cached ones; the items in them are frozen models.
+least-recently-used map keyed by (server, filters, cursor, limit, version); and, for
+callers, values they derive from these reads (`derived`, `derived_large`: a picker's
+prepared titles and ranked choices). Callers get new lists, never the cached ones; the items
+in them are frozen models. A second version, `curated_version()`, moves on only when curated
+rows may have changed (a curated write here, or any write by another process): the curated
+citation counts behind /sources are kept by it, so a server's edit does not recount them.
 """
 
 from __future__ import annotations
