@@ -558,44 +558,11 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         """Add or change an item as `actor`, for one server (or curated, when guild_id is None).
 
         A server's change to a curated item becomes that server's overlay. One transaction
-        writes the new state and the audit entry."""
-        kind = kind_of(item)
-        now = self.clock.now()
-        async with self._changing() as conn:
-            visible = await self._visible_row(conn, kind, item.id, guild_id)
-            if expect_new and visible is not None:
-                raise StoreError(f"a {kind.value} with id '{item.id}' already exists")
-            scope = CURATED if guild_id is None else guild_id
-            own = visible if visible is not None and visible.scope == scope else None
-            origin = t.origin_for(guild_id, own, visible)
-            before = visible.data if visible is not None else None
-            await self._write(
-                conn,
-                item,
-                scope=scope,
-                origin=origin,
-                actor=actor,
-                now=now,
-                existing=own,
-                modified=True,
-                removed=bool(visible.removed) if visible is not None else False,
-                removed_reason=visible.removed_reason if visible is not None else None,
-            )
-            await self._audit(
-                conn,
-                now=now,
-                guild_id=guild_id,
-                actor=actor,
-                kind=kind,
-                item_id=item.id,
-                action=AuditAction.EDIT if visible is not None else AuditAction.ADD,
-                before=before,
-                after=dump(item),
-                reason=reason,
-            )
-            row = await self._row(conn, kind, item.id, scope)
-        assert row is not None
-        return self._stored(kind, row)
+        writes the new state and the audit entry (the one-item case of `save_many`)."""
+        saved = await self.save_many(
+            [item], guild_id=guild_id, actor=actor, reason=reason, expect_new=expect_new
+        )
+        return saved[0]
 
     async def _set_removed(
         self,
@@ -618,9 +585,7 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
             scope = CURATED if guild_id is None else guild_id
             own = visible if visible.scope == scope else None
             item = _row_model(kind, visible.data)
-            origin = (
-                own.origin if own is not None else ("curated" if guild_id is None else "overlay")
-            )
+            origin = t.origin_for(guild_id, own, visible)
             await self._write(
                 conn,
                 item,
