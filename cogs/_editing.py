@@ -93,7 +93,12 @@ async def find(
     stored = await store.get(kind, raw, gid, include_removed=include_removed)
     if stored is not None:
         return stored
-    titles = await store.titles(kind, gid, include_removed=include_removed)
+    if kind is Kind.EVENT:
+        titles = await store.event_titles_matching(
+            gid, raw, include_removed=include_removed, exact=True, limit=1
+        )
+    else:
+        titles = await store.titles(kind, gid, include_removed=include_removed)
     for item_id, title in titles:
         if title.casefold() == raw.casefold():
             found = await store.get(kind, item_id, gid, include_removed=include_removed)
@@ -193,20 +198,30 @@ def autocomplete_items(kind: Kind, which: str = "shown") -> Callable[[Interactio
         key = ("picked", kind, which, gid, current)
         picked: list[tuple[str, str]] | None = store.caches.derived.get(key, version)
         if picked is None:
-            pool_key = ("pickable", kind, which, gid)
-            pool: Pickable | None = store.caches.derived_large.get(pool_key, version)
-            if pool is None:
-                if which == "removed":
-                    pairs = await store.removed_titles(kind, gid)
-                else:
-                    pairs = await store.titles(kind, gid, include_removed=which == "all")
-                pool = Pickable.of(pairs)
-                store.caches.derived_large.put(pool_key, version, pool)
-            picked = ranked(pool, current)
+            if kind is Kind.EVENT and which != "removed":  # any number: searched by index
+                picked = await store.event_titles_matching(
+                    gid, current, include_removed=which == "all", limit=MAX_CHOICES
+                )
+            else:
+                picked = ranked(await _pool(store, kind, which, gid, version), current)
             store.caches.derived.put(key, version, picked)
         return choices_of(picked)
 
     return complete
+
+
+async def _pool(store: Store, kind: Kind, which: str, gid: int, version: int) -> Pickable:
+    """A kind's titles prepared for ranking, once per data version."""
+    key = ("pickable", kind, which, gid)
+    pool: Pickable | None = store.caches.derived_large.get(key, version)
+    if pool is None:
+        if which == "removed":
+            pairs = await store.removed_titles(kind, gid)
+        else:
+            pairs = await store.titles(kind, gid, include_removed=which == "all")
+        pool = Pickable.of(pairs)
+        store.caches.derived_large.put(key, version, pool)
+    return pool
 
 
 async def autocomplete_sources(

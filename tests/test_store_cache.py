@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,8 @@ from bot.dates import FuzzyDate
 from bot.lru import LRU
 from bot.models import Event, Kind, Milestone, Person, Source, TariffMeasure
 from bot.store import Actor, Cursor, Store, StoreError, TimelineFilter
+from bot.store._briefing import CITATIONS
+from bot.store._store import EVENT_TITLES
 
 ADMIN = Actor(42, "alice")
 GUILD = 1001
@@ -63,8 +65,20 @@ async def observe(store: Store, guild: int | None = GUILD) -> dict[str, Any]:
         "bessent events": await store.events_for_person("scott-bessent", guild),
         "newest": (stored.item, stored.removed) if stored else None,
         "by ids": await store.items_by_ids(Kind.PERSON, ["li-chenggang", "he-lifeng"], guild),
+        "event picks": {
+            (guild_id, typed, removed_too): await store.event_titles_matching(
+                guild_id, typed, include_removed=removed_too
+            )
+            for guild_id in (guild, None)
+            for typed in PICKS
+            for removed_too in (False, True)
+        },
         "version": await store.data_version(),
     }
+
+
+PICKS = ["", "cache", "cache test", "geneva", "gen", "genva", "truce talks", "bulk 1", "2025"]
+"""Texts typed into the editors' event picker."""
 
 
 async def fresh_view(open_store: OpenStore, guild: int | None = GUILD) -> dict[str, Any]:
@@ -180,6 +194,52 @@ async def test_bulk_insert_shows_in_every_cached_read(
     await check_current(store, store_factory, before)
     assert before["version"] + 20 == await store.data_version()
     assert (await store.timeline(GUILD, limit=1)).events[0].id == "cache-bulk-19"
+
+
+async def test_curated_event_changes_show_in_every_cached_read(
+    loaded: Store, store_factory: OpenStore
+) -> None:
+    """The curated events' title index and citation counts are kept current by applying
+    each curated change (not read again): after each, they equal a fresh store's."""
+    store = loaded
+    newest = (await store.timeline(None, limit=1)).events[0]
+    steps = [
+        lambda: store.save(
+            newest.model_copy(
+                update={"title": "Geneva cache retitled", "sources": ["dj-li-heads-to-us"]}
+            ),
+            guild_id=None,
+            actor=ADMIN,
+        ),
+        lambda: store.remove(Kind.EVENT, newest.id, guild_id=None, actor=ADMIN, reason="test"),
+        lambda: store.restore(Kind.EVENT, newest.id, guild_id=None, actor=ADMIN),
+        lambda: store.save(_event("cache-curated"), guild_id=None, actor=ADMIN, expect_new=True),
+    ]
+    before = await observe(store)
+    kept = [await store.maintained(name) for name in (EVENT_TITLES, CITATIONS)]
+    assert all(kept)
+    for step in steps:
+        await step()
+        await check_current(store, store_factory, before)
+        assert [await store.maintained(name) for name in (EVENT_TITLES, CITATIONS)] == kept
+        before = await observe(store)
+    picked = await store.event_titles_matching(GUILD, "geneva retitled")
+    assert picked == [(newest.id, "Geneva cache retitled")]
+
+
+async def test_a_large_curated_load_rebuilds_the_title_index(
+    loaded: Store, store_factory: OpenStore
+) -> None:
+    store = loaded
+    before = await observe(store)
+    events = [_event(f"cache-bulk-{i}", date(2025, 1, 1) + timedelta(days=i)) for i in range(1500)]
+    await store.bulk_insert(events, guild_id=None, actor=ADMIN)
+    await check_current(store, store_factory, before)
+    assert [i for i, _ in await store.event_titles_matching(GUILD, "bulk 149", limit=3)] == [
+        "cache-bulk-1499",
+        "cache-bulk-1498",
+        "cache-bulk-1497",
+    ]
 
 
 async def test_another_process_write_shows_after_the_ttl(

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from bot.models import MODEL_FOR_KIND, AnyItem, Kind
 from bot.store import _schema as t
-from bot.store._cache import SMALL_KINDS
-from bot.store._indexing import CITES, HAS_CONFLICT, tokens
+from bot.store._cache import SMALL_KINDS, CuratedChange, Maintained
+from bot.store._indexing import CITES, HAS_CONFLICT, TERM_MAX, cited_sources, tokens
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -26,6 +26,35 @@ the date index newest first, which finds a page after a few dozen rows."""
 MAX_PREFIX_WORDS = 24
 
 
+CITATIONS = "citations"
+
+
+class CuratedCitations:
+    """How many curated rows (not removed) cite each source, by citation term, and which
+    curated rows are removed; kept current as curated rows change."""
+
+    def __init__(self, counts: dict[str, int], removed: set[tuple[str, str]]) -> None:
+        self.counts = counts
+        self.removed = removed
+
+    def apply(self, changes: Sequence[CuratedChange]) -> None:
+        for change in changes:
+            if change.before is not None and not change.before_removed:
+                self._count(_model(change.kind, change.before), -1)
+            if not change.after_removed:
+                self._count(change.after, 1)
+            key = (change.kind.value, change.item_id)
+            if change.after_removed:
+                self.removed.add(key)
+            else:
+                self.removed.discard(key)
+
+    def _count(self, item: AnyItem, sign: int) -> None:
+        for source_id in cited_sources(item):
+            term = (CITES + source_id)[:TERM_MAX]
+            self.counts[term] = self.counts.get(term, 0) + sign
+
+
 def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
@@ -34,11 +63,14 @@ class BriefingQueries:
     """Mixin for Store (uses self.engine and Store._visible)."""
 
     engine: AsyncEngine
-    _curated_cites: tuple[int, dict[str, int], frozenset[tuple[str, str]]] | None = None
 
     if TYPE_CHECKING:
 
         async def curated_version(self) -> int: ...
+
+        async def maintained(self, name: str) -> Any: ...
+
+        def keep(self, name: str, version: int, value: Maintained) -> None: ...
 
         @staticmethod
         def _visible(
@@ -201,12 +233,13 @@ class BriefingQueries:
                 await self._add_citations(conn, counts, keys, scope, sign, cites)
         return {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
 
-    async def _curated_citations(self) -> tuple[dict[str, int], frozenset[tuple[str, str]]]:
+    async def _curated_citations(self) -> tuple[dict[str, int], set[tuple[str, str]]]:
         """(citation term -> count over the curated rows every server sees, the removed
-        curated rows), per curated version."""
+        curated rows): counted once, then kept current as curated rows change."""
+        kept: CuratedCitations | None = await self.maintained(CITATIONS)
+        if kept is not None:
+            return kept.counts, kept.removed
         version = await self.curated_version()
-        if self._curated_cites is not None and self._curated_cites[0] == version:
-            return self._curated_cites[1], self._curated_cites[2]
         i, tt = t.items, t.item_terms
         kinds = [k.value for k in Kind]
         cites = [tt.c.term >= CITES, tt.c.term < _upper(CITES)]
@@ -219,14 +252,14 @@ class BriefingQueries:
             )
             for term, n in (await conn.execute(curated)).all():
                 counts[term] = int(n)
-            removed = frozenset(
+            removed = {
                 (r.kind, r.item_id)
                 for r in await conn.execute(
                     sa.select(i.c.kind, i.c.item_id).where(i.c.scope == 0, i.c.removed == sa.true())
                 )
-            )
+            }
             await self._add_citations(conn, counts, sorted(removed), 0, -1, cites)
-        self._curated_cites = (version, counts, removed)
+        self.keep(CITATIONS, version, CuratedCitations(counts, removed))
         return counts, removed
 
     @staticmethod

@@ -29,12 +29,14 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
 
 from bot.lru import LRU
-from bot.models import Kind
+from bot.models import AnyItem, Kind
 from bot.store import _schema as t
 
 if TYPE_CHECKING:
@@ -63,6 +65,30 @@ DERIVED_LARGE_ENTRIES = 4
 
 _AUDITED = "bot.store.audit_rows"
 _CURATED = "bot.store.curated_changed"
+_CHANGES = "bot.store.curated_rows"
+
+
+@dataclass(frozen=True)
+class CuratedChange:
+    """A curated row (scope 0) written in a transaction: what it held before and after."""
+
+    kind: Kind
+    item_id: str
+    before: dict[str, Any] | None
+    """The row's data before (None: a new row)."""
+    before_removed: bool
+    after: AnyItem
+    after_removed: bool
+    title: str
+    """The row's indexed title and start day after the change."""
+    start: date | None
+
+
+class Maintained(Protocol):
+    """A value worked out from every curated row, kept current by applying the changes this
+    process commits instead of reading every row again."""
+
+    def apply(self, changes: Sequence[CuratedChange]) -> None: ...
 
 
 class VersionedLRU(Generic[V]):
@@ -134,6 +160,7 @@ class VersionMixin:
         self._db_seen = None
         self._checked_at = float("-inf")
         self.caches = ReadCaches()
+        self._maintained: dict[str, tuple[int, Maintained]] = {}
 
     async def _newest_audit_id(self) -> int:
         async with self.engine.connect() as conn:
@@ -167,6 +194,29 @@ class VersionMixin:
             self._curated += 1  # what changed elsewhere is unknown: curated rows too
         return self._version
 
+    async def maintained(self, name: str) -> Any:
+        """The value kept under `name` for the current curated version, else None."""
+        version = await self.curated_version()
+        hit = self._maintained.get(name)
+        return hit[1] if hit is not None and hit[0] == version else None
+
+    def keep(self, name: str, version: int, value: Maintained) -> None:
+        """Keep `value`, worked out at curated `version` (read it before the rows)."""
+        if version == self._curated:
+            self._maintained[name] = (version, value)
+
+    def _carry_forward(
+        self, before: int, at_start: dict[str, tuple[int, Maintained]], changes: list[CuratedChange]
+    ) -> None:
+        """After a curated commit here: values current before it get its changes applied;
+        one worked out during the transaction (it may or may not have seen them) is dropped."""
+        for name, hit in list(self._maintained.items()):
+            if hit[0] == before and at_start.get(name) is hit:
+                hit[1].apply(changes)
+                self._maintained[name] = (self._curated, hit[1])
+            else:
+                del self._maintained[name]
+
     def _advance(self, audit_rows: int, curated: bool) -> None:
         """This process committed `audit_rows` audit entries: the version moves on as
         many (unknown until first read: the next read of the database tells)."""
@@ -181,16 +231,27 @@ class VersionMixin:
     async def _changing(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction. The version moves on only once it has committed, so a
         reader never caches the data from before under the version after."""
+        at_start = dict(self._maintained)
         async with self.engine.begin() as conn:
             conn.info[_AUDITED] = 0
             conn.info[_CURATED] = False
+            conn.info[_CHANGES] = []
             try:
                 yield conn
                 written, curated = conn.info[_AUDITED], conn.info[_CURATED]
+                changes: list[CuratedChange] = conn.info[_CHANGES]
             finally:
-                conn.info.pop(_AUDITED, None)
-                conn.info.pop(_CURATED, None)
+                for key in (_AUDITED, _CURATED, _CHANGES):
+                    conn.info.pop(key, None)
+        before = self._curated
         self._advance(written, curated)
+        if curated:
+            self._carry_forward(before, at_start, changes)
+
+    @staticmethod
+    def _note_curated(conn: AsyncConnection, change: CuratedChange) -> None:
+        """Every write of a curated row says what it changed (for the maintained values)."""
+        conn.info[_CHANGES].append(change)
 
     async def _insert_audit(self, conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
         """The one place that writes audit rows (and so changes the data version)."""

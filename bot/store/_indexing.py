@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.models import AnyItem, Event, Milestone, Person, Source, TariffMeasure
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"\w{2,}|\d", re.UNICODE)
+"""Runs of word characters: two or more, or a single digit (a lone letter is no term)."""
 TERM_MAX = 64
 
 
@@ -28,7 +29,10 @@ class IndexFields:
 
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens used both to index and to query."""
-    return [t[:TERM_MAX] for t in _TOKEN.findall(text.casefold()) if len(t) >= 2 or t.isdigit()]
+    found: list[str] = _TOKEN.findall(text.casefold())
+    if len(text) > TERM_MAX and max(map(len, found), default=0) > TERM_MAX:
+        return [t[:TERM_MAX] for t in found]
+    return found
 
 
 def _terms(*texts: str | None) -> frozenset[str]:

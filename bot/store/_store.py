@@ -36,10 +36,11 @@ from bot.models import (
 from bot.store import _schema as t
 from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
-from bot.store._cache import SMALL_KINDS, VERSION_TTL, VersionMixin
+from bot.store._cache import SMALL_KINDS, VERSION_TTL, CuratedChange, VersionMixin
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import content_hash, dump, index_fields, tokens
 from bot.store._posts import PostsMixin
+from bot.store._titles import TitleIndex
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +293,61 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
             cache.put(key, version, hit)
         return list(hit)
 
+    async def event_titles_matching(
+        self,
+        guild_id: int | None,
+        typed: str,
+        *,
+        include_removed: bool = False,
+        exact: bool = False,
+        limit: int = 25,
+    ) -> list[tuple[str, str]]:
+        """(item_id, title) of up to `limit` events this server sees whose title or id words
+        match what was typed (the last word may be a prefix, a word no title uses stands for
+        the closest title words), newest first; `exact`: titles equal to it. From memory: the
+        curated events' word index is built once and kept current; the server's own rows are
+        read once per data version."""
+        curated = await self._curated_event_titles()
+        own, hidden = await self._own_event_titles(guild_id)
+        found = curated.search(
+            typed, limit=limit, include_removed=include_removed, hidden=hidden, exact=exact
+        )
+        if len(own):
+            found += own.search(typed, limit=limit, include_removed=include_removed, exact=exact)
+            found.sort()
+        return [(item_id, title) for _, item_id, title in found[:limit]]
+
+    async def _curated_event_titles(self) -> TitleIndex:
+        index: TitleIndex | None = await self.maintained(EVENT_TITLES)
+        if index is None:
+            version = await self.curated_version()
+            index = TitleIndex.of(await self._event_title_rows(CURATED))
+            self.keep(EVENT_TITLES, version, index)
+        return index
+
+    async def _own_event_titles(self, guild_id: int | None) -> tuple[TitleIndex, frozenset[str]]:
+        """A server's own event rows (additions and overlays, removed too), and the ids they
+        hide among the curated ones."""
+        if guild_id is None:
+            return TitleIndex(), frozenset()
+        version = await self.data_version()
+        key = (EVENT_TITLES, guild_id)
+        hit: tuple[TitleIndex, frozenset[str]] | None = self.caches.derived.get(key, version)
+        if hit is None:
+            index = TitleIndex.of(await self._event_title_rows(guild_id))
+            hit = (index, frozenset(index.entries))
+            self.caches.derived.put(key, version, hit)
+        return hit
+
+    async def _event_title_rows(self, scope: int) -> list[tuple[str, str, date | None, bool]]:
+        i = t.items
+        stmt = sa.select(i.c.item_id, i.c.title, i.c.sort_start, i.c.removed).where(
+            i.c.kind == Kind.EVENT.value, i.c.scope == scope
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [(r.item_id, r.title, r.sort_start, bool(r.removed)) for r in rows]
+
     async def _titles(
         self, kind: Kind, guild_id: int | None, include_removed: bool
     ) -> list[tuple[str, str]]:
@@ -476,6 +532,20 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         if curated_hash is not None:
             values["curated_hash"] = curated_hash
         key = {"kind": kind.value, "item_id": item.id, "scope": scope}
+        if scope == CURATED:
+            self._note_curated(
+                conn,
+                CuratedChange(
+                    kind,
+                    item.id,
+                    existing.data if existing is not None else None,
+                    bool(existing.removed) if existing is not None else False,
+                    item,
+                    removed,
+                    fields.title,
+                    fields.sort_start,
+                ),
+            )
         if existing is None:
             await conn.execute(sa.insert(t.items).values(**key, **values, version=1))
         else:
@@ -711,6 +781,19 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
                     if key in seen or row.modified or row.removed:
                         continue
                     kind = Kind(row.kind)
+                    item = _row_model(kind, row.data)
+                    fields = index_fields(item)
+                    change = CuratedChange(
+                        kind,
+                        row.item_id,
+                        row.data,
+                        False,
+                        item,
+                        True,
+                        fields.title,
+                        fields.sort_start,
+                    )
+                    self._note_curated(conn, change)
                     await conn.execute(
                         sa.update(t.items)
                         .where(
@@ -810,6 +893,7 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         people: list[dict[str, Any]] = []
         terms: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
+        changes: list[CuratedChange] = []
         for item in items:
             kind = kind_of(item)
             fields = index_fields(item)
@@ -833,6 +917,12 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
                     "updated_by": actor.name,
                 }
             )
+            if scope == CURATED:
+                changes.append(
+                    CuratedChange(
+                        kind, item.id, None, False, item, False, fields.title, fields.sort_start
+                    )
+                )
             people.extend({**key, "person_id": p} for p in sorted(fields.people))
             terms.extend({**key, "term": term} for term in sorted(fields.terms))
             audits.append(
@@ -859,7 +949,12 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
                     chunk = batch[start : start + 5000]
                     if chunk:
                         await conn.execute(sa.insert(table), chunk)
+            for change in changes:
+                self._note_curated(conn, change)
             await self._insert_audit(conn, audits)
+
+
+EVENT_TITLES = "event-titles"
 
 
 def _cursor_values(cursor: Cursor) -> tuple[date, date, str]:
