@@ -59,8 +59,11 @@ def key_markers(measures: Sequence[TariffMeasure], milestones: Sequence[Mileston
     return kept
 
 
-def render_tariff_chart(measures: Sequence[TariffMeasure], markers: Sequence[Marker] = ()) -> bytes:
-    """Total across-the-board tariff in force over time, both ways, as a PNG."""
+def render_tariff_chart(
+    measures: Sequence[TariffMeasure], markers: Sequence[Marker] = (), today: date | None = None
+) -> bytes:
+    """Total across-the-board tariff in force over time, both ways, as a PNG; the time axis
+    runs past `today` (so the latest level reads as today's) or past the last change."""
     fig = Figure(figsize=(9, 4.6), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
@@ -68,8 +71,7 @@ def render_tariff_chart(measures: Sequence[TariffMeasure], markers: Sequence[Mar
     if not days:
         ax.text(0.5, 0.5, "No tariff layers on record", ha="center", va="center")
         return _png(fig)
-    start = days[0] - timedelta(days=20)
-    end = days[-1] + timedelta(days=75)
+    start, end = time_axis(days, today)
     top = 0.0
     for pair, colour in COLOURS.items():
         layers = stack.of_pair(measures, *pair)
@@ -127,6 +129,13 @@ def render_tariff_chart(measures: Sequence[TariffMeasure], markers: Sequence[Mar
         color="#666666",
     )
     return _png(fig)
+
+
+def time_axis(days: Sequence[date], today: date | None = None) -> tuple[date, date]:
+    """The chart's first and last day: a little before the first change, and well past the
+    last change or today, whichever is later."""
+    end = max(days[-1] + timedelta(days=75), (today or days[-1]) + timedelta(days=30))
+    return days[0] - timedelta(days=20), end
 
 
 EPOCH = date(1970, 1, 1)

@@ -1,8 +1,10 @@
-"""/tariffs: the stack both ways (on a date), with a chart drawn once per data version.
+"""/tariffs: the stack both ways (on a date), with a chart drawn once per data version and day.
 
 The briefing's embeds are remembered per (server, day, data version) and sent as copies."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from discord import Embed, Interaction, app_commands
 from discord.ext import commands
@@ -20,15 +22,22 @@ class Tariffs(commands.Cog):
         self.charts = ChartCache()
         self.answers = Rendered()
 
+    def chart_key(self, guild_id: int | None, version: int) -> tuple[int | None, int, date]:
+        """A chart per server and data version, drawn again each day (its axis runs to
+        today)."""
+        return (guild_id, version, self.bot.clock.now().date())
+
     async def chart(self, guild_id: int | None, measures: list[TariffMeasure]) -> bytes:
-        """The chart for what this server sees, rendered only when the data changed."""
-        key = (guild_id, await self.bot.store.data_version())
+        """The chart for what this server sees, rendered only when the data (or the day)
+        changed."""
+        key = self.chart_key(guild_id, await self.bot.store.data_version())
         cached = self.charts.cached(key)
         if cached is not None:
             return cached
         milestones = await self.bot.store.list_typed(Milestone, guild_id)
         markers = key_markers(measures, milestones)
-        return await self.charts.get(key, lambda: render_tariff_chart(measures, markers))
+        today = key[2]
+        return await self.charts.get(key, lambda: render_tariff_chart(measures, markers, today))
 
     @app_commands.command(
         name="tariffs", description="US and China tariffs in force, peak, threats; chart"
@@ -45,7 +54,7 @@ class Tariffs(commands.Cog):
         store = self.bot.store
         day = parse_day("as_of", as_of, end=True) or self.bot.clock.now().date()
         version = await store.data_version()
-        png = self.charts.cached((guild_id, version))
+        png = self.charts.cached(self.chart_key(guild_id, version))
         key = (guild_id, day, version)
         embeds: list[Embed] | None = self.answers.get(key)
         if png is None or embeds is None:

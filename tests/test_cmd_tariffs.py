@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import simcord
 
+from bot.charts import time_axis
+from bot.clock import FixedClock
 from bot.errors import UserError
 from tests.conftest import World
 from tests.seen import seen
@@ -58,11 +62,23 @@ async def test_as_of_shows_the_april_peak_and_threats_then(world: World) -> None
     )
 
 
-async def test_chart_is_drawn_once_per_data_version(world: World) -> None:
+async def test_chart_is_drawn_once_per_data_version_and_day(
+    world: World, clock: FixedClock
+) -> None:
     await world.member.slash(world.channel, "tariffs")
     await world.member.slash(world.channel, "tariffs", as_of="2025-06")
     cog = world.bot.get_cog("Tariffs")
     assert cog is not None and cog.charts.renders == 1  # type: ignore[attr-defined]
+    clock.set(clock.now() + timedelta(days=1))  # its time axis runs to the new day
+    await world.member.slash(world.channel, "tariffs")
+    assert cog.charts.renders == 2  # type: ignore[attr-defined]
+
+
+def test_the_chart_runs_to_today_or_past_the_last_change() -> None:
+    changes = [date(2025, 2, 4), date(2025, 5, 14), date(2026, 2, 20)]
+    assert time_axis(changes) == (date(2025, 1, 15), date(2026, 5, 6))
+    assert time_axis(changes, date(2026, 11, 21)) == (date(2025, 1, 15), date(2026, 12, 21))
+    assert time_axis(changes, date(2026, 3, 1)) == (date(2025, 1, 15), date(2026, 5, 6))
 
 
 async def test_bad_as_of_is_an_ephemeral_error(world: World) -> None:
