@@ -39,13 +39,17 @@ import discord
 import simcord
 from discord import app_commands
 
+from bot.briefing.tariffs import tariffs_briefing
+from bot.charts import CHART_NAME
 from bot.client import EXTENSIONS, BriefingBot
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings
 from bot.curated import load_dataset, load_into_store
 from bot.dates import FuzzyDate
-from bot.models import TOPICS, Event, Person
-from bot.store import Actor, Store
+from bot.models import TOPICS, Event, Person, Source, TariffMeasure
+from bot.store import Actor, Store, TimelineFilter
+from cogs._common import fresh, send_embeds
+from cogs.timeline import page_view
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DATA_DIR = PROJECT_ROOT / "data"
@@ -134,17 +138,54 @@ def add_baselines(bot: BriefingBot) -> None:
             "ok", allowed_mentions=discord.AllowedMentions.none()
         )
 
-    bot.tree.add_command(noop)
-    bot.tree.add_command(noopread)
+    reply: dict[str, Any] = {}
+
+    @app_commands.command(name="replytimeline", description="Benchmark: a timeline page alone")
+    async def replytimeline(interaction: discord.Interaction[Any]) -> None:
+        if "timeline" not in reply:  # the first page, once: then only the sending
+            cog: Any = bot.get_cog("Timeline")
+            flt = TimelineFilter()
+            reply["timeline"] = (await cog.remember(flt), await cog.page(interaction.guild_id, flt))
+        key, shown = reply["timeline"]
+        await interaction.response.send_message(
+            embed=shown.embed.copy(),
+            view=page_view(key, shown),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @app_commands.command(name="replytariffs", description="Benchmark: the tariffs reply alone")
+    async def replytariffs(interaction: discord.Interaction[Any]) -> None:
+        if "tariffs" not in reply:  # the briefing and chart, once: then only the sending
+            cog: Any = bot.get_cog("Tariffs")
+            measures = await bot.store.list_typed(TariffMeasure, interaction.guild_id)
+            sources = await bot.store.list_typed(Source, interaction.guild_id)
+            briefing = tariffs_briefing(
+                measures, {s.id: s for s in sources}, NOW.date(), chart_name=CHART_NAME
+            )
+            reply["tariffs"] = (list(briefing.embeds), await cog.chart(None, measures))
+        embeds, png = reply["tariffs"]
+        await send_embeds(interaction, fresh(embeds), file=(CHART_NAME, png))
+
+    for command in (noop, noopread, replytimeline, replytariffs):
+        bot.tree.add_command(command)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One path of one command: median ms of the command and of its paired baseline, all in
+    and less SimCord's REST handling (the bot's own part)."""
+
+    ms: float
+    base: float
+    own: float
+    own_base: float
 
 
 @dataclass(frozen=True)
 class Timing:
-    warm: float | None
+    warm: Figures | None
     """None for rows that are about the cold path only."""
-    cold: float
-    own: float | None
-    """Warm, less the time inside SimCord's REST handlers (median of the differences)."""
+    cold: Figures
 
 
 class HandlingTimer:
@@ -198,29 +239,42 @@ class HandlingTimer:
 
 async def measure(
     fn: Callable[[], Awaitable[Any]],
+    base: Callable[[], Awaitable[Any]],
     repeat: int,
     timer: HandlingTimer,
     before_each: Callable[[], Awaitable[Any]] | None = None,
-) -> tuple[float, float]:
-    """Median handling time in ms, and the median of it less SimCord's REST handling;
-    `before_each` (untimed) runs before every ask."""
-    for _ in range(3):
-        if before_each is not None:
-            await before_each()
-        await fn()
-    samples: list[float] = []
-    own: list[float] = []
-    for _ in range(repeat):
-        if before_each is not None:
+) -> Figures:
+    """Medians over `repeat` asks of `fn`, each paired with an ask of the baseline `base`
+    (in turn first and second), so both see the same load on a shared machine;
+    `before_each` (untimed) runs before every ask of `fn`."""
+
+    async def once(f: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
+        if f is fn and before_each is not None:
             await before_each()
         timer.samples.clear()
         timer.in_discord.clear()
-        await fn()
+        await f()
         if len(timer.samples) != 1:
             raise RuntimeError(f"expected one timed interaction, got {len(timer.samples)}")
-        samples.append(timer.samples[0])
-        own.append(timer.samples[0] - timer.in_discord[0])
-    return statistics.median(samples) * 1000, statistics.median(own) * 1000
+        return timer.samples[0], timer.samples[0] - timer.in_discord[0]
+
+    for _ in range(3):
+        await once(fn)
+        await once(base)
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    for i in range(repeat):
+        if i % 2:
+            ours.append(await once(fn))
+            theirs.append(await once(base))
+        else:
+            theirs.append(await once(base))
+            ours.append(await once(fn))
+
+    def median(samples: list[tuple[float, float]], at: int) -> float:
+        return statistics.median(s[at] for s in samples) * 1000
+
+    return Figures(median(ours, 0), median(theirs, 0), median(ours, 1), median(theirs, 1))
 
 
 async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, Timing]:
@@ -300,6 +354,8 @@ async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, Timing]:
             "sources page button": lambda: _flip(member, src, "Next ▶", "◀ Previous"),
             CURATED_SOURCES: lambda: slash("sources"),
             "help": lambda: slash("help"),
+            REPLY_TIMELINE: lambda: slash("replytimeline"),
+            REPLY_TARIFFS: lambda: slash("replytariffs"),
             "noop autocomplete": lambda: member.autocomplete(channel, "noop", "word", "x"),
             "who autocomplete": lambda: member.autocomplete(channel, "who", "name", "li cheng"),
             "timeline person autocomplete": lambda: member.autocomplete(
@@ -328,13 +384,14 @@ async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, Timing]:
             ),
         }
         for name, fn in cases.items():
+            base = cases["noop autocomplete" if "autocomplete" in name else "noop"]
             if name == CURATED_SOURCES:
-                cold, _ = await measure(fn, repeat, timer, before_each=curated_change)
-                results[name] = Timing(None, cold, None)
+                cold = await measure(fn, base, repeat, timer, before_each=curated_change)
+                results[name] = Timing(None, cold)
                 continue
-            warm, own = await measure(fn, repeat, timer)
-            cold, _ = await measure(fn, repeat, timer, before_each=change)
-            results[name] = Timing(warm, cold, own)
+            warm = await measure(fn, base, repeat, timer)
+            cold = await measure(fn, base, repeat, timer, before_each=change)
+            results[name] = Timing(warm, cold)
     return results
 
 
@@ -361,13 +418,15 @@ async def _flip(member: Any, result: Any, forward: str, back: str) -> Any:
 
 
 CURATED_SOURCES = "sources, after a change to the curated data"
+REPLY_TIMELINE = "a timeline page's reply alone (no lookups)"
+REPLY_TARIFFS = "the tariffs reply alone (no lookups)"
 BASELINES = ("noop", "noop + one database read", "noop autocomplete")
-INFORMATIONAL = BASELINES
+INFORMATIONAL = (*BASELINES, REPLY_TIMELINE, REPLY_TARIFFS)
 
 
 def report(all_results: dict[int, dict[str, Timing]]) -> str:
-    """Three tables (warm, cold, warm own part): ms and ratio to the no-op per size, and
-    100k over 10k. Targets: against the no-op on the warm path; 100k over 10k on both."""
+    """Three tables (warm, cold, warm own part): ms and ratio to the paired no-op per size,
+    and 100k over 10k. Targets: against the no-op on the warm path; 100k over 10k on both."""
     sizes = sorted(all_results)
     label = {0: "curated"} | {n: f"{n:,}" for n in sizes if n}
     names = list(all_results[sizes[0]])
@@ -378,6 +437,14 @@ def report(all_results: dict[int, dict[str, Timing]]) -> str:
         "cold": "Cold: the first ask after a data change (every cache misses)",
         "own": "Warm, the bot's own part: handling less SimCord's REST handling of the reply",
     }
+
+    def figures(timing: Timing, path: str) -> tuple[float, float] | None:
+        """(ms, the paired no-op's ms) on a path, or None when the row has no such path."""
+        p = timing.cold if path == "cold" else timing.warm
+        if p is None:
+            return None
+        return (p.own, p.own_base) if path == "own" else (p.ms, p.base)
+
     for path, title in titles.items():
         out += [
             f"### {title}",
@@ -388,13 +455,12 @@ def report(all_results: dict[int, dict[str, Timing]]) -> str:
             "|---|" + "---|" * len(sizes) + "---|",
         ]
         for name in names:
-            base = "noop autocomplete" if "autocomplete" in name else "noop"
-            if getattr(all_results[sizes[0]][name], path) is None:
+            if figures(all_results[sizes[0]][name], path) is None:
                 continue
             cells = []
             for n in sizes:
-                ms = getattr(all_results[n][name], path)
-                ratio = ms / getattr(all_results[n][base], path)
+                ms, base = figures(all_results[n][name], path) or (0.0, 1.0)
+                ratio = ms / base
                 cells.append(f"{ms:.2f} ({ratio:.2f}x)")
                 if name not in INFORMATIONAL and n == 10_000 and path == "warm":
                     limit = 1.5 if "autocomplete" in name else 2.0
@@ -404,9 +470,10 @@ def report(all_results: dict[int, dict[str, Timing]]) -> str:
                         )
             scale = ""
             if 10_000 in all_results and 100_000 in all_results:
-                ratio = getattr(all_results[100_000][name], path) / getattr(
-                    all_results[10_000][name], path
-                )
+                big = figures(all_results[100_000][name], path)
+                small = figures(all_results[10_000][name], path)
+                assert big is not None and small is not None
+                ratio = big[0] / small[0]
                 scale = f"{ratio:.2f}x"
                 if ratio > 1.5 and name not in INFORMATIONAL and path != "own":
                     misses.append(f"{name} ({path}): 100k is {ratio:.2f}x of 10k (target 1.5x)")

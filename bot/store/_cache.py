@@ -19,9 +19,16 @@ per (kind, server); (id, title) lists for pickers; single items; and timeline pa
 least-recently-used map keyed by (server, filters, cursor, limit, version); and, for
 callers, values they derive from these reads (`derived`, `derived_large`: a picker's
 prepared titles and ranked choices). Callers get new lists, never the cached ones; the items
-in them are frozen models. A second version, `curated_version()`, moves on only when curated
-rows may have changed (a curated write here, or any write by another process): the curated
-citation counts behind /sources are kept by it, so a server's edit does not recount them.
+in them are frozen models.
+
+A second version, `curated_version()`, moves on only when curated rows may have changed (a
+curated write here, or any write by another process). Values worked out from every curated
+row (the citation counts behind /sources, the curated events' title index for the editors'
+picker) are kept by it (`keep`, `maintained`), so a server's edit leaves them alone; and a
+curated write here does not make them read every row again either: each write of a curated
+row records what it changed (`CuratedChange`), and when the transaction commits those
+changes are applied to the kept values (`Maintained.apply`). Only a write by another process
+(what changed is unknown) makes them be worked out again.
 """
 
 from __future__ import annotations

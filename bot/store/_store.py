@@ -303,8 +303,8 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         limit: int = 25,
     ) -> list[tuple[str, str]]:
         """(item_id, title) of up to `limit` events this server sees whose title or id words
-        match what was typed (the last word may be a prefix, a word no title uses stands for
-        the closest title words), newest first; `exact`: titles equal to it. From memory: the
+        start with every word typed (a word that starts none stands for the closest title
+        words: a typo), newest first; `exact`: titles equal to it. From memory: the
         curated events' word index is built once and kept current; the server's own rows are
         read once per data version."""
         curated = await self._curated_event_titles()

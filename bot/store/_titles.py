@@ -3,13 +3,14 @@ searchable by the words of a title or an id as they are typed.
 
 A word index over titles and ids: each indexed word keeps its events newest first, so a
 search walks one word's events in that order and stops at the first `limit` that match every
-typed word. The last word typed may be a prefix ("gen" finds "geneva"); a word no title uses
-is matched to the closest title words instead (a typo). What it costs depends on the number
-of words that start like the typed ones and on how far down the list the matches lie, not on
-the number of events; an index is updated in place as events change (`put`, `drop`).
+typed word. A typed word matches the words it starts ("gen" finds "geneva"); a word that
+starts no indexed word stands for the closest title words instead (a typo). What it costs
+depends on the number of words that start like the typed ones and on how far down the list
+the matches lie, not on the number of events; an index is updated in place as events change
+(`put`, `drop`).
 
 The store keeps one for the curated events, updated as curated rows change (see
-`Store._apply_curated`), and builds a small one per server for its own rows."""
+`VersionMixin._carry_forward`), and builds a small one per server for its own rows."""
 
 from __future__ import annotations
 
