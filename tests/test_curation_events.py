@@ -3,6 +3,7 @@ checking what the curator sees, what readers would see and what the store holds.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from bot.briefing.cards import event_embed
 from bot.client import BriefingBot
 from bot.models import AuditAction, Event, Kind, Person, Source
 from bot.store import TimelineFilter
+from bot.store._store import EVENT_TITLES
 from tests.conftest import World
 from tests.curation_helpers import answer, refused, snapshot
 
@@ -293,6 +295,43 @@ async def test_autocomplete_offers_titles_within_discords_limits(world: World) -
     assert "geneva-talks" in [c["value"] for c in geneva]
     sources = await world.admin.autocomplete(world.channel, "event add", "source_url", "dow jones")
     assert sources and all(len(c["name"]) <= 100 for c in sources)
+
+
+async def test_the_event_picker_follows_this_servers_changes_as_an_editor_types(
+    world: World,
+) -> None:
+    async def picked(command: str, typed: str) -> list[str]:
+        choices = await world.admin.autocomplete(world.channel, command, "event", typed)
+        return [c["value"] for c in choices]
+
+    for _ in range(100):  # the curated events' index is built once the bot is ready
+        if await world.bot.store.maintained(EVENT_TITLES) is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert await world.bot.store.maintained(EVENT_TITLES) is not None
+
+    assert "geneva-talks" in await picked("event edit", "genev")
+    assert await picked("event edit", "genva") == await picked("event edit", "geneva")
+    assert await picked("event edit", "zzqxw") == []
+    added = answer(
+        await world.admin.slash(
+            world.channel,
+            "event add",
+            date="9 Oct 2025",
+            title="Zanzibar shipping accord signed",
+            summary="A made-up event for the picker.",
+            topic="trade-deals",
+            source_url=LINK,
+        )
+    )
+    event_id = added.content.split("`")[1]
+    assert await picked("event edit", "zanzibar ship") == [event_id]
+    await world.admin.slash(
+        world.channel, "event remove", event="Zanzibar shipping ACCORD signed", reason="test"
+    )  # typed by its title, not picked
+    assert await picked("event edit", "zanzibar") == []
+    assert await picked("event restore", "zanzibar") == [event_id]
+    assert await picked("event history", "zanzibar") == [event_id]
 
 
 async def test_history_entries_record_actor_and_reason(world: World) -> None:
