@@ -49,6 +49,7 @@ from bot.dates import FuzzyDate
 from bot.models import TOPICS, Event, Person, Source, TariffMeasure
 from bot.store import Actor, Store, TimelineFilter
 from cogs._common import fresh, send_embeds
+from cogs._editing import choices_of
 from cogs.timeline import page_view
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -166,7 +167,21 @@ def add_baselines(bot: BriefingBot) -> None:
         embeds, png = reply["tariffs"]
         await send_embeds(interaction, fresh(embeds), file=(CHART_NAME, png))
 
-    for command in (noop, noopread, replytimeline, replytariffs):
+    @app_commands.command(name="replychoices", description="Benchmark: 25 event choices alone")
+    async def replychoices(interaction: discord.Interaction[Any], event: str) -> None:
+        await interaction.response.send_message(
+            "ok", allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    @replychoices.autocomplete("event")
+    async def replychoices_complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if "choices" not in reply:  # the picker's 25 newest, once: then only the sending
+            reply["choices"] = await bot.store.event_titles_matching(interaction.guild_id, "")
+        return choices_of(reply["choices"])
+
+    for command in (noop, noopread, replytimeline, replytariffs, replychoices):
         bot.tree.add_command(command)
 
 
@@ -379,6 +394,7 @@ async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, Timing]:
             "event edit autocomplete (admin), new text each ask": lambda: admin.autocomplete(
                 channel, "event edit", "event", new_text("geneva")
             ),
+            REPLY_CHOICES: lambda: member.autocomplete(channel, "replychoices", "event", "x"),
             "digest setup timezone autocomplete (admin)": lambda: admin.autocomplete(
                 channel, "digest setup", "timezone", "london", channel=channel
             ),
@@ -420,8 +436,9 @@ async def _flip(member: Any, result: Any, forward: str, back: str) -> Any:
 CURATED_SOURCES = "sources, after a change to the curated data"
 REPLY_TIMELINE = "a timeline page's reply alone (no lookups)"
 REPLY_TARIFFS = "the tariffs reply alone (no lookups)"
+REPLY_CHOICES = "25 event choices alone, autocomplete (no lookups)"
 BASELINES = ("noop", "noop + one database read", "noop autocomplete")
-INFORMATIONAL = (*BASELINES, REPLY_TIMELINE, REPLY_TARIFFS)
+INFORMATIONAL = (*BASELINES, REPLY_TIMELINE, REPLY_TARIFFS, REPLY_CHOICES)
 
 
 def report(all_results: dict[int, dict[str, Timing]]) -> str:
