@@ -223,7 +223,7 @@ def test_countdown_fits_with_many_milestones_and_never_counts_below_zero() -> No
     assert upcoming.endswith(" left") and "-" not in upcoming.split("·")[1]
     detail = countdown.milestone_embed(ms[0], {s.id: s for s in _sources(5)}, NOW)
     assert not within_limits(detail)
-    assert len(countdown.choices(ms, "", NOW)) == 25
+    assert len(countdown.choices(countdown.MilestoneIndex.of(ms), "", NOW)) == 25
 
 
 def test_all_day_milestones_show_dates_on_their_own_day(dataset: Dataset) -> None:

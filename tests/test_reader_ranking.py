@@ -1,20 +1,22 @@
-"""The readers' people autocompletes (/who, /timeline person) rank in rapidfuzz's C loop
-over names prepared once per list; the rankings (names and scores) are the ones the plain
-per-candidate loop below gives."""
+"""The readers' autocompletes (/who, /timeline person, /countdown milestone) rank in
+rapidfuzz's C loop over names and texts prepared once per list; the rankings (names and
+scores) are the ones the plain per-candidate loops below give."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rapidfuzz import fuzz, utils
 
 from bot import config
-from bot.briefing import people
-from bot.briefing.text import CHOICES_MAX
+from bot.briefing import countdown, people
+from bot.briefing.text import CHOICE_NAME_MAX, CHOICES_MAX, one_line, truncate
 from bot.curated import Dataset, load_dataset
-from bot.models import Person
+from bot.dates import FuzzyDate
+from bot.models import Milestone, Person
 
 TYPED = [
     "", " ", "bessnet", "Bessent", "BESSENT ", "scott bessent", "bessent scott", "li cheng",
@@ -128,3 +130,56 @@ def test_resolving_a_typed_name(curated: Dataset) -> None:
     assert "**Scott Bessent**" in people.did_you_mean(index, "bessnet")
     assert "Start typing" in people.did_you_mean(index, "zzzzzz")
     assert people.choices(people.PeopleIndex.of([]), "li") == []
+
+
+# -- milestones --------------------------------------------------------------------------------
+
+
+def reference_milestones(
+    milestones: Sequence[Milestone], typed: str, now: datetime
+) -> list[tuple[str, str]]:
+    """(label, id), as the per-milestone loop ranks them."""
+    upcoming = sorted((m for m in milestones if not m.passed(now)), key=lambda m: (m.at, m.id))
+    passed = sorted(
+        (m for m in milestones if m.passed(now)), key=lambda m: (m.ends or m.at, m.id), reverse=True
+    )
+    ordered = upcoming + passed
+    typed = typed.strip()
+    if typed:
+        scored = [
+            (
+                fuzz.WRatio(
+                    typed,
+                    f"{m.name} {m.place or ''} {m.id.replace('-', ' ')}",
+                    processor=utils.default_process,
+                ),
+                i,
+                m,
+            )
+            for i, m in enumerate(ordered)
+        ]
+        ordered = [m for s, _, m in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= 50]
+    out = []
+    for m in ordered[:CHOICES_MAX]:
+        state = "passed" if m.passed(now) else "upcoming"
+        label = f"{one_line(m.name)} ({FuzzyDate.day(m.at.date()).label()}, {state})"
+        out.append((truncate(label, CHOICE_NAME_MAX), m.id))
+    return out
+
+
+def test_milestones_rank_as_the_per_milestone_loop(curated: Dataset) -> None:
+    twins = [  # the same name and time, listed first: `split` orders by id after time
+        m.model_copy(update={"id": f"{m.id}-twin", "place": None}) for m in curated.milestones
+    ]
+    milestones = [*twins, *curated.milestones]
+    index = countdown.MilestoneIndex.of(milestones)
+    words = [w for m in milestones for w in (m.name, m.id, m.place or "")]
+    texts = typed_texts(words, seed=2)
+    firsts = sorted(m.at for m in curated.milestones)
+    moments = [firsts[0] - timedelta(days=1), firsts[3], firsts[-1] + timedelta(days=1)]
+    moments.append(datetime(2025, 10, 26, 12, tzinfo=UTC))  # Kuala Lumpur under way
+    for now in moments:
+        for text in texts:
+            assert countdown.choices(index, text, now) == reference_milestones(
+                milestones, text, now
+            ), (now, text)
