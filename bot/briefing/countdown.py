@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import discord
-import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
@@ -223,14 +222,15 @@ class MilestoneIndex:
     def scores(self, typed: str) -> list[float]:
         """WRatio of `typed` against each match text, in rapidfuzz's C loop. A score under
         SUGGEST_MIN may read 0 (it is not offered either way)."""
-        found: list[float] = process.cdist(
-            [utils.default_process(typed)],
+        found = [0.0] * len(self.texts)
+        for _, score, i in process.extract(
+            utils.default_process(typed),
             self.texts,
             scorer=fuzz.WRatio,
             score_cutoff=SUGGEST_MIN,
-            dtype=np.float64,
-            workers=1,
-        )[0].tolist()
+            limit=None,
+        ):
+            found[i] = score
         return found
 
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 import discord
-import numpy as np
-from numpy.typing import NDArray
 from rapidfuzz import fuzz, process, utils
 
 from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
@@ -60,55 +58,47 @@ class PeopleIndex:
     """Every candidate as written, person by person."""
     spans: Sequence[tuple[int, int]]
     """Where each person's candidates start and end."""
-    text_of: NDArray[np.intp]
-    """Each candidate's index in `texts`."""
-    penalty: NDArray[np.float64]
-    """1 for a candidate other than the person's name, so that the name wins a tie."""
+    text_of: Sequence[tuple[int, float]]
+    """Each candidate's index in `texts`, and 1 for one other than the person's name (so
+    that the name wins a tie)."""
 
     @classmethod
     def of(cls, people: Sequence[Person]) -> PeopleIndex:
-        candidates: list[str] = []
-        penalty: list[float] = []
+        written: list[tuple[str, float]] = []
         spans: list[tuple[int, int]] = []
         for person in people:
-            start = len(candidates)
+            start = len(written)
             for candidate in (person.name, person.id.replace("-", " "), *person.aliases):
-                candidates.append(candidate)
-                penalty.append(0.0 if candidate == person.name else 1.0)
-            spans.append((start, len(candidates)))
-        processed = [utils.default_process(c) for c in candidates]
+                written.append((candidate, 0.0 if candidate == person.name else 1.0))
+            spans.append((start, len(written)))
+        processed = [utils.default_process(candidate) for candidate, _ in written]
         position = {text: i for i, text in enumerate(dict.fromkeys(processed))}
-        starts = list(accumulate((len(text) + 1 for text in position), initial=0))
         return cls(
             people=list(people),
             labels=[choice_label(p) for p in people],
             folded=[p.name.casefold() for p in people],
             texts=list(position),
             joined="\n".join(position),
-            starts=starts,
-            candidates=candidates,
+            starts=list(accumulate((len(text) + 1 for text in position), initial=0)),
+            candidates=[candidate for candidate, _ in written],
             spans=spans,
-            text_of=np.array([position[text] for text in processed], dtype=np.intp),
-            penalty=np.array(penalty, dtype=np.float64),
+            text_of=[
+                (position[text], penalty)
+                for text, (_, penalty) in zip(processed, written, strict=True)
+            ],
         )
 
-    def _text_scores(self, q: str) -> NDArray[np.float64]:
+    def _text_scores(self, q: str) -> list[float]:
         """How well the processed query `q` fits each text: the best of WRatio (100 for the
         same text), token_sort_ratio, and for a `q` of 3 characters or more 95 when the
         text starts with it, 90 when a word does. A score under SUGGEST_MIN may read 0 (it
         is not shown either way)."""
-        wratio, token_sort = (
-            process.cdist(
-                [q],
-                self.texts,
-                scorer=scorer,
-                score_cutoff=SUGGEST_MIN,
-                dtype=np.float64,
-                workers=1,
-            )[0]
-            for scorer in (fuzz.WRatio, fuzz.token_sort_ratio)
-        )
-        scores: NDArray[np.float64] = np.maximum(wratio, token_sort)
+        scores = [0.0] * len(self.texts)
+        for scorer in (fuzz.WRatio, fuzz.token_sort_ratio):
+            for _, score, i in process.extract(
+                q, self.texts, scorer=scorer, score_cutoff=SUGGEST_MIN, limit=None
+            ):
+                scores[i] = max(scores[i], score)
         if len(q) >= 3:
             for i in self._holding(q):
                 if self.texts[i].startswith(q):
@@ -118,7 +108,7 @@ class PeopleIndex:
         return scores
 
     def _holding(self, q: str) -> list[int]:
-        """The texts that hold `q`: only they, or a word of theirs, can start with it."""
+        """The texts that hold `q` (a text, or a word in it, can start with `q` only then)."""
         found: list[int] = []
         at = self.joined.find(q)
         while at >= 0:
@@ -135,7 +125,8 @@ class PeopleIndex:
         q = utils.default_process(query)
         if not q:
             return []
-        per_candidate: list[float] = (self._text_scores(q)[self.text_of] - self.penalty).tolist()
+        scores = self._text_scores(q)
+        per_candidate = [scores[text] - penalty for text, penalty in self.text_of]
         best = [max(per_candidate[start:end]) for start, end in self.spans]
         shown = [i for i, score in enumerate(best) if score >= SUGGEST_MIN]
         shown.sort(key=lambda i: (-best[i], self.folded[i]))
