@@ -1,5 +1,6 @@
 """Small helpers the reader cogs share: the bot's store and clock, parsing a user date,
-sending one or more messages with mentions off, and remembering rendered answers.
+sending one or more messages with mentions off, remembering rendered answers, and items
+prepared for matching what readers type.
 
 Rendered answers are kept per key in a bounded LRU (`Rendered`); every key carries the
 store's data version (and the minute, where the answer depends on the time), so a change
@@ -9,10 +10,10 @@ its own and sends copies (`fresh`)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
@@ -23,6 +24,11 @@ from bot.lru import LRU
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
+    from bot.models import AnyItem
+    from bot.store import Store
+
+T = TypeVar("T", bound="AnyItem")
+P = TypeVar("P")
 
 NONE = discord.AllowedMentions.none()
 RENDERED_ENTRIES = 256
@@ -34,6 +40,23 @@ class Rendered(LRU[Any]):
 
     def __init__(self, size: int = RENDERED_ENTRIES) -> None:
         super().__init__(size)
+
+
+async def prepared(
+    store: Store,
+    build: Callable[[list[T]], P],
+    model: type[T],
+    guild_id: int | None,
+    version: int,
+) -> P:
+    """`build` over the server's items of a kind (e.g. the people prepared for matching),
+    once per data version: kept in the store's cache of derived values."""
+    key = ("prepared", build, guild_id)
+    found: P | None = store.caches.derived.get(key, version)
+    if found is None:
+        found = build(await store.list_typed(model, guild_id))
+        store.caches.derived.put(key, version, found)
+    return found
 
 
 def fresh(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:

@@ -1,7 +1,8 @@
 """/countdown: every milestone, nearest upcoming first; or one in detail.
 
 Answers depend on the time: they are rendered for the current minute and remembered per
-(server, milestone typed, data version, minute)."""
+(server, milestone typed, data version, minute); so are autocomplete choices. The milestones,
+prepared for matching, are kept once per (server, data version)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.briefing import countdown as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Milestone, Source
-from cogs._common import NONE, Rendered, minute
+from cogs._common import NONE, Rendered, minute, prepared
 
 
 class Countdown(commands.Cog):
@@ -26,7 +27,8 @@ class Countdown(commands.Cog):
         store = self.bot.store
         now = minute(self.bot.clock.now())
         typed = milestone.strip() if milestone is not None else None
-        key = (guild_id, typed, await store.data_version(), now)
+        version = await store.data_version()
+        key = (guild_id, typed, version, now)
         embed: Embed | None = self.answers.get(key)
         if embed is not None:
             return embed
@@ -36,10 +38,11 @@ class Countdown(commands.Cog):
         else:
             found = next((m for m in milestones if m.id == milestone.strip()), None)
             if found is None:
-                close = brief.choices(milestones, milestone, now)
+                index = await prepared(store, brief.MilestoneIndex.of, Milestone, guild_id, version)
+                close = brief.choices(index, milestone, now)
                 found = next((m for m in milestones if close and m.id == close[0][1]), None)
                 if found is None or not brief.is_good_match(found, milestone):
-                    raise UserError(brief.unknown_milestone(milestones, milestone, now))
+                    raise UserError(brief.unknown_milestone(index, milestone, now))
             sources = await store.list_typed(Source, guild_id)
             embed = brief.milestone_embed(found, {s.id: s for s in sources}, now)
         self.answers.put(key, embed)
@@ -64,11 +67,12 @@ class Countdown(commands.Cog):
         store = self.bot.store
         guild_id = interaction.guild_id
         now = minute(self.bot.clock.now())
-        key = (guild_id, current, await store.data_version(), now)
+        version = await store.data_version()
+        key = (guild_id, current, version, now)
         pairs: list[tuple[str, str]] | None = self.choices.get(key)
         if pairs is None:
-            milestones = await store.list_typed(Milestone, guild_id)
-            pairs = brief.choices(milestones, current, now)
+            index = await prepared(store, brief.MilestoneIndex.of, Milestone, guild_id, version)
+            pairs = brief.choices(index, current, now)
             self.choices.put(key, pairs)
         return [app_commands.Choice(name=label, value=mid) for label, mid in pairs]
 

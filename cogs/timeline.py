@@ -25,7 +25,7 @@ from bot.errors import UserError
 from bot.lru import LRU
 from bot.models import TOPICS, Event, Kind, Person, Source
 from bot.store import Cursor, TimelineFilter, TimelinePage
-from cogs._common import NONE, Rendered, bot_of, parse_day
+from cogs._common import NONE, Rendered, bot_of, parse_day, prepared
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,9 @@ class Timeline(commands.Cog):
             raise UserError("`since` is after `until`; swap them or widen the dates.")
         person_id = None
         if person:
-            people = await self.bot.store.list_typed(Person, guild_id)
+            store = self.bot.store
+            version = await store.data_version()
+            people = await prepared(store, people_brief.PeopleIndex.of, Person, guild_id, version)
             found = people_brief.resolve_person(people, person)
             if found is None:
                 raise UserError(people_brief.did_you_mean(people, person))
@@ -286,10 +288,12 @@ class Timeline(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         store = self.bot.store
         guild_id = interaction.guild_id
-        key = (guild_id, current, await store.data_version())
+        version = await store.data_version()
+        key = (guild_id, current, version)
         pairs: list[tuple[str, str]] | None = self.choices.get(key)
         if pairs is None:
-            pairs = people_brief.choices(await store.list_typed(Person, guild_id), current)
+            people = await prepared(store, people_brief.PeopleIndex.of, Person, guild_id, version)
+            pairs = people_brief.choices(people, current)
             self.choices.put(key, pairs)
         return [app_commands.Choice(name=label, value=pid) for label, pid in pairs]
 

@@ -1,7 +1,7 @@
 """/who: a person's profile, found by what readers type (case, order, typos, aliases).
 
 Answers and autocomplete choices are remembered per (server, what was typed, data version);
-the people list itself comes from the store's cache."""
+the people, prepared for matching, once per (server, data version)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.briefing import people as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Conflict, Person, Source
-from cogs._common import NONE, Rendered
+from cogs._common import NONE, Rendered, prepared
 
 LATEST_EVENTS = 5
 
@@ -26,20 +26,21 @@ class Who(commands.Cog):
     async def profile(self, guild_id: int | None, name: str) -> Embed:
         """The profile embed for what was typed (cached: copy before sending)."""
         store = self.bot.store
-        key = (guild_id, name.strip(), await store.data_version())
+        version = await store.data_version()
+        key = (guild_id, name.strip(), version)
         embed: Embed | None = self.answers.get(key)
         if embed is not None:
             return embed
-        people = await store.list_typed(Person, guild_id)
-        person = brief.resolve_person(people, name)
+        index = await prepared(store, brief.PeopleIndex.of, Person, guild_id, version)
+        person = brief.resolve_person(index, name)
         if person is None:
-            raise UserError(brief.did_you_mean(people, name))
+            raise UserError(brief.did_you_mean(index, name))
         events = await store.events_for_person(person.id, guild_id, limit=LATEST_EVENTS)
         sources = await store.list_typed(Source, guild_id)
         related: list[Conflict] = [c for e in events for c in e.conflicts]
         embed = brief.person_embed(
             person,
-            people={p.id: p for p in people},
+            people={p.id: p for p in index.people},
             sources={s.id: s for s in sources},
             events=events,
             related_conflicts=related,
@@ -63,10 +64,12 @@ class Who(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         store = self.bot.store
         guild_id = interaction.guild_id
-        key = (guild_id, current, await store.data_version())
+        version = await store.data_version()
+        key = (guild_id, current, version)
         pairs: list[tuple[str, str]] | None = self.choices.get(key)
         if pairs is None:
-            pairs = brief.choices(await store.list_typed(Person, guild_id), current)
+            index = await prepared(store, brief.PeopleIndex.of, Person, guild_id, version)
+            pairs = brief.choices(index, current)
             self.choices.put(key, pairs)
         return [app_commands.Choice(name=label, value=pid) for label, pid in pairs]
 

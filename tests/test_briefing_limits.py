@@ -167,8 +167,9 @@ def test_person_embed_fits_with_huge_person(dataset: Dataset) -> None:
         related_conflicts=[c for e in events for c in e.conflicts],
     )
     assert not within_limits(embed) and len(embed) <= 6000
-    assert all(len(name) <= 100 for name, _ in people.choices([person] * 40, ""))
-    assert len(people.choices([person] * 40, "")) == 25
+    many = people.PeopleIndex.of([person] * 40)
+    assert all(len(name) <= 100 for name, _ in people.choices(many, ""))
+    assert len(people.choices(many, "")) == 25
 
 
 def _measure(i: int, status: TariffStatus, target: str = "CN") -> TariffMeasure:
@@ -222,7 +223,7 @@ def test_countdown_fits_with_many_milestones_and_never_counts_below_zero() -> No
     assert upcoming.endswith(" left") and "-" not in upcoming.split("·")[1]
     detail = countdown.milestone_embed(ms[0], {s.id: s for s in _sources(5)}, NOW)
     assert not within_limits(detail)
-    assert len(countdown.choices(ms, "", NOW)) == 25
+    assert len(countdown.choices(countdown.MilestoneIndex.of(ms), "", NOW)) == 25
 
 
 def test_all_day_milestones_show_dates_on_their_own_day(dataset: Dataset) -> None:
@@ -253,5 +254,5 @@ def test_help_embed_fits_with_many_other_commands() -> None:
 
 @pytest.mark.parametrize("typed", ["", "x", "li", "zzzzzz", "Li Chenggang" * 8])
 def test_people_matching_never_errors(dataset: Dataset, typed: str) -> None:
-    found = people.choices(dataset.people, typed)
+    found = people.choices(people.PeopleIndex.of(dataset.people), typed)
     assert len(found) <= 25

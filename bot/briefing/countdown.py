@@ -8,10 +8,11 @@ and its outcome, or that none is recorded yet; it never counts below zero.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import discord
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
 from bot.briefing.text import (
@@ -68,14 +69,20 @@ def when(m: Milestone) -> str:
     return text
 
 
+def _by_start(m: Milestone) -> tuple[datetime, str]:
+    return m.at, m.id
+
+
+def _by_end(m: Milestone) -> tuple[datetime, str]:
+    return m.ends or m.at, m.id
+
+
 def split(
     milestones: Sequence[Milestone], now: datetime
 ) -> tuple[list[Milestone], list[Milestone]]:
     """(upcoming nearest first, passed most recent first). One under way counts as upcoming."""
-    upcoming = sorted((m for m in milestones if not m.passed(now)), key=lambda m: (m.at, m.id))
-    passed = sorted(
-        (m for m in milestones if m.passed(now)), key=lambda m: (m.ends or m.at, m.id), reverse=True
-    )
+    upcoming = sorted((m for m in milestones if not m.passed(now)), key=_by_start)
+    passed = sorted((m for m in milestones if m.passed(now)), key=_by_end, reverse=True)
     return upcoming, passed
 
 
@@ -168,35 +175,83 @@ def milestone_embed(m: Milestone, sources: Mapping[str, Source], now: datetime) 
 
 
 GOOD_MATCH = 85.0
+SUGGEST_MIN = 50.0
+
+
+def _match_text(m: Milestone) -> str:
+    """What a typed text is matched against: the name, the place and the id."""
+    return f"{m.name} {m.place or ''} {m.id.replace('-', ' ')}"
 
 
 def _score(m: Milestone, typed: str) -> float:
-    text = f"{m.name} {m.place or ''} {m.id.replace('-', ' ')}"
-    return float(fuzz.WRatio(typed, text, processor=utils.default_process))
+    return float(fuzz.WRatio(typed, _match_text(m), processor=utils.default_process))
 
 
 def is_good_match(m: Milestone, typed: str) -> bool:
     return typed.strip() == m.id or _score(m, typed) >= GOOD_MATCH
 
 
-def choices(milestones: Sequence[Milestone], typed: str, now: datetime) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class MilestoneIndex:
+    """Milestones prepared for autocomplete, built once per list (the cog keeps one per
+    server and data version): sorted both ways `split` sorts them, their match texts
+    processed as rapidfuzz's default does, their labels written up to the state."""
+
+    milestones: Sequence[Milestone]
+    by_start: Sequence[int]
+    """Nearest start first: the order of the upcoming."""
+    by_end: Sequence[int]
+    """Latest end first: the order of the passed."""
+    texts: Sequence[str]
+    labels: Sequence[str]
+    """'Name (9 Oct 2025, ': the state and ')' follow."""
+
+    @classmethod
+    def of(cls, milestones: Sequence[Milestone]) -> MilestoneIndex:
+        every = range(len(milestones))
+        return cls(
+            milestones=list(milestones),
+            by_start=sorted(every, key=lambda i: _by_start(milestones[i])),
+            by_end=sorted(every, key=lambda i: _by_end(milestones[i]), reverse=True),
+            texts=[utils.default_process(_match_text(m)) for m in milestones],
+            labels=[
+                f"{one_line(m.name)} ({FuzzyDate.day(m.at.date()).label()}, " for m in milestones
+            ],
+        )
+
+    def scores(self, typed: str) -> list[float]:
+        """WRatio of `typed` against each match text, in rapidfuzz's C loop. A score under
+        SUGGEST_MIN may read 0 (it is not offered either way)."""
+        found = [0.0] * len(self.texts)
+        for _, score, i in process.extract(
+            utils.default_process(typed),
+            self.texts,
+            scorer=fuzz.WRatio,
+            score_cutoff=SUGGEST_MIN,
+            limit=None,
+        ):
+            found[i] = score
+        return found
+
+
+def choices(index: MilestoneIndex, typed: str, now: datetime) -> list[tuple[str, str]]:
     """(label, id) for autocomplete: best matches first; upcoming before passed on a tie."""
-    upcoming, passed = split(milestones, now)
-    ordered = upcoming + passed
-    typed = typed.strip()
-    if typed:
-        scored = [(_score(m, typed), i, m) for i, m in enumerate(ordered)]
-        ordered = [m for s, _, m in sorted(scored, key=lambda x: (-x[0], x[1])) if s >= 50]
-    out = []
-    for m in ordered[:CHOICES_MAX]:
-        state = "passed" if m.passed(now) else "upcoming"
-        label = f"{one_line(m.name)} ({FuzzyDate.day(m.at.date()).label()}, {state})"
-        out.append((truncate(label, CHOICE_NAME_MAX), m.id))
-    return out
+    passed = [m.passed(now) for m in index.milestones]
+    ordered = [i for i in index.by_start if not passed[i]] + [i for i in index.by_end if passed[i]]
+    if typed.strip():
+        scores = index.scores(typed)
+        ordered = sorted((i for i in ordered if scores[i] >= SUGGEST_MIN), key=lambda i: -scores[i])
+    return [
+        (
+            truncate(index.labels[i] + ("passed)" if passed[i] else "upcoming)"), CHOICE_NAME_MAX),
+            index.milestones[i].id,
+        )
+        for i in ordered[:CHOICES_MAX]
+    ]
 
 
-def unknown_milestone(milestones: Sequence[Milestone], typed: str, now: datetime) -> str:
-    close = choices(milestones, typed, now)[:3]
+def unknown_milestone(index: MilestoneIndex, typed: str, now: datetime) -> str:
+    close = choices(index, typed, now)[:3]
     shown = truncate(one_line(typed), 80)
     if close:
         names = " or ".join(f"**{label}**" for label, _ in close)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import accumulate
 
 import discord
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
 from bot.briefing.text import (
@@ -34,59 +35,120 @@ class Match:
     """The name or alias that matched best."""
 
 
-@lru_cache(maxsize=4096)
-def _processed(text: str) -> str:
-    """rapidfuzz's default processing (lower case, no punctuation), once per string."""
-    return str(utils.default_process(text))
+@dataclass(frozen=True)
+class PeopleIndex:
+    """People prepared for matching what readers type, built once per list of people (the
+    cogs keep one per server and data version). A person's candidates are the name, the id
+    with dashes as spaces, and the aliases; each distinct text among them, processed as
+    rapidfuzz's default does (lower case, no punctuation), is scored once per query in
+    rapidfuzz's C loop."""
+
+    people: Sequence[Person]
+    labels: Sequence[str]
+    """Each person's autocomplete label."""
+    folded: Sequence[str]
+    """Each person's name, case-folded: the order among equal scores."""
+    texts: Sequence[str]
+    """The distinct processed candidates."""
+    joined: str
+    """The texts, one a line, to find the few that hold the query."""
+    starts: Sequence[int]
+    """Where each text starts in `joined`, then where one more would."""
+    candidates: Sequence[str]
+    """Every candidate as written, person by person."""
+    spans: Sequence[tuple[int, int]]
+    """Where each person's candidates start and end."""
+    text_of: Sequence[tuple[int, float]]
+    """Each candidate's index in `texts`, and 1 for one other than the person's name (so
+    that the name wins a tie)."""
+
+    @classmethod
+    def of(cls, people: Sequence[Person]) -> PeopleIndex:
+        written: list[tuple[str, float]] = []
+        spans: list[tuple[int, int]] = []
+        for person in people:
+            start = len(written)
+            for candidate in (person.name, person.id.replace("-", " "), *person.aliases):
+                written.append((candidate, 0.0 if candidate == person.name else 1.0))
+            spans.append((start, len(written)))
+        processed = [utils.default_process(candidate) for candidate, _ in written]
+        position = {text: i for i, text in enumerate(dict.fromkeys(processed))}
+        return cls(
+            people=list(people),
+            labels=[choice_label(p) for p in people],
+            folded=[p.name.casefold() for p in people],
+            texts=list(position),
+            joined="\n".join(position),
+            starts=list(accumulate((len(text) + 1 for text in position), initial=0)),
+            candidates=[candidate for candidate, _ in written],
+            spans=spans,
+            text_of=[
+                (position[text], penalty)
+                for text, (_, penalty) in zip(processed, written, strict=True)
+            ],
+        )
+
+    def _text_scores(self, q: str) -> list[float]:
+        """How well the processed query `q` fits each text: the best of WRatio (100 for the
+        same text), token_sort_ratio, and for a `q` of 3 characters or more 95 when the
+        text starts with it, 90 when a word does. A score under SUGGEST_MIN may read 0 (it
+        is not shown either way)."""
+        scores = [0.0] * len(self.texts)
+        for scorer in (fuzz.WRatio, fuzz.token_sort_ratio):
+            for _, score, i in process.extract(
+                q, self.texts, scorer=scorer, score_cutoff=SUGGEST_MIN, limit=None
+            ):
+                scores[i] = max(scores[i], score)
+        if len(q) >= 3:
+            for i in self._holding(q):
+                if self.texts[i].startswith(q):
+                    scores[i] = max(scores[i], 95.0)
+                elif any(word.startswith(q) for word in self.texts[i].split()):
+                    scores[i] = max(scores[i], 90.0)
+        return scores
+
+    def _holding(self, q: str) -> list[int]:
+        """The texts that hold `q` (a text, or a word in it, can start with `q` only then)."""
+        found: list[int] = []
+        at = self.joined.find(q)
+        while at >= 0:
+            i = bisect_right(self.starts, at) - 1
+            found.append(i)
+            at = self.joined.find(q, self.starts[i + 1])
+        return found
+
+    def ranked(self, query: str, limit: int) -> list[tuple[int, float, str]]:
+        """`match_people` by index: (person's index, score, candidate matched), best first."""
+        if not query.strip():
+            by_name = sorted(range(len(self.people)), key=self.folded.__getitem__)
+            return [(i, 0.0, self.people[i].name) for i in by_name[:limit]]
+        q = utils.default_process(query)
+        if not q:
+            return []
+        scores = self._text_scores(q)
+        per_candidate = [scores[text] - penalty for text, penalty in self.text_of]
+        best = [max(per_candidate[start:end]) for start, end in self.spans]
+        shown = [i for i, score in enumerate(best) if score >= SUGGEST_MIN]
+        shown.sort(key=lambda i: (-best[i], self.folded[i]))
+        return [
+            (i, best[i], self.candidates[per_candidate.index(best[i], *self.spans[i])])
+            for i in shown[:limit]
+        ]
 
 
-def _score(query: str, candidate: str) -> float:
-    return _score_processed(_processed(query), _processed(candidate))
-
-
-def _score_processed(q: str, c: str) -> float:
-    if not q or not c:
-        return 0.0
-    if q == c:
-        return 100.0
-    scores = [
-        fuzz.WRatio(q, c),
-        fuzz.token_sort_ratio(q, c),
+def match_people(people: PeopleIndex, query: str, limit: int = CHOICES_MAX) -> list[Match]:
+    """People ranked by how well `query` fits their name or an alias (case, order, typos):
+    each by their best candidate, an alias a point below the name; best first, then by
+    name; none under SUGGEST_MIN. An empty query lists everyone by name."""
+    return [
+        Match(people.people[i], score, matched) for i, score, matched in people.ranked(query, limit)
     ]
-    if len(q) >= 3 and c.startswith(q):
-        scores.append(95.0)
-    elif len(q) >= 3 and any(word.startswith(q) for word in c.split()):
-        scores.append(90.0)
-    return float(max(scores))
 
 
-def match_people(people: Sequence[Person], query: str, limit: int = CHOICES_MAX) -> list[Match]:
-    """People ranked by how well `query` fits their name or an alias (case, order, typos).
-
-    An empty query lists everyone by name."""
-    query = query.strip()
-    if not query:
-        ranked = sorted(people, key=lambda p: p.name.casefold())
-        return [Match(p, 0.0, p.name) for p in ranked[:limit]]
-    q = _processed(query)
-    matches: list[Match] = []
-    for person in people:
-        best, matched = 0.0, person.name
-        for candidate in (person.name, person.id.replace("-", " "), *person.aliases):
-            score = _score_processed(q, _processed(candidate))
-            if candidate != person.name:
-                score -= 1.0  # the real name wins a tie with an alias
-            if score > best:
-                best, matched = score, candidate
-        matches.append(Match(person, best, matched))
-    matches.sort(key=lambda m: (-m.score, m.person.name.casefold()))
-    return [m for m in matches if m.score >= SUGGEST_MIN][:limit]
-
-
-def resolve_person(people: Sequence[Person], typed: str) -> Person | None:
+def resolve_person(people: PeopleIndex, typed: str) -> Person | None:
     """The person an option value names: an id (from autocomplete) or a close-enough name."""
     typed = typed.strip()
-    for person in people:
+    for person in people.people:
         if person.id == typed:
             return person
     found = match_people(people, typed, limit=1)
@@ -95,7 +157,7 @@ def resolve_person(people: Sequence[Person], typed: str) -> Person | None:
     return None
 
 
-def did_you_mean(people: Sequence[Person], typed: str) -> str:
+def did_you_mean(people: PeopleIndex, typed: str) -> str:
     """The error for an unknown name, naming the closest people."""
     close = match_people(people, typed, limit=3)
     shown = truncate(one_line(typed), 80)
@@ -114,9 +176,11 @@ def choice_label(person: Person) -> str:
     return truncate(f"{person.name} — {one_line(role)}", CHOICE_NAME_MAX)
 
 
-def choices(people: Sequence[Person], typed: str) -> list[tuple[str, str]]:
+def choices(people: PeopleIndex, typed: str) -> list[tuple[str, str]]:
     """(label, person id) pairs for autocomplete: at most 25, labels at most 100."""
-    return [(choice_label(m.person), m.person.id) for m in match_people(people, typed)]
+    return [
+        (people.labels[i], people.people[i].id) for i, _, _ in people.ranked(typed, CHOICES_MAX)
+    ]
 
 
 # -- the profile -------------------------------------------------------------------------------
