@@ -139,7 +139,7 @@ class BriefingQueries:
                 )
         if flt.query:
             for term in dict.fromkeys(tokens(flt.query)):
-                upper = term[:-1] + chr(ord(term[-1]) + 1)
+                upper = _upper(term)
                 having = sa.select(tt.c.item_id, tt.c.scope).where(
                     tt.c.kind == event, tt.c.term >= term, tt.c.term < upper
                 )

@@ -38,7 +38,7 @@ from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
 from bot.store._cache import SMALL_KINDS, VERSION_TTL, CuratedChange, VersionMixin
 from bot.store._engine import create_engine, migrate
-from bot.store._indexing import content_hash, dump, index_fields, tokens
+from bot.store._indexing import content_hash, dump, index_fields
 from bot.store._posts import PostsMixin
 from bot.store._titles import TitleIndex
 
@@ -359,46 +359,6 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         async with self.engine.connect() as conn:
             return [(r.item_id, r.title) for r in (await conn.execute(stmt)).all()]
 
-    def _timeline_where(
-        self, guild_id: int | None, flt: TimelineFilter
-    ) -> list[sa.ColumnElement[bool]]:
-        i = t.items
-        where: list[sa.ColumnElement[bool]] = [self._visible(Kind.EVENT, guild_id)]
-        if flt.topic:
-            where.append(i.c.topic == flt.topic.lower())
-        if flt.since is not None:
-            where.append(i.c.sort_end >= flt.since)
-        if flt.until is not None:
-            where.append(i.c.sort_start <= flt.until)
-        if flt.person:
-            p = t.item_people
-            where.append(
-                sa.select(sa.literal(1))
-                .where(
-                    p.c.kind == i.c.kind,
-                    p.c.item_id == i.c.item_id,
-                    p.c.scope == i.c.scope,
-                    p.c.person_id == flt.person,
-                )
-                .exists()
-            )
-        if flt.query:
-            for term in dict.fromkeys(tokens(flt.query)):
-                upper = term[:-1] + chr(ord(term[-1]) + 1)
-                tt = t.item_terms
-                where.append(
-                    sa.select(sa.literal(1))
-                    .where(
-                        tt.c.kind == i.c.kind,
-                        tt.c.item_id == i.c.item_id,
-                        tt.c.scope == i.c.scope,
-                        tt.c.term >= term,
-                        tt.c.term < upper,
-                    )
-                    .exists()
-                )
-        return where
-
     async def timeline(
         self,
         guild_id: int | None,
@@ -452,12 +412,13 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
     async def count_events(
         self, guild_id: int | None, flt: TimelineFilter = TimelineFilter()
     ) -> int:
-        stmt = (
-            sa.select(sa.func.count())
-            .select_from(t.items)
-            .where(*self._timeline_where(guild_id, flt))
-        )
         async with self.engine.connect() as conn:
+            where = await self._event_filters(conn, flt)
+            stmt = (
+                sa.select(sa.func.count())
+                .select_from(t.items)
+                .where(self._visible(Kind.EVENT, guild_id), *where)
+            )
             return int((await conn.execute(stmt)).scalar_one())
 
     async def events_for_person(
