@@ -15,8 +15,8 @@ changes therefore show within about `version_ttl` seconds.
 
 Caches (all bounded, all in memory, all keyed by the version so a change invalidates
 them exactly): the lists of the small kinds (sources, people, tariff layers, milestones)
-per (kind, server); (id, title) lists for pickers; single items; and timeline pages in a
-least-recently-used map keyed by (server, filters, cursor, limit, version); and, for
+per (kind, server); their (id, title) lists for pickers; single items; and timeline pages
+in a least-recently-used map keyed by (server, filters, cursor, limit, version); and, for
 callers, values they derive from these reads (`derived`, `derived_large`: a picker's
 prepared titles and ranked choices). Callers get new lists, never the cached ones; the items
 in them are frozen models.
@@ -63,8 +63,6 @@ ITEM_ENTRIES = 2048
 """Single items (`get`)."""
 TITLE_ENTRIES = 64
 """(id, title) lists of the small kinds, per server."""
-EVENT_TITLE_ENTRIES = 4
-"""(id, title) lists of events: one per server, 100,000 events is about 15 MB each."""
 DERIVED_ENTRIES = 1024
 """Small values callers work out from cached reads (e.g. a picker's ranked choices)."""
 DERIVED_LARGE_ENTRIES = 4
@@ -126,7 +124,6 @@ class ReadCaches:
     def __init__(self) -> None:
         self.lists: VersionedLRU[list[Any]] = VersionedLRU(LIST_ENTRIES)
         self.titles: VersionedLRU[list[tuple[str, str]]] = VersionedLRU(TITLE_ENTRIES)
-        self.event_titles: VersionedLRU[list[tuple[str, str]]] = VersionedLRU(EVENT_TITLE_ENTRIES)
         self.items: LRU[Any] = LRU(ITEM_ENTRIES)
         self.pages: LRU[Any] = LRU(PAGE_ENTRIES)
         self.derived: VersionedLRU[Any] = VersionedLRU(DERIVED_ENTRIES)
@@ -137,7 +134,6 @@ class ReadCaches:
         for cache in (
             self.lists,
             self.titles,
-            self.event_titles,
             self.items,
             self.pages,
             self.derived,

@@ -282,15 +282,17 @@ class Store(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
     async def titles(
         self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
     ) -> list[tuple[str, str]]:
-        """(item_id, title) of every visible item of a kind, newest first: for autocomplete,
-        from memory per (kind, server, data version)."""
+        """(item_id, title) of every visible item of a kind, newest first. The small kinds'
+        lists are kept per (kind, server, data version) for autocomplete; events are read
+        each time (the event pickers use `event_titles_matching` and never need them all)."""
+        if kind is Kind.EVENT:
+            return await self._titles(kind, guild_id, include_removed)
         version = await self.data_version()
-        cache = self.caches.event_titles if kind is Kind.EVENT else self.caches.titles
         key = (kind, guild_id, include_removed)
-        hit = cache.get(key, version)
+        hit = self.caches.titles.get(key, version)
         if hit is None:
             hit = await self._titles(kind, guild_id, include_removed)
-            cache.put(key, version, hit)
+            self.caches.titles.put(key, version, hit)
         return list(hit)
 
     async def event_titles_matching(
