@@ -20,6 +20,11 @@ def answer(result: Any) -> Any:
     return message
 
 
+def shown_id(message: Any) -> str:
+    """The id an add command's answer names: its first `code` span."""
+    return str(message.content.split("`")[1])
+
+
 async def refused(world: World, actor: Any, command: str, /, **options: Any) -> str:
     """Run a command that must be refused: the bot answers ephemerally with a short error
     (a UserError, StoreError or failed check, never a crash); returns its text."""

@@ -14,7 +14,7 @@ from bot.models import AuditAction, Event, Kind, Person, Source
 from bot.store import TimelineFilter
 from bot.store._store import EVENT_TITLES
 from tests.conftest import World
-from tests.curation_helpers import answer, refused, snapshot
+from tests.curation_helpers import answer, refused, shown_id, snapshot
 
 LINK = "https://www.example-news.com/2025/10/09/talks"
 
@@ -55,7 +55,7 @@ async def test_admin_adds_edits_removes_and_restores_an_event(world: World) -> N
         )
     )
     assert added.ephemeral
-    event_id = added.content.split("`")[1]
+    event_id = shown_id(added)
     assert event_id.startswith("beijing-widens-rare-earth-export-controls-")
     stored = await store.get(Kind.EVENT, event_id, world.guild.id)
     assert stored is not None and stored.scope == world.guild.id and stored.origin == "guild"
@@ -173,7 +173,7 @@ async def test_a_change_survives_a_restart(
             source_url="rec-xinhua-vice-premiers",
         )
     )
-    event_id = added.content.split("`")[1]
+    event_id = shown_id(added)
     await world.admin.slash(world.channel, "event edit", event=event_id, date="mid Nov 2025")
 
     await world.env.restart_bot(bot_factory())
@@ -262,7 +262,7 @@ async def test_odd_text_is_stored_and_shown_faithfully(
             source_url=LINK,
         )
     )
-    event_id = shown.content.split("`")[1]
+    event_id = shown_id(shown)
     event = await world.bot.store.get_item(Kind.EVENT, event_id, world.guild.id)
     assert isinstance(event, Event) and (event.title, event.summary) == (title, summary)
     assert (shown.embeds[0].title, shown.embeds[0].description) == (title, f"{summary} [1]")
@@ -324,7 +324,7 @@ async def test_the_event_picker_follows_this_servers_changes_as_an_editor_types(
             source_url=LINK,
         )
     )
-    event_id = added.content.split("`")[1]
+    event_id = shown_id(added)
     assert await picked("event edit", "zanzibar ship") == [event_id]
     await world.admin.slash(
         world.channel, "event remove", event="Zanzibar shipping ACCORD signed", reason="test"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.models import Event, Kind, Milestone, OutcomeStatus, Person
 from tests.conftest import World
-from tests.curation_helpers import answer, refused, snapshot
+from tests.curation_helpers import answer, refused, shown_id, snapshot
 
 LINK = "https://www.reuters.com/world/china/truce-2026-11-10/"
 
@@ -24,7 +24,7 @@ async def test_admin_adds_a_milestone_in_its_own_time_zone(world: World) -> None
             source_url=LINK,
         )
     )
-    milestone_id = shown.content.split("`")[1]
+    milestone_id = shown_id(shown)
     stored = await world.bot.store.get_item(Kind.MILESTONE, milestone_id, world.guild.id)
     assert isinstance(stored, Milestone)
     assert stored.at == datetime(2027, 2, 1, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
@@ -46,7 +46,7 @@ async def test_outcome_only_once_passed_and_cited(world: World) -> None:
             world.channel, "milestone add", name="Next round", when="2027-01-15", source_url=LINK
         )
     )
-    future_id = future.content.split("`")[1]
+    future_id = shown_id(future)
     assert "still ahead" in await refused(
         world,
         world.admin,
@@ -131,7 +131,7 @@ async def test_admin_adds_a_person_then_names_them_in_an_event(world: World) -> 
             source_url=LINK,
         )
     )
-    person_id = shown.content.split("`")[1]
+    person_id = shown_id(shown)
     assert person_id.startswith("liao-min-")
     assert shown.embeds[0].title == "Liao Min"
     assert "already known" in await refused(
@@ -155,7 +155,7 @@ async def test_admin_adds_a_person_then_names_them_in_an_event(world: World) -> 
             source_url=LINK,
         )
     )
-    event = await store.get_item(Kind.EVENT, added.content.split("`")[1], world.guild.id)
+    event = await store.get_item(Kind.EVENT, shown_id(added), world.guild.id)
     assert isinstance(event, Event) and event.people == [person_id, "scott-bessent"]
     assert "Liao Min, Scott Bessent" in added.embeds[0].fields[2].value
 

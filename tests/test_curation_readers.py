@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.client import BriefingBot
 from tests.conftest import World
-from tests.curation_helpers import answer
+from tests.curation_helpers import answer, shown_id
 from tests.seen import embed_text
 
 ADDED = "US pauses the affiliates rule for a year"
@@ -83,7 +83,7 @@ async def test_readers_follow_add_edit_remove_restore_and_a_restart(
             source_url="https://example.com/affiliates",
         )
     )
-    event_id = added.content.split("`")[1]
+    event_id = shown_id(added)
     assert await here.sees(ADDED) == EVERYWHERE
     li = await here.latest_for_li()
     assert li[0] == f"**10 Nov 2025** · {ADDED}"
