@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest check-data bench clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# The suite again on other dates, through libfaketime (Debian package `faketime`): far from
+# today, and the night the US clocks spring forward. Monotonic time stays real (normal speed).
+FAKE_DATES ?= 2029-03-01 08:00:00|2027-03-14 06:59:30
+pytest-dates: $(STAMP)
+	@command -v faketime >/dev/null || { echo "pytest-dates needs faketime: apt-get install faketime" >&2; exit 1; }
+	@dates='$(FAKE_DATES)'; IFS='|'; for at in $$dates; do \
+		echo "== pytest at $$at UTC (faketime)"; \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$at" $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
 
 check-data: $(STAMP)
 	$(BIN)/python -m bot check-data

@@ -13,8 +13,14 @@ Jobs are module-level functions of plain ids (a runtime id and a guild id), look
 registry, with stable job ids, `coalesce` and a misfire grace time. Because every job only
 asks the poster to post what is owed *now* and every post is claimed in the ledger first, a
 job that fires twice (an ambiguous wall-clock time when the clocks go back) or races the sweep
-posts nothing twice. APScheduler reads the system clock to decide when to wake; what is owed
-is decided by the injected clock.
+posts nothing twice.
+
+One clock: every trigger is wrapped in `OnClock`, which computes fire times on the bot's
+injected clock and hands APScheduler the same distance from its own "now". Under the system
+clock that changes nothing; on a test's fixed clock, a job three days after the clock's "now"
+waits three days whatever the calendar says, and a job the clock has passed is due (and,
+past the grace time, missed) exactly as it would be in production on that date. What is owed
+is decided by the poster, on the same clock.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import aiohttp
 import discord
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -94,6 +101,31 @@ def digest_trigger(config: GuildConfig) -> CronTrigger:
     return CronTrigger(**kwargs)
 
 
+class OnClock(BaseTrigger):  # type: ignore[misc]
+    """Runs `inner` on the bot's clock: fire times are computed against `clock.now()` and
+    handed to APScheduler at the same distance from the time it reads."""
+
+    __slots__ = ("clock", "inner")
+
+    def __init__(self, inner: BaseTrigger, clock: Clock) -> None:
+        self.inner = inner
+        self.clock = clock
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        offset = self.clock.now() - now  # how far the bot's clock stands from APScheduler's
+        previous = None if previous_fire_time is None else previous_fire_time + offset
+        fire: datetime | None = self.inner.get_next_fire_time(previous, now + offset)
+        return None if fire is None else fire.astimezone(UTC) - offset
+
+    def __str__(self) -> str:
+        return f"{self.inner} on the bot's clock"
+
+    def __repr__(self) -> str:
+        return f"<OnClock {self.inner!r}>"
+
+
 def _on_job_event(event: JobExecutionEvent) -> None:
     if event.exception is not None:
         log.error(
@@ -138,7 +170,13 @@ class DigestScheduler:
         self.scheduler.start()
         self.scheduler.add_job(
             run_sweep_job,
-            IntervalTrigger(seconds=int(self.sweep_every.total_seconds()), timezone=UTC),
+            self._on_clock(
+                IntervalTrigger(
+                    seconds=int(self.sweep_every.total_seconds()),
+                    start_date=self.clock.now() + self.sweep_every,
+                    timezone=UTC,
+                )
+            ),
             args=[self.runtime_id],
             id="sweep",
             replace_existing=True,
@@ -167,7 +205,7 @@ class DigestScheduler:
                 wanted.add(job_id)
                 self.scheduler.add_job(
                     run_alert_job,
-                    DateTrigger(run_date=max(at, now), timezone=UTC),
+                    self._on_clock(DateTrigger(run_date=max(at, now), timezone=UTC)),
                     args=[self.runtime_id],
                     id=job_id,
                     replace_existing=True,
@@ -190,12 +228,15 @@ class DigestScheduler:
             return False
         self.scheduler.add_job(
             run_digest_job,
-            digest_trigger(config),
+            self._on_clock(digest_trigger(config)),
             args=[self.runtime_id, config.guild_id],
             id=f"digest:{config.guild_id}",
             replace_existing=True,
         )
         return True
+
+    def _on_clock(self, trigger: BaseTrigger) -> OnClock:
+        return OnClock(trigger, self.clock)
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self.scheduler.get_jobs())

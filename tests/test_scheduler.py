@@ -3,18 +3,28 @@ functions, and how Discord's errors are sorted for the poster."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import FixedClock
 from bot.models import GuildConfig, Milestone
 from bot.poster import ChannelUnusable, PostRejected, SendFailed
-from bot.scheduler import DigestScheduler, _classify, _on_job_event, run_digest_job
+from bot.scheduler import (
+    DigestScheduler,
+    OnClock,
+    _classify,
+    _on_job_event,
+    digest_trigger,
+    run_digest_job,
+)
 from bot.store import CURATED_ACTOR, Store
 from tests.conftest import NOW
 from tests.test_poster import FakeDiscord
@@ -40,7 +50,7 @@ async def test_jobs_follow_the_store(runtime: Any) -> None:
     await scheduler.reschedule(7)
     assert scheduler.job_ids() == ["digest:7", "sweep"]
     job = scheduler.scheduler.get_job("digest:7")
-    assert str(job.trigger.timezone) == "Asia/Tokyo"
+    assert str(job.trigger.inner.timezone) == "Asia/Tokyo"
     # an admin adds a milestone: the next sweep sees the data changed and adds alert jobs
     at = NOW + timedelta(days=3)
     milestone = Milestone.model_validate(
@@ -82,6 +92,73 @@ async def test_the_digest_job_is_a_function_of_plain_ids(runtime: Any) -> None:
     assert len(fake.in_channel(70)) == 1
     await run_digest_job("runtime-gone", 7)  # a job outliving its runtime does nothing
     assert len(fake.sent) == 1
+
+
+class RunningClock:
+    """A clock that starts at a chosen instant and runs at the machine's pace: what the bot
+    sees when it runs for real on that date, whatever today is."""
+
+    def __init__(self, at: datetime) -> None:
+        self._offset = at - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
+def test_triggers_count_from_the_bots_clock() -> None:
+    """APScheduler's 'now' may be any date: a fire time is as far from it as the job is from
+    the bot's clock."""
+    for wall in (datetime(2019, 1, 1, tzinfo=UTC), datetime(2031, 7, 1, 3, 30, tzinfo=UTC)):
+        clock = FixedClock(NOW)
+        alert = OnClock(DateTrigger(run_date=NOW + timedelta(days=3), timezone=UTC), clock)
+        assert alert.get_next_fire_time(None, wall) == wall + timedelta(days=3)
+        config = GuildConfig(guild_id=1, digest_channel_id=2, timezone="Asia/Tokyo")
+        digest = OnClock(digest_trigger(config), clock)
+        # 09:00 in Tokyo is 00:00 UTC: twelve hours after NOW (21 Nov 2026, 12:00 UTC)
+        first = digest.get_next_fire_time(None, wall)
+        assert first == wall + timedelta(hours=12)
+        # it fires when both have moved on twelve hours; the next is a day later
+        clock.advance(timedelta(hours=12))
+        assert digest.get_next_fire_time(first, first) == wall + timedelta(hours=36)
+    # a job the clock has already passed is due now, as in production on that date
+    clock = FixedClock(NOW)
+    late = OnClock(DateTrigger(run_date=NOW - timedelta(minutes=5), timezone=UTC), clock)
+    wall = datetime(2031, 1, 1, tzinfo=UTC)
+    assert late.get_next_fire_time(None, wall) == wall - timedelta(minutes=5)
+
+
+async def test_a_digest_fires_on_the_clocks_date(store_factory: Any) -> None:
+    """Run APScheduler for real on a clock standing half a second before a 09:00 digest in
+    New York on the eve of the US spring-forward (13 Mar 2027): it fires, once, and its next run
+    is 09:00 EDT, 23 hours on."""
+    new_york = ZoneInfo("America/New_York")
+    slot = datetime(2027, 3, 13, 9, 0, tzinfo=new_york)
+    clock = RunningClock(slot - timedelta(seconds=0.5))
+    store: Store = await store_factory(clock)
+    await store.save_guild_config(
+        GuildConfig(
+            guild_id=7,
+            digest_channel_id=70,
+            digest_since=slot - timedelta(days=1),
+            timezone="America/New_York",
+        )
+    )
+    fake = FakeDiscord(clock)  # type: ignore[arg-type]
+    scheduler = DigestScheduler(store, fake, clock, rate=None)
+    await scheduler.start()
+    try:
+        job = scheduler.scheduler.get_job("digest:7")
+        assert job.next_run_time.astimezone(UTC) - datetime.now(UTC) < timedelta(seconds=1)
+        for _ in range(100):
+            if fake.in_channel(70):
+                break
+            await asyncio.sleep(0.05)
+        assert len(fake.in_channel(70)) == 1
+        # the job moved on to the next morning on the clock: 09:00 EDT, 23 hours later
+        later = job.next_run_time.astimezone(UTC) - datetime.now(UTC)
+        assert timedelta(hours=22) < later < timedelta(hours=23)
+    finally:
+        scheduler.shutdown()
 
 
 def test_a_failed_job_is_logged(caplog: pytest.LogCaptureFixture) -> None:
