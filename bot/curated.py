@@ -22,6 +22,7 @@ from bot.models import (
     TOPICS,
     AnyItem,
     Conflict,
+    Disputable,
     Event,
     Kind,
     Milestone,
@@ -33,6 +34,7 @@ from bot.store import LoadReport, Store
 
 FILES: dict[Kind, str] = {
     Kind.SOURCE: "sources.yaml",
+    Kind.CONFLICT: "conflicts.yaml",
     Kind.PERSON: "people.yaml",
     Kind.EVENT: "events.yaml",
     Kind.TARIFF: "tariffs.yaml",
@@ -57,6 +59,7 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     tariffs: list[TariffMeasure] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def of_kind(self, kind: Kind) -> list[Any]:
         lists: dict[Kind, list[Any]] = {
@@ -65,25 +68,21 @@ class Dataset:
             Kind.EVENT: self.events,
             Kind.TARIFF: self.tariffs,
             Kind.MILESTONE: self.milestones,
+            Kind.CONFLICT: self.conflicts,
         }
         return lists[kind]
 
     def items(self) -> Iterator[AnyItem]:
-        # Sources first: what cites them follows.
+        # Sources first, then conflicts: what cites or names them follows.
         for kind in FILES:
             yield from self.of_kind(kind)
 
-    def conflicts(self) -> list[Conflict]:
-        found: list[Conflict] = []
-        for person in self.people:
-            found.extend(person.conflicts)
-        for event in self.events:
-            found.extend(event.conflicts)
-        for measure in self.tariffs:
-            found.extend(measure.conflicts)
-        for milestone in self.milestones:
-            found.extend(milestone.conflicts)
-        return found
+    def disputable(self) -> Iterator[Disputable]:
+        """The items that can name conflicts."""
+        yield from self.people
+        yield from self.events
+        yield from self.tariffs
+        yield from self.milestones
 
     def unsourced(self) -> list[str]:
         """Items (or people's posts, or outcomes) that cite no source: must be empty."""
@@ -115,7 +114,7 @@ class Dataset:
                 f"{len(self.events)} events",
                 f"{len(self.tariffs)} tariff measures",
                 f"{len(self.milestones)} milestones",
-                f"{len(self.conflicts())} flagged conflicts",
+                f"{len(self.conflicts)} flagged conflicts",
             ]
         )
         return f"{counts}; {len(self.unsourced())} items without a source"
@@ -190,17 +189,24 @@ def check_references(ds: Dataset) -> list[str]:
             if pid not in person_ids:
                 errors.append(f"{where}: {field_name}: unknown person '{pid}'")
 
-    def check_conflicts(where: str, conflicts: list[Conflict]) -> None:
-        for c in conflicts:
-            need_sources(where, c.source_ids(), f"conflicts[{c.id}]")
+    conflict_ids = {c.id for c in ds.conflicts}
+    named: set[str] = set()
+
+    def need_conflicts(where: str, item: Disputable) -> None:
+        named.update(item.conflicts)
+        for cid in item.conflicts:
+            if cid not in conflict_ids:
+                errors.append(f"{where}: conflicts: unknown conflict '{cid}'")
 
     for s in ds.sources:
         need_sources(f"data/sources.yaml: source '{s.id}'", s.retells, "retells")
+    for c in ds.conflicts:
+        need_sources(f"data/conflicts.yaml: conflict '{c.id}'", c.source_ids(), "sources")
     for p in ds.people:
         where = f"data/people.yaml: person '{p.id}'"
         need_sources(where, p.all_source_ids(), "sources")
         need_people(where, p.aide_to, "aide_to")
-        check_conflicts(where, p.conflicts)
+        need_conflicts(where, p)
     for e in ds.events:
         where = f"data/events.yaml: event '{e.id}'"
         need_sources(where, e.all_source_ids(), "sources")
@@ -208,14 +214,20 @@ def check_references(ds: Dataset) -> list[str]:
         need_people(where, [q.speaker for q in e.quotes], "quotes.speaker")
         if e.topic not in TOPICS:
             errors.append(f"{where}: topic: '{e.topic}' is not one of {', '.join(TOPICS)}")
+        need_conflicts(where, e)
     for m in ds.tariffs:
         where = f"data/tariffs.yaml: tariff '{m.id}'"
-        need_sources(
-            where, set(m.sources) | {s for c in m.conflicts for s in c.source_ids()}, "sources"
-        )
+        need_sources(where, m.all_source_ids(), "sources")
+        need_conflicts(where, m)
     for ms in ds.milestones:
         where = f"data/milestones.yaml: milestone '{ms.id}'"
         need_sources(where, ms.all_source_ids(), "sources")
+        need_conflicts(where, ms)
+    errors.extend(
+        f"data/conflicts.yaml: conflict '{c.id}': no event, person, tariff or milestone names it"
+        for c in ds.conflicts
+        if c.id not in named
+    )
     return errors
 
 

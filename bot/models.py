@@ -59,6 +59,7 @@ class Kind(StrEnum):
     EVENT = "event"
     TARIFF = "tariff"
     MILESTONE = "milestone"
+    CONFLICT = "conflict"
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,10 +113,13 @@ class Claim(Model):
 
 
 class Conflict(Model):
-    """Sources that disagree, or one that is wrong, with what the public record says."""
+    """One dispute between sources (or one source that is wrong), with what the public record
+    says: an item of its own, which every event, person, tariff layer or milestone it touches
+    names by id (`conflicts: [id]`), so it is recorded and shown once."""
 
     id: ItemId
-    about: ShortText
+    question: ShortText
+    """What the sources disagree about, as a question or a short heading."""
     claims: Annotated[list[Claim], Field(min_length=1)]
     verdict: str | None = Field(default=None, max_length=500)
     """Which side is right, when the public record settles it."""
@@ -128,6 +132,13 @@ class Conflict(Model):
 
     def source_ids(self) -> set[str]:
         return {c.source for c in self.claims} | set(self.supported_by)
+
+    def all_source_ids(self) -> set[str]:
+        return self.source_ids()
+
+
+ConflictIds = list[ItemId]
+"""The conflicts an item is part of, by id (see Conflict)."""
 
 
 class Quote(Model):
@@ -166,7 +177,7 @@ class Person(Model):
     posts: list[Post] = []
     aide_to: list[ItemId] = []
     sources: SourceIds
-    conflicts: list[Conflict] = []
+    conflicts: ConflictIds = []
 
     def current_posts(self) -> list[Post]:
         return [p for p in self.posts if p.current]
@@ -175,8 +186,6 @@ class Person(Model):
         ids = set(self.sources)
         for p in self.posts:
             ids.update(p.sources)
-        for c in self.conflicts:
-            ids.update(c.source_ids())
         return ids
 
 
@@ -213,7 +222,7 @@ class Event(Model):
     place: str | None = None
     sources: SourceIds
     quotes: list[Quote] = []
-    conflicts: list[Conflict] = []
+    conflicts: ConflictIds = []
 
     @property
     def has_conflict(self) -> bool:
@@ -223,8 +232,6 @@ class Event(Model):
         ids = set(self.sources)
         for q in self.quotes:
             ids.add(q.source)
-        for c in self.conflicts:
-            ids.update(c.source_ids())
         return ids
 
 
@@ -274,7 +281,7 @@ class TariffMeasure(Model):
     planned_from: date | None = None
     """For a threatened or announced measure: the start date it was given."""
     sources: SourceIds
-    conflicts: list[Conflict] = []
+    conflicts: ConflictIds = []
 
     @field_validator("history")
     @classmethod
@@ -322,6 +329,9 @@ class TariffMeasure(Model):
     def change_dates(self) -> Iterable[date]:
         return (c.day for c in self.history)
 
+    def all_source_ids(self) -> set[str]:
+        return set(self.sources)
+
 
 # ---------------------------------------------------------------------------------------
 # Milestones
@@ -364,7 +374,7 @@ class Milestone(Model):
     description: str | None = Field(default=None, max_length=1000)
     outcome: Outcome | None = None
     sources: SourceIds
-    conflicts: list[Conflict] = []
+    conflicts: ConflictIds = []
 
     @model_validator(mode="after")
     def _ends_after(self) -> Milestone:
@@ -379,8 +389,6 @@ class Milestone(Model):
         ids = set(self.sources)
         if self.outcome:
             ids.update(self.outcome.sources)
-        for c in self.conflicts:
-            ids.update(c.source_ids())
         return ids
 
 
@@ -431,14 +439,17 @@ class AuditEntry(Model):
     reason: str | None = None
 
 
-AnyItem = Source | Person | Event | TariffMeasure | Milestone
+AnyItem = Source | Person | Event | TariffMeasure | Milestone | Conflict
+Disputable = Person | Event | TariffMeasure | Milestone
+"""The items that can be part of a conflict."""
 
-MODEL_FOR_KIND: dict[Kind, type[Source | Person | Event | TariffMeasure | Milestone]] = {
+MODEL_FOR_KIND: dict[Kind, type[AnyItem]] = {
     Kind.SOURCE: Source,
     Kind.PERSON: Person,
     Kind.EVENT: Event,
     Kind.TARIFF: TariffMeasure,
     Kind.MILESTONE: Milestone,
+    Kind.CONFLICT: Conflict,
 }
 
 

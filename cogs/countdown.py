@@ -44,7 +44,8 @@ class Countdown(commands.Cog):
                 if found is None or not brief.is_good_match(found, milestone):
                     raise UserError(brief.unknown_milestone(index, milestone, now))
             sources = await store.list_typed(Source, guild_id)
-            embed = brief.milestone_embed(found, {s.id: s for s in sources}, now)
+            conflicts = await store.conflicts_by_id(guild_id)
+            embed = brief.milestone_embed(found, {s.id: s for s in sources}, now, conflicts)
         self.answers.put(key, embed)
         return embed
 

@@ -56,6 +56,7 @@ async def render(
         event,
         people=people,
         sources=await sources_by_id(store, gid),
+        conflicts=await store.conflicts_by_id(gid),
         hidden_reason=hidden_reason,
     )
 

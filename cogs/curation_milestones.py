@@ -53,6 +53,7 @@ async def _show(
         milestone,
         now=interaction.client.clock.now(),
         sources=await sources_by_id(store, guild_id(interaction)),
+        conflicts=await store.conflicts_by_id(guild_id(interaction)),
         hidden_reason=hidden,
     )
     await reply(interaction, content, [embed])

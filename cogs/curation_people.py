@@ -31,7 +31,11 @@ async def _show(interaction: Interaction, person: Person, content: str) -> None:
     everyone = {p.id: p for p in await store.list_typed(Person, gid)}
     events = await store.events_for_person(person.id, gid, limit=5)
     embed = person_embed(
-        person, sources=await sources_by_id(store, gid), everyone=everyone, events=events
+        person,
+        sources=await sources_by_id(store, gid),
+        conflicts=await store.conflicts_by_id(gid),
+        everyone=everyone,
+        events=events,
     )
     await reply(interaction, content, [embed])
 

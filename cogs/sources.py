@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.briefing import sources as brief
 from bot.client import BriefingBot
-from bot.models import Conflict, Event, Milestone, Person, Source, TariffMeasure
+from bot.models import Source
 from cogs._common import NONE, Rendered, bot_of, send_embeds
 
 Button = discord.ui.Button[discord.ui.View]
@@ -61,10 +61,6 @@ def page_view(page: int, pages: int) -> discord.ui.View | None:
     return view
 
 
-def _conflicts(item: Any) -> list[Conflict]:
-    return list(getattr(item, "conflicts", []))
-
-
 class Sources(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
@@ -79,13 +75,7 @@ class Sources(commands.Cog):
             return hit
         sources = await self.bot.store.list_typed(Source, guild_id)
         counts = await self.bot.store.citation_counts(guild_id)
-        conflicted = await self.bot.store.items_with_conflicts(guild_id)
-        conflicts = [
-            c
-            for item in conflicted
-            if isinstance(item, Event | Person | Milestone | TariffMeasure)
-            for c in _conflicts(item)
-        ]
+        conflicts = list((await self.bot.store.conflicts_by_id(guild_id)).values())
         facts = [
             brief.SourceFacts(
                 source=s,

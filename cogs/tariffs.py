@@ -65,7 +65,11 @@ class Tariffs(commands.Cog):
             if embeds is None:
                 sources = await store.list_typed(Source, guild_id)
                 briefing = brief.tariffs_briefing(
-                    measures, {s.id: s for s in sources}, day, chart_name=CHART_NAME
+                    measures,
+                    {s.id: s for s in sources},
+                    day,
+                    conflicts=await store.conflicts_by_id(guild_id),
+                    chart_name=CHART_NAME,
                 )
                 embeds = list(briefing.embeds)
                 self.answers.put(key, embeds)

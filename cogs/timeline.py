@@ -224,6 +224,7 @@ class Timeline(commands.Cog):
             event,
             {s.id: s for s in sources},
             {p.id: p for p in people if isinstance(p, Person)},
+            await store.conflicts_by_id(guild_id),
         )
         self.cards.put(key, embed)
         return embed

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.briefing import people as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
-from bot.models import Conflict, Person, Source
+from bot.models import Person, Source
 from cogs._common import NONE, Rendered, prepared
 
 LATEST_EVENTS = 5
@@ -37,13 +37,12 @@ class Who(commands.Cog):
             raise UserError(brief.did_you_mean(index, name))
         events = await store.events_for_person(person.id, guild_id, limit=LATEST_EVENTS)
         sources = await store.list_typed(Source, guild_id)
-        related: list[Conflict] = [c for e in events for c in e.conflicts]
         embed = brief.person_embed(
             person,
             people={p.id: p for p in index.people},
             sources={s.id: s for s in sources},
             events=events,
-            related_conflicts=related,
+            conflicts=await store.conflicts_by_id(guild_id),
         )
         self.answers.put(key, embed)
         return embed

@@ -31,16 +31,19 @@ def _without_footer(embed: Any) -> dict[str, Any]:
 def test_event_card_is_what_readers_see(dataset: Dataset) -> None:
     people = {p.id: p for p in dataset.people}
     sources = {s.id: s for s in dataset.sources}
+    conflicts = {c.id: c for c in dataset.conflicts}
     event = next(e for e in dataset.events if e.conflicts)
-    embed = event_embed(event, people=people, sources=sources)
+    embed = event_embed(event, people=people, sources=sources, conflicts=conflicts)
     _check(embed)
-    reader = timeline.event_embed(event, sources, people)
+    reader = timeline.event_embed(event, sources, people, conflicts)
     assert _without_footer(embed) == _without_footer(reader)
     assert embed.title == event.title and event.summary in (embed.description or "")
     names = {f.name: f.value for f in embed.fields}
     assert names["When"] == event.date.label() and "⚠️ Sources disagree" in names
     assert embed.footer.text == f"id: {event.id}"
-    hidden = event_embed(event, people=people, sources=sources, hidden_reason="dup @everyone")
+    hidden = event_embed(
+        event, people=people, sources=sources, conflicts=conflicts, hidden_reason="dup @everyone"
+    )
     assert hidden.footer.text == f"Hidden from readers: dup @everyone · id: {event.id}"
     assert hidden.colour != embed.colour
 
@@ -67,7 +70,10 @@ def test_event_card_with_the_largest_fields_stays_within_limits(dataset: Dataset
         sources=[s.id for s in many],
     )
     embed = event_embed(
-        event, people={p.id: p for p in dataset.people}, sources={s.id: s for s in many}
+        event,
+        people={p.id: p for p in dataset.people},
+        sources={s.id: s for s in many},
+        conflicts={},
     )
     _check(embed)
     value = "\n".join(f.value or "" for f in embed.fields if (f.name or "").startswith("Sources"))
@@ -77,10 +83,11 @@ def test_event_card_with_the_largest_fields_stays_within_limits(dataset: Dataset
 
 def test_milestone_card_is_what_countdown_shows(dataset: Dataset) -> None:
     sources = {s.id: s for s in dataset.sources}
+    conflicts = {c.id: c for c in dataset.conflicts}
     for milestone in dataset.milestones:
-        embed = milestone_embed(milestone, now=NOW, sources=sources)
+        embed = milestone_embed(milestone, now=NOW, sources=sources, conflicts=conflicts)
         _check(embed)
-        reader = countdown.milestone_embed(milestone, sources, NOW)
+        reader = countdown.milestone_embed(milestone, sources, NOW, conflicts)
         assert _without_footer(embed) == _without_footer(reader)
         assert embed.footer.text == f"id: {milestone.id}"
 
@@ -88,10 +95,13 @@ def test_milestone_card_is_what_countdown_shows(dataset: Dataset) -> None:
 def test_person_card_is_what_who_shows(dataset: Dataset) -> None:
     sources = {s.id: s for s in dataset.sources}
     everyone = {p.id: p for p in dataset.people}
+    conflicts = {c.id: c for c in dataset.conflicts}
     for person in dataset.people:
-        embed = person_embed(person, sources=sources, everyone=everyone)
+        embed = person_embed(person, sources=sources, conflicts=conflicts, everyone=everyone)
         _check(embed)
-        reader = people.person_embed(person, people=everyone, sources=sources, events=[])
+        reader = people.person_embed(
+            person, people=everyone, sources=sources, events=[], conflicts=conflicts
+        )
         assert _without_footer(embed) == _without_footer(reader)
         assert embed.title == person.name and embed.footer.text == f"id: {person.id}"
 

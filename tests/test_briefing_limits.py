@@ -94,7 +94,7 @@ def _sources(n: int) -> list[Source]:
 def _conflict(i: int, src: list[Source]) -> Conflict:
     return Conflict(
         id=f"c-{i}",
-        about=("About " * 40)[:200],
+        question=("About " * 40)[:200],
         claims=[Claim(source=s.id, says=LONG[:500]) for s in src[:6]],
         verdict=LONG[:500],
         supported_by=[s.id for s in src[:10]],
@@ -111,8 +111,12 @@ def _event(i: int, src: list[Source]) -> Event:
         people=[f"p-{j}" for j in range(30)],
         place="Somewhere " * 10,
         sources=[s.id for s in src[:40]],
-        conflicts=[_conflict(j, src) for j in range(6)],
+        conflicts=[f"c-{j}" for j in range(6)],
     )
+
+
+def _conflicts(src: list[Source], n: int = 10) -> dict[str, Conflict]:
+    return {f"c-{i}": _conflict(i, src) for i in range(n)}
 
 
 def test_timeline_renderers_fit_with_huge_events() -> None:
@@ -123,7 +127,7 @@ def test_timeline_renderers_fit_with_huge_events() -> None:
     assert not within_limits(timeline.page_embed(page, flt, {}))
     options = timeline.select_options(events)
     assert all(len(o.label) <= 100 and len(o.description or "") <= 100 for o in options)
-    detail = timeline.event_embed(events[0], {s.id: s for s in src}, {})
+    detail = timeline.event_embed(events[0], {s.id: s for s in src}, {}, _conflicts(src))
     assert not within_limits(detail)
     custom_id = timeline.nav_custom_id("o", "0123456789ab", Cursor.of(events[0]))
     assert len(custom_id) <= 100
@@ -155,7 +159,7 @@ def test_person_embed_fits_with_huge_person(dataset: Dataset) -> None:
             for _ in range(40)
         ],
         sources=[s.id for s in src],
-        conflicts=[_conflict(i, src) for i in range(10)],
+        conflicts=[f"c-{i}" for i in range(10)],
         aide_to=["li-chenggang"],
     )
     events = [_event(i, src) for i in range(5)]
@@ -164,7 +168,7 @@ def test_person_embed_fits_with_huge_person(dataset: Dataset) -> None:
         people={p.id: p for p in dataset.people},
         sources={s.id: s for s in src},
         events=events,
-        related_conflicts=[c for e in events for c in e.conflicts],
+        conflicts=_conflicts(src),
     )
     assert not within_limits(embed) and len(embed) <= 6000
     many = people.PeopleIndex.of([person] * 40)
@@ -193,7 +197,11 @@ def test_tariffs_briefing_fits_with_many_layers() -> None:
     measures = [_measure(i, s) for i in range(30) for s in TariffStatus]
     measures += [_measure(100 + i, TariffStatus.IN_FORCE, "JP") for i in range(30)]
     briefing = tariffs.tariffs_briefing(
-        measures, {s.id: s for s in src}, date(2025, 6, 1), chart_name="tariffs.png"
+        measures,
+        {s.id: s for s in src},
+        date(2025, 6, 1),
+        conflicts={},
+        chart_name="tariffs.png",
     )
     for embed in briefing.embeds:
         assert not within_limits(embed)
@@ -221,7 +229,7 @@ def test_countdown_fits_with_many_milestones_and_never_counts_below_zero() -> No
     passed, upcoming = countdown.status_line(ms[0], NOW), countdown.status_line(ms[-1], NOW)
     assert passed.startswith("Passed <t:") and "left" not in passed
     assert upcoming.endswith(" left") and "-" not in upcoming.split("·")[1]
-    detail = countdown.milestone_embed(ms[0], {s.id: s for s in _sources(5)}, NOW)
+    detail = countdown.milestone_embed(ms[0], {s.id: s for s in _sources(5)}, NOW, {})
     assert not within_limits(detail)
     assert len(countdown.choices(countdown.MilestoneIndex.of(ms), "", NOW)) == 25
 

@@ -57,7 +57,10 @@ async def test_detail_shows_conflicts_and_unknown_names_error(world: World) -> N
     result = await world.member.slash(world.channel, "countdown", milestone="truce-expiry")
     assert result.response is not None
     text = embed_text(result.response.embeds[0])
-    assert "When the extended truce runs out" in text and "12:01 a.m. EST" in text
+    assert (
+        "When did the truce as extended in August 2025 run out?" in text
+        and "12:01 a.m. EST" in text
+    )
     bad = await world.member.slash(world.channel, "countdown", milestone="moon landing")
     assert bad.response is not None and bad.response.ephemeral
     assert "No milestone called “moon landing”" in bad.response.content

@@ -52,7 +52,7 @@ async def test_li_chenggang_profile(world: World) -> None:
     latest = next(f.value for f in embed.fields if f.name == "Latest events")
     assert latest.index("Kuala Lumpur round") < latest.index("heads to Washington")
     assert "Dow Jones Newswires" in text and "Caliber.az" in text and "CNA" in text
-    assert "Whom Li was due to meet in Washington" in text and "Katherine Tai" in text
+    assert "Whom was Li Chenggang due to meet in Washington?" in text and "Katherine Tai" in text
     assert "China" in next(f.value for f in embed.fields if f.name == "Country")
 
 

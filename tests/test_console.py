@@ -311,7 +311,7 @@ async def test_a_script_through_the_bots_own_commands(tmp_path: Path) -> None:
     assert "│ # Li Chenggang" in who
     assert "│ Current post: **China International Trade Representative" in who
     assert "│ Latest events: **25–26 Oct 2025** · Kuala Lumpur round" in who
-    assert "│ ⚠️ Sources disagree: **Whom Li was due to meet in Washington**" in who
+    assert "│ ⚠️ Sources disagree: **Whom was Li Chenggang due to meet in Washington?**" in who
 
     tariffs = answer("reader> /tariffs")
     assert "│ # US tariffs on Chinese goods, as of 21 Nov 2026" in tariffs

@@ -28,7 +28,8 @@ async def reader_view(world: World, event_id: str) -> dict[str, object] | None:
     assert isinstance(event, Event)
     people = {p.id: p for p in await store.list_typed(Person, world.guild.id)}
     sources = {s.id: s for s in await store.list_typed(Source, world.guild.id)}
-    return event_embed(event, people=people, sources=sources).to_dict()
+    conflicts = await store.conflicts_by_id(world.guild.id)
+    return event_embed(event, people=people, sources=sources, conflicts=conflicts).to_dict()
 
 
 async def on_timeline(world: World, event_id: str) -> bool:

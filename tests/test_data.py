@@ -105,15 +105,31 @@ def test_milestones_match_the_record(dataset: Dataset) -> None:
 
 
 def test_conflicts_are_flagged_with_both_sides(dataset: Dataset) -> None:
-    conflicts = {c.id: c for c in dataset.conflicts()}
+    conflicts = {c.id: c for c in dataset.conflicts}
     ustr = conflicts["li-washington-counterpart"]
     assert {c.source for c in ustr.claims} >= {"dj-li-heads-to-us", "reuters-label-delegation"}
     assert ustr.settled and "rec-greer-confirmed" in ustr.supported_by
-    assert {"truce-end-date", "threat-timing", "truce-lapse-level", "xi-meeting-setting"} <= set(
+    assert {"truce-end-2025", "threat-timing", "truce-lapse-level", "xi-meeting-setting"} <= set(
         conflicts
     )
     for conflict in conflicts.values():
         assert conflict.claims, conflict.id
+
+
+def test_one_dispute_is_one_conflict_that_every_item_it_touches_names(dataset: Dataset) -> None:
+    """The same disagreement is recorded once: the USTR mix-up is named by both people, the
+    end of the August truce by the event and the milestone, the lapse level by the event and
+    the suspended tariff layer."""
+    named: dict[str, set[str]] = {}
+    for item in dataset.disputable():
+        for conflict_id in item.conflicts:
+            named.setdefault(conflict_id, set()).add(item.id)
+    assert named["ustr-august-2025"] == {"jamieson-greer", "katherine-tai"}
+    assert named["truce-end-2025"] == {"truce-extended", "truce-expiry"}
+    assert named["truce-lapse-level"] >= {"truce-extended", "us-cn-reciprocal-suspended-24"}
+    questions = [c.question.casefold() for c in dataset.conflicts]
+    assert len(questions) == len(set(questions))
+    assert set(named) == {c.id for c in dataset.conflicts}  # none is orphaned
 
 
 def test_quotes_are_brief_and_attributed(dataset: Dataset) -> None:

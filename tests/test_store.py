@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from bot.curated import Dataset
-from bot.models import Event, Kind
+from bot.models import Claim, Conflict, Event, Kind
 from bot.store import Actor, Cursor, Store, StoreError, TimelineFilter
 from bot.store import _schema as schema
-from bot.store._engine import current_revision_sync, head_revision
+from bot.store._engine import _alembic_config, current_revision_sync, head_revision
 
 ADMIN = Actor(42, "alice")
 GUILD_A = 1001
@@ -224,3 +225,44 @@ async def test_guild_config_and_meta_round_trip(store: Store) -> None:
     await store.set_meta("k", "1")
     await store.set_meta("k", "2")
     assert await store.get_meta("k") == "2"
+
+
+async def test_inline_conflicts_become_conflict_items(store_factory: Any, dataset: Dataset) -> None:
+    """A store written before conflicts were items of their own (revision 0001: each item
+    carried its conflicts inline) upgrades without loss: every item names its conflicts by
+    id, a server's own conflict stays that server's, and the curated load settles the rest."""
+    store: Store = await store_factory()
+    await store.sync_curated(dataset.items())
+    fresh_counts = await store.citation_counts(GUILD_A)
+    own = Conflict(
+        id="own-dispute",
+        question="Which day did the talks end?",
+        claims=[Claim(source="dj-li-heads-to-us", says="Tuesday.")],
+    )
+    await store.save(own, guild_id=GUILD_A, actor=ADMIN)
+    event = next(e for e in dataset.events if e.id == "geneva-talks")
+    named = event.model_copy(update={"conflicts": ["own-dispute"]})
+    await store.save(named, guild_id=GUILD_A, actor=ADMIN)
+    async with store.engine.begin() as conn:
+        await conn.run_sync(lambda c: command.downgrade(_alembic_config(c), "0001"))
+        inline = (
+            await conn.execute(
+                sa.select(schema.items.c.data).where(
+                    schema.items.c.kind == "event",
+                    schema.items.c.item_id == "geneva-talks",
+                    schema.items.c.scope == GUILD_A,
+                )
+            )
+        ).scalar_one()
+    assert inline["conflicts"][0]["about"] == "Which day did the talks end?"
+    await store.close()
+
+    reopened: Store = await store_factory()  # migrates to the head again
+    await reopened.sync_curated(dataset.items())
+    seen = await reopened.get_item(Kind.EVENT, "geneva-talks", GUILD_A)
+    assert isinstance(seen, Event) and seen.conflicts == ["own-dispute"]
+    assert (await reopened.conflicts_by_id(GUILD_A))["own-dispute"] == own
+    assert "own-dispute" not in await reopened.conflicts_by_id(GUILD_B)
+    assert await reopened.conflicts_by_id(GUILD_B) == {c.id: c for c in dataset.conflicts}
+    counts = await reopened.citation_counts(GUILD_B)
+    assert {k: v for k, v in counts.items() if v} == {k: v for k, v in fresh_counts.items() if v}

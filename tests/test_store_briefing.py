@@ -1,4 +1,4 @@
-"""The briefing queries on both backends: citation counts and conflicted items follow what a
+"""The briefing queries on both backends: citation counts and conflicts follow what a
 server sees (its removals and overlays)."""
 
 from __future__ import annotations
@@ -18,29 +18,30 @@ async def test_citation_counts_and_conflicts_follow_visibility(
     counts = await store.citation_counts(GUILD)
     expected = sum(
         1
-        for kind in (Kind.EVENT, Kind.PERSON, Kind.MILESTONE)
+        for kind in (Kind.EVENT, Kind.PERSON, Kind.MILESTONE, Kind.TARIFF, Kind.CONFLICT)
         for item in dataset.of_kind(kind)
         if "dj-li-heads-to-us" in item.all_source_ids()
-    ) + sum(
-        1
-        for m in dataset.tariffs
-        if "dj-li-heads-to-us" in set(m.sources) | {s for c in m.conflicts for s in c.source_ids()}
     )
     assert counts["dj-li-heads-to-us"] == expected
 
-    conflicted = await store.items_with_conflicts(GUILD)
-    assert {i.id for i in conflicted} >= {"li-washington-visit", "katherine-tai", "truce-expiry"}
+    conflicts = await store.conflicts_by_id(GUILD)
+    assert conflicts == {c.id: c for c in dataset.conflicts}
 
     await store.remove(Kind.EVENT, "li-washington-visit", guild_id=GUILD, actor=ADMIN, reason="x")
     after = await store.citation_counts(GUILD)
     assert after["dj-li-heads-to-us"] == expected - 1
-    assert "li-washington-visit" not in {i.id for i in await store.items_with_conflicts(GUILD)}
+    await store.remove(
+        Kind.CONFLICT, "li-washington-counterpart", guild_id=GUILD, actor=ADMIN, reason="merged"
+    )
+    assert "li-washington-counterpart" not in await store.conflicts_by_id(GUILD)
+    assert (await store.citation_counts(GUILD))["dj-li-heads-to-us"] == expected - 2
+    assert "li-washington-counterpart" in await store.conflicts_by_id(None)
     assert (await store.citation_counts(None))["dj-li-heads-to-us"] == expected
 
     event = next(e for e in dataset.events if e.id == "geneva-talks")
     edited = Event.model_validate({**event.model_dump(), "sources": ["dj-li-heads-to-us"]})
     await store.save(edited, guild_id=GUILD, actor=ADMIN)
-    assert (await store.citation_counts(GUILD))["dj-li-heads-to-us"] == expected
+    assert (await store.citation_counts(GUILD))["dj-li-heads-to-us"] == expected - 1
 
 
 async def test_items_by_ids_keeps_order_and_skips_unknown(store: Store, dataset: Dataset) -> None:

@@ -14,7 +14,7 @@ import discord
 
 from bot.briefing import countdown, people, timeline
 from bot.briefing.text import truncate
-from bot.models import Event, Milestone, Person, Source
+from bot.models import Conflict, Event, Milestone, Person, Source
 
 HIDDEN_COLOUR = discord.Colour(0x718096)
 FOOTER_MAX = 2048
@@ -33,10 +33,11 @@ def event_embed(
     *,
     people: Mapping[str, Person],
     sources: Mapping[str, Source],
+    conflicts: Mapping[str, Conflict],
     hidden_reason: str | None = None,
 ) -> discord.Embed:
     """The event as the /timeline menu shows it in full."""
-    embed = timeline.event_embed(event, sources, people)
+    embed = timeline.event_embed(event, sources, people, conflicts)
     _curator_footer(embed, event.id, hidden_reason)
     return embed
 
@@ -46,10 +47,11 @@ def milestone_embed(
     *,
     now: datetime,
     sources: Mapping[str, Source],
+    conflicts: Mapping[str, Conflict],
     hidden_reason: str | None = None,
 ) -> discord.Embed:
     """The milestone as `/countdown milestone:` shows it."""
-    embed = countdown.milestone_embed(milestone, sources, now)
+    embed = countdown.milestone_embed(milestone, sources, now, conflicts)
     _curator_footer(embed, milestone.id, hidden_reason)
     return embed
 
@@ -58,6 +60,7 @@ def person_embed(
     person: Person,
     *,
     sources: Mapping[str, Source],
+    conflicts: Mapping[str, Conflict],
     everyone: Mapping[str, Person] | None = None,
     events: Sequence[Event] = (),
     hidden_reason: str | None = None,
@@ -65,6 +68,8 @@ def person_embed(
     """The person as /who shows them."""
     known = dict(everyone or {})
     known[person.id] = person
-    embed = people.person_embed(person, people=known, sources=sources, events=events)
+    embed = people.person_embed(
+        person, people=known, sources=sources, events=events, conflicts=conflicts
+    )
     _curator_footer(embed, person.id, hidden_reason)
     return embed

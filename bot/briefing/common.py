@@ -75,9 +75,20 @@ def outlet_names(ids: Iterable[str], sources: Mapping[str, Source]) -> str:
     return "; ".join(names)
 
 
+def named_conflicts(ids: Iterable[str], conflicts: Mapping[str, Conflict]) -> list[Conflict]:
+    """The conflicts that items name, in the order named, each once; an id with no conflict
+    (one a curator has removed) is passed over."""
+    out: dict[str, Conflict] = {}
+    for conflict_id in ids:
+        conflict = conflicts.get(conflict_id)
+        if conflict is not None:
+            out.setdefault(conflict_id, conflict)
+    return list(out.values())
+
+
 def conflict_lines(conflict: Conflict, refs: Refs, *, says_max: int = 160) -> list[str]:
-    """A conflict as lines: what it is about, each claim with its source, the verdict."""
-    lines = [f"**{truncate(one_line(conflict.about), 150)}**"]
+    """A conflict as lines: the question, each claim with its source, the verdict."""
+    lines = [f"**{truncate(one_line(conflict.question), 150)}**"]
     for claim in conflict.claims:
         lines.append(f"• {refs.cite([claim.source])} {truncate(one_line(claim.says), says_max)}")
     if conflict.verdict:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import discord
 from rapidfuzz import fuzz, process, utils
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
+from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
 from bot.briefing.text import (
     CHOICE_NAME_MAX,
     CHOICES_MAX,
@@ -27,7 +27,7 @@ from bot.briefing.text import (
     truncate,
 )
 from bot.dates import FuzzyDate
-from bot.models import Milestone, Source
+from bot.models import Conflict, Milestone, Source
 
 PASSED_SHOWN = 10
 
@@ -142,7 +142,12 @@ def countdown_embed(milestones: Sequence[Milestone], now: datetime) -> discord.E
     return shrink_to_total(embed)
 
 
-def milestone_embed(m: Milestone, sources: Mapping[str, Source], now: datetime) -> discord.Embed:
+def milestone_embed(
+    m: Milestone,
+    sources: Mapping[str, Source],
+    now: datetime,
+    conflicts: Mapping[str, Conflict],
+) -> discord.Embed:
     refs = Refs(sources)
     embed = discord.Embed(
         title=truncate(one_line(m.name), 256),
@@ -166,9 +171,9 @@ def milestone_embed(m: Milestone, sources: Mapping[str, Source], now: datetime) 
             ),
             inline=False,
         )
-    conflicts = [conflict_lines(c, refs) for c in m.conflicts[:4]]
+    disputes = [conflict_lines(c, refs) for c in named_conflicts(m.conflicts, conflicts)[:4]]
     add_field_lines(embed, "Sources", refs.lines(), max_fields=2)
-    for lines in conflicts:
+    for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text=f"Milestone id: {m.id} · times shown in your own time zone")
     return shrink_to_total(embed)

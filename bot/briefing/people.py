@@ -10,7 +10,7 @@ from itertools import accumulate
 import discord
 from rapidfuzz import fuzz, process, utils
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
+from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
 from bot.briefing.text import (
     CHOICE_NAME_MAX,
     CHOICES_MAX,
@@ -206,10 +206,11 @@ def person_embed(
     people: Mapping[str, Person],
     sources: Mapping[str, Source],
     events: Sequence[Event],
-    related_conflicts: Sequence[Conflict] = (),
+    conflicts: Mapping[str, Conflict],
 ) -> discord.Embed:
     """Name, posts with dates, country, affiliation, bio, whose aide, latest events, conflicts
-    and sources (numbered; every post and event line cites its own)."""
+    (the person's own, then their latest events', each once) and sources (numbered; every
+    post and event line cites its own)."""
     refs = Refs(sources)
     for source_id in person.sources:
         refs.number(source_id)
@@ -249,15 +250,10 @@ def person_embed(
         for e in events
     ]
     add_field_lines(embed, "Latest events", event_lines or ["None recorded."], max_fields=1)
-    seen: set[str] = set()
-    conflicts: list[list[str]] = []
-    for conflict in [*person.conflicts, *related_conflicts]:
-        if conflict.id in seen:
-            continue
-        seen.add(conflict.id)
-        conflicts.append(conflict_lines(conflict, refs))
+    named = [*person.conflicts, *(c for e in events for c in e.conflicts)]
+    disputes = [conflict_lines(c, refs) for c in named_conflicts(named, conflicts)[:4]]
     add_field_lines(embed, "Sources", refs.lines(headline_max=70), max_fields=2)
-    for lines in conflicts[:4]:
+    for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text="Numbers in [brackets] point to the sources listed above.")
     return shrink_to_total(embed)

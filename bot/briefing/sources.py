@@ -61,7 +61,7 @@ def source_block(facts: SourceFacts, titles: Mapping[str, str]) -> list[tuple[st
         lines.append(f"{WARN} {one_line(problem)}")
     for c in facts.conflicts:
         state = "settled" if c.settled else "unsettled"
-        lines.append(f"In conflict: {truncate(one_line(c.about), 120)} ({state})")
+        lines.append(f"In conflict: {truncate(one_line(c.question), 120)} ({state})")
     chunks = chunk_lines(lines, FIELD_VALUE_MAX)
     if len(chunks) > 2:
         first = chunks[0]

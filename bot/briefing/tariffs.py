@@ -13,7 +13,7 @@ from datetime import date
 import discord
 
 from bot import tariffs as stack
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
+from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
 from bot.briefing.text import (
     DESCRIPTION_MAX,
     FOOTER_MAX,
@@ -24,7 +24,7 @@ from bot.briefing.text import (
     truncate,
 )
 from bot.dates import FuzzyDate
-from bot.models import Source, TariffMeasure, TariffStatus
+from bot.models import Conflict, Source, TariffMeasure, TariffStatus
 
 MAIN_PAIRS: tuple[tuple[str, str], ...] = (("US", "CN"), ("CN", "US"))
 NAMES = {"US": "US", "CN": "China", "JP": "Japan", "EU": "EU", "GB": "UK"}
@@ -113,7 +113,12 @@ def _ended_layers(pair: Sequence[TariffMeasure], as_of: date) -> list[TariffMeas
 
 
 def pair_embed(
-    measures: Sequence[TariffMeasure], imposer: str, target: str, as_of: date, refs: Refs
+    measures: Sequence[TariffMeasure],
+    imposer: str,
+    target: str,
+    as_of: date,
+    refs: Refs,
+    conflicts: Mapping[str, Conflict],
 ) -> discord.Embed:
     view = stack.view(measures, imposer, target, as_of)
     pair = stack.of_pair(measures, imposer, target)
@@ -151,7 +156,8 @@ def pair_embed(
     add_field_lines(
         embed, "Ended lately", [_ended(m, refs, as_of) for m in _ended_layers(pair, as_of)]
     )
-    for conflict in [c for m in view.in_force + view.suspended for c in m.conflicts][:2]:
+    named = [c for m in view.in_force + view.targeted + view.suspended for c in m.conflicts]
+    for conflict in named_conflicts(named, conflicts)[:2]:
         add_field_lines(
             embed, f"{WARN} Sources disagree", conflict_lines(conflict, refs), max_fields=1
         )
@@ -212,10 +218,11 @@ def tariffs_briefing(
     sources: Mapping[str, Source],
     as_of: date,
     *,
+    conflicts: Mapping[str, Conflict],
     chart_name: str | None = None,
 ) -> TariffBriefing:
     refs = Refs(sources)
-    embeds = [pair_embed(measures, a, b, as_of, refs) for a, b in MAIN_PAIRS]
+    embeds = [pair_embed(measures, a, b, as_of, refs, conflicts) for a, b in MAIN_PAIRS]
     others = sorted(
         {m.target for m in measures if m.imposer == "US" and m.target != "CN"}
         | {m.imposer for m in measures if m.target == "US" and m.imposer != "CN"}

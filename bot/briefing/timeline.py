@@ -16,7 +16,7 @@ from datetime import date
 
 import discord
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines
+from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
 from bot.briefing.text import (
     DESCRIPTION_MAX,
     SELECT_DESCRIPTION_MAX,
@@ -28,7 +28,7 @@ from bot.briefing.text import (
     truncate,
 )
 from bot.dates import FuzzyDate
-from bot.models import Event, Person, Source
+from bot.models import Conflict, Event, Person, Source
 from bot.store import Cursor, TimelineFilter, TimelinePage
 
 PAGE_SIZE = 8
@@ -203,7 +203,10 @@ def select_options(events: Sequence[Event]) -> list[discord.SelectOption]:
 
 
 def event_embed(
-    event: Event, sources: Mapping[str, Source], people: Mapping[str, Person]
+    event: Event,
+    sources: Mapping[str, Source],
+    people: Mapping[str, Person],
+    conflicts: Mapping[str, Conflict],
 ) -> discord.Embed:
     """One event in full: summary, place, people, quotes, conflicts, every source."""
     refs = Refs(sources)
@@ -228,9 +231,9 @@ def event_embed(
         for q in event.quotes
     ]
     add_field_lines(embed, "Quotes", quotes, max_fields=1)
-    conflicts = [conflict_lines(c, refs) for c in event.conflicts[:5]]
+    disputes = [conflict_lines(c, refs) for c in named_conflicts(event.conflicts, conflicts)[:5]]
     add_field_lines(embed, "Sources", refs.lines(), max_fields=3)
-    for lines in conflicts:
+    for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text=f"Event id: {event.id}")
     return shrink_to_total(embed)

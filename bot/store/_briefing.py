@@ -1,5 +1,5 @@
 """Reads the briefing commands need beyond the core store: how often each source is cited,
-the items that record conflicts, events by id. Index-driven, so they stay fast as the number
+the conflicts by id, events by id. Index-driven, so they stay fast as the number
 of events grows (see bench/)."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from bot.models import MODEL_FOR_KIND, AnyItem, Kind
+from bot.models import MODEL_FOR_KIND, AnyItem, Conflict, Kind
 from bot.store import _schema as t
 from bot.store._cache import SMALL_KINDS, CuratedChange, Maintained
-from bot.store._indexing import CITES, HAS_CONFLICT, TERM_MAX, cited_sources, tokens
+from bot.store._indexing import CITES, TERM_MAX, cited_sources, tokens
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -282,30 +282,13 @@ class BriefingQueries:
             for term, n in (await conn.execute(stmt)).all():
                 counts[term] = counts.get(term, 0) + sign * int(n)
 
-    async def items_with_conflicts(self, guild_id: int | None) -> list[AnyItem]:
-        """Every item this server sees that records a conflict between sources."""
-        i, tt = t.items, t.item_terms
-        stmt = (
-            sa.select(i.c.kind, i.c.item_id, i.c.data)
-            .select_from(
-                tt.join(
-                    i,
-                    sa.and_(
-                        i.c.kind == tt.c.kind,
-                        i.c.item_id == tt.c.item_id,
-                        i.c.scope == tt.c.scope,
-                    ),
-                )
-            )
-            .where(
-                tt.c.kind.in_([k.value for k in Kind]),
-                tt.c.term == HAS_CONFLICT,
-                self._any_visible(guild_id),
-            )
-        )  # no ORDER BY: it would make SQLite walk every item in key order
-        async with self.engine.connect() as conn:
-            rows = sorted((await conn.execute(stmt)).all(), key=lambda r: (r.kind, r.item_id))
-        return [_model(Kind(r.kind), r.data) for r in rows]
+    async def conflicts_by_id(self, guild_id: int | None) -> dict[str, Conflict]:
+        """Every conflict this server sees, by id (held in memory per data version)."""
+        return {
+            c.id: c
+            for c in await self.list_items(Kind.CONFLICT, guild_id)
+            if isinstance(c, Conflict)
+        }
 
     async def items_by_ids(
         self, kind: Kind, ids: Sequence[str], guild_id: int | None

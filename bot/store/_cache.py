@@ -53,7 +53,7 @@ V = TypeVar("V")
 
 VERSION_TTL = 2.0
 """Seconds between checks of the database for changes made by other processes."""
-SMALL_KINDS = frozenset({Kind.SOURCE, Kind.PERSON, Kind.TARIFF, Kind.MILESTONE})
+SMALL_KINDS = frozenset({Kind.SOURCE, Kind.PERSON, Kind.TARIFF, Kind.MILESTONE, Kind.CONFLICT})
 """Kinds whose every item is held in memory per server (tens to hundreds of rows)."""
 LIST_ENTRIES = 2048
 """(kind, server, removed-too) lists: four small kinds for about 500 active servers."""

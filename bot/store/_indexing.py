@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.models import AnyItem, Event, Milestone, Person, Source, TariffMeasure
+from bot.models import AnyItem, Conflict, Event, Milestone, Person, Source, TariffMeasure
 
 _TOKEN = re.compile(r"\w{2,}|\d", re.UNICODE)
 """Runs of word characters: two or more, or a single digit (a lone letter is no term)."""
@@ -46,27 +46,18 @@ def _terms(*texts: str | None) -> frozenset[str]:
 CITES = "~cites:"
 """Term prefix naming a source an item cites. Word tokens never start with '~', so a search
 for what a reader types cannot hit these."""
-HAS_CONFLICT = "~conflict"
-"""Term on every item that records a conflict between sources."""
 
 
 def cited_sources(item: AnyItem) -> set[str]:
-    """Every source an item cites, its conflicts' and outcome's included."""
-    if isinstance(item, Event | Person | Milestone):
-        return item.all_source_ids()
-    if isinstance(item, TariffMeasure):
-        ids = set(item.sources)
-        for c in item.conflicts:
-            ids.update(c.source_ids())
-        return ids
-    return set()
+    """Every source an item cites (a conflict: its claims' and its verdict's; a milestone:
+    its outcome's too)."""
+    if isinstance(item, Source):
+        return set()
+    return item.all_source_ids()
 
 
 def _reference_terms(item: AnyItem) -> frozenset[str]:
-    out = {(CITES + s)[:TERM_MAX] for s in cited_sources(item)}
-    if not isinstance(item, Source) and item.conflicts:
-        out.add(HAS_CONFLICT)
-    return frozenset(out)
+    return frozenset((CITES + s)[:TERM_MAX] for s in cited_sources(item))
 
 
 def index_fields(item: AnyItem) -> IndexFields:
@@ -135,6 +126,15 @@ def _index_fields(item: AnyItem) -> IndexFields:
             title=item.name[:256],
             people=frozenset(),
             terms=_terms(item.name, item.place, item.description),
+        )
+    if isinstance(item, Conflict):
+        return IndexFields(
+            sort_start=None,
+            sort_end=None,
+            topic="settled" if item.settled else "open",
+            title=item.question[:256],
+            people=frozenset(),
+            terms=_terms(item.question, *(c.says for c in item.claims), item.verdict),
         )
     raise TypeError(f"not a stored item: {type(item).__name__}")
 
