@@ -3,7 +3,9 @@ TEST_DATABASE_URL is set, and then it must be reachable), the curated dataset, .
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -122,12 +124,34 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+@pytest.fixture(scope="session")
+def curated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the curated data loaded on the tests' clock, built once a run: a
+    bot starting on a copy finds every curated item unchanged, as after a restart, instead
+    of loading the whole record again in every test."""
+    path = tmp_path_factory.mktemp("curated") / "bot.db"
+
+    async def build() -> None:
+        store = await Store.open(f"sqlite+aiosqlite:///{path}", clock=FixedClock(NOW))
+        try:
+            await store.sync_curated(load_dataset(DATA_DIR).items())
+        finally:
+            await store.close()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-def bot_factory(tmp_path: Path, clock: FixedClock) -> Callable[..., BriefingBot]:
-    """Builds a BriefingBot on a per-test SQLite file; call again for a 'restarted' bot."""
+def bot_factory(tmp_path: Path, clock: FixedClock, curated_db: Path) -> Callable[..., BriefingBot]:
+    """Builds a BriefingBot on a per-test SQLite file (a copy of the curated database, so
+    the bot starts as after a restart); call again for a 'restarted' bot."""
+    own = tmp_path / "bot.db"
 
     def build(**kwargs: Any) -> BriefingBot:
         settings = kwargs.pop("settings", None) or make_settings(tmp_path)
+        if not own.exists():
+            shutil.copyfile(curated_db, own)
         kwargs.setdefault("clock", clock)
         return BriefingBot(settings, **kwargs)
 
