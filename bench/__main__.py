@@ -161,7 +161,11 @@ def add_baselines(bot: BriefingBot) -> None:
             measures = await bot.store.list_typed(TariffMeasure, interaction.guild_id)
             sources = await bot.store.list_typed(Source, interaction.guild_id)
             briefing = tariffs_briefing(
-                measures, {s.id: s for s in sources}, NOW.date(), chart_name=CHART_NAME
+                measures,
+                {s.id: s for s in sources},
+                NOW.date(),
+                conflicts=await bot.store.conflicts_by_id(interaction.guild_id),
+                chart_name=CHART_NAME,
             )
             reply["tariffs"] = (list(briefing.embeds), await cog.chart(None, measures))
         embeds, png = reply["tariffs"]

@@ -253,6 +253,16 @@ class StatusChange(Model):
     day: date
     """The day the status took effect (YAML reads a bare `on` key as a boolean, hence `day`)."""
     note: str | None = None
+    until: date | None = None
+    """The day this status was due to end, as the sources gave it (a suspension "until
+    10 Nov 2026"). Past it, with no later change on record, readers are told that what
+    followed is not on record rather than shown the old status as if it still stood."""
+
+    @model_validator(mode="after")
+    def _until_after(self) -> StatusChange:
+        if self.until is not None and self.until <= self.day:
+            raise ValueError(f"until ({self.until}) is not after day ({self.day})")
+        return self
 
 
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -273,15 +283,28 @@ class TariffMeasure(Model):
     name: ShortText
     legal_basis: ShortText
     rate: float = Field(ge=0, le=1000)
-    """Percentage points added on top of what else applies."""
+    """Percentage points added on top of what else applies (the highest band, when the rate
+    varies by product: see rate_from)."""
+    rate_from: float | None = Field(default=None, ge=0, le=1000)
+    """For a product list whose rate varies by item (5% to 25%): the lowest band."""
     coverage: ShortText = "all goods"
     applies_to_all: bool = True
-    """Counts toward the headline total (an across-the-board duty, not a product list)."""
+    """Counts toward the headline total: a duty on every good from the target, bar listed
+    exemptions (not a product list)."""
     history: Annotated[list[StatusChange], Field(min_length=1)]
     planned_from: date | None = None
     """For a threatened or announced measure: the start date it was given."""
     sources: SourceIds
     conflicts: ConflictIds = []
+
+    @model_validator(mode="after")
+    def _bands(self) -> TariffMeasure:
+        if self.rate_from is not None:
+            if self.applies_to_all:
+                raise ValueError("rate_from (a range of rates) is only for product lists")
+            if self.rate_from >= self.rate:
+                raise ValueError("rate_from must be below rate (the highest band)")
+        return self
 
     @field_validator("history")
     @classmethod
@@ -307,6 +330,19 @@ class TariffMeasure(Model):
 
     def in_force_on(self, day: date) -> bool:
         return self.status_on(day) is TariffStatus.IN_FORCE
+
+    def overdue_on(self, day: date) -> date | None:
+        """The end date the status in force on `day` was due to reach, when `day` is past it
+        and no later change is on record: what happened next is unknown."""
+        current: StatusChange | None = None
+        for change in self.history:
+            if change.day <= day:
+                current = change
+            else:
+                return None
+        if current is not None and current.until is not None and current.until <= day:
+            return current.until
+        return None
 
     @property
     def effective_from(self) -> date | None:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import simcord
 
 from bot.clock import FixedClock
+from bot.curated import Dataset
 from bot.errors import UserError
 from tests.conftest import World
 from tests.seen import embed_text
 
 
-async def test_all_passed_says_so_with_outcomes(world: World) -> None:
+async def test_all_passed_says_so_with_outcomes(
+    world: World, clock: FixedClock, dataset: Dataset
+) -> None:
+    last = max(dataset.milestones, key=lambda m: m.ends or m.at)
+    clock.set((last.ends or last.at) + timedelta(days=1))
     result = await world.member.slash(world.channel, "countdown")
     assert result.response is not None
     embed = result.response.embeds[0]
     assert embed.description is not None and "Nothing is coming up" in embed.description
-    assert "Extended truce expires (Busan deal)" in embed.description
+    assert last.name in embed.description
     fields = {f.name: f.value for f in embed.fields}
     truce = fields["✓ Tariff truce expires (August extension) ⚠️"]
     assert "Passed <t:1762750860:R>" in truce and "**extended**" in truce
@@ -25,7 +30,28 @@ async def test_all_passed_says_so_with_outcomes(world: World) -> None:
     assert "Passed" in apec and "**held**" in apec and ":D>" in apec and ":F>" not in apec
     assert "outcome not yet recorded" in fields["✓ Extended truce expires (Busan deal)"]
     names = list(fields)
-    assert names[0] == "✓ Extended truce expires (Busan deal)"  # latest passed first
+    assert names[0] == f"✓ {last.name}"  # latest passed first
+
+
+async def test_today_counts_down_to_what_is_next_on_record(
+    world: World, clock: FixedClock, dataset: Dataset
+) -> None:
+    now = clock.now()
+    upcoming = sorted((m for m in dataset.milestones if m.at > now), key=lambda m: m.at)
+    assert upcoming, "the record has something scheduled after the tests' date"
+    result = await world.member.slash(world.channel, "countdown")
+    assert result.response is not None
+    embed = result.response.embeds[0]
+    assert f"Next: **{upcoming[0].name}**" in (embed.description or "")
+    names = [f.name for f in embed.fields]
+    assert names[: len(upcoming)] == [f"⏳ {m.name}" for m in upcoming]
+    # the Busan terms' end has passed with no outcome on record: it says so
+    assert (
+        "outcome not yet recorded"
+        in dict(zip(names, [f.value for f in embed.fields], strict=True))[
+            "✓ Extended truce expires (Busan deal)"
+        ]
+    )
 
 
 async def test_upcoming_first_with_time_left(world: World, clock: FixedClock) -> None:
@@ -44,8 +70,9 @@ async def test_upcoming_first_with_time_left(world: World, clock: FixedClock) ->
 
 async def test_one_milestone_in_detail_via_autocomplete(world: World) -> None:
     choices = await world.member.autocomplete(world.channel, "countdown", "milestone", "apec")
-    assert choices[0]["value"] == "apec-leaders-meeting"
-    result = await world.member.slash(world.channel, "countdown", milestone=choices[0]["value"])
+    values = [c["value"] for c in choices]
+    assert values[:2] == ["apec-shenzhen-2026", "apec-leaders-meeting"]  # the newest first
+    result = await world.member.slash(world.channel, "countdown", milestone=values[1])
     assert result.response is not None
     text = embed_text(result.response.embeds[0])
     assert "Gyeongju, South Korea" in text and "Annual APEC leaders' meeting" in text

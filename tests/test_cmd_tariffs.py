@@ -10,7 +10,7 @@ from bot.charts import time_axis
 from bot.clock import FixedClock
 from bot.errors import UserError
 from tests.conftest import World
-from tests.seen import seen
+from tests.seen import embed_text, seen
 
 
 def _embed(result: object, title_start: str) -> object:
@@ -26,17 +26,30 @@ async def test_today_both_ways_with_peak_scope_and_chart(world: World) -> None:
     assert result.response is not None and not result.response.ephemeral
     text = seen(result)
     us = _embed(result, "US tariffs on Chinese goods")
-    assert "Total in force: 0%" in us.description  # type: ignore[attr-defined]
+    # the forced-labour Section 301 duty, since 24 Jul 2026, is what every Chinese good pays
+    assert "Across the board: 12.5%" in us.description  # type: ignore[attr-defined]
+    assert "What every good from China pays" in us.description  # type: ignore[attr-defined]
+    assert "product-specific layers** in force" in us.description  # type: ignore[attr-defined]
     assert "Peak: **145%** from 10 Apr 2025 to 14 May 2025" in us.description  # type: ignore[attr-defined]
+    ended = next(f.value for f in us.fields if f.name == "Ended lately")  # type: ignore[attr-defined]
+    assert "Temporary import surcharge (Section 122) · in force 24 Feb 2026 – 24 Jul 2026" in ended
     cn = _embed(result, "China tariffs on US goods")
-    assert "Total in force: 10%" in cn.description  # type: ignore[attr-defined]
+    assert "Across the board: 10%" in cn.description  # type: ignore[attr-defined]
     assert "Peak: **125%** from 12 Apr 2025" in cn.description  # type: ignore[attr-defined]
-    assert "Product-specific, in force (not in the total)" in text
-    assert "coal and liquefied natural gas" in text
+    # the standing duties: listed beside the total, never added in
+    products = embed_text(_embed(result, "US duties on particular Chinese goods"))
+    assert "**25%** · Section 301 List 1" in products and "since 6 Jul 2018" in products
+    assert "**7.5%** · Section 301 List 4A" in products
+    assert "**50%** · Section 232 steel and aluminium (all origins)" in products
+    cn_products = embed_text(_embed(result, "China duties on particular US goods"))
+    assert "coal and liquefied natural gas" in cn_products
+    assert "**5–25%** · Retaliation on $60bn of US goods" in cn_products
+    # a suspension whose end date has passed with nothing later on record says so
     assert "**24%** · Suspended part of China's counter-tariff" in text
+    assert "due to end 10 Nov 2026, what followed is not on record" in text
     assert "Japan" in text and "EU" in text and "UK" in text
     assert "Section 301" in text and "ended on 20 Feb 2026" in text
-    assert "[1] The White House (Executive Order 14228)" in text
+    assert "] The White House (Executive Order 14228)" in text
     attachments = [a for m in [result.response, *result.followups] for a in m.attachments]
     assert [a.filename for a in attachments] == ["tariffs.png"]
     png = await attachments[0].read()
@@ -47,8 +60,8 @@ async def test_today_both_ways_with_peak_scope_and_chart(world: World) -> None:
 async def test_as_of_shows_the_april_peak_and_threats_then(world: World) -> None:
     peak = await world.member.slash(world.channel, "tariffs", as_of="12 Apr 2025")
     us = _embed(peak, "US tariffs on Chinese goods, as of 12 Apr 2025")
-    assert "Total in force: 145%" in us.description  # type: ignore[attr-defined]
-    in_force = next(f.value for f in us.fields if f.name.startswith("In force"))  # type: ignore[attr-defined]
+    assert "Across the board: 145%" in us.description  # type: ignore[attr-defined]
+    in_force = next(f.value for f in us.fields if f.name.startswith("Across the board"))  # type: ignore[attr-defined]
     assert "**125%** · Reciprocal tariff, peak rate" in in_force
     assert "**20%** · Fentanyl tariff" in in_force and "since 4 Mar 2025" in in_force
 
@@ -60,6 +73,20 @@ async def test_as_of_shows_the_april_peak_and_threats_then(world: World) -> None
         and "due 1 Nov 2025" in threats
         and "threatened 10 Oct 2025" in threats
     )
+
+
+async def test_as_of_2026_shows_what_replaced_the_ieepa_duties(world: World) -> None:
+    spring = await world.member.slash(world.channel, "tariffs", as_of="2026-04-01")
+    us = _embed(spring, "US tariffs on Chinese goods, as of 1 Apr 2026")
+    assert "Across the board: 10%" in us.description  # type: ignore[attr-defined]
+    in_force = next(f.value for f in us.fields if f.name.startswith("Across the board"))  # type: ignore[attr-defined]
+    assert "**10%** on goods from every country" in in_force and "since 24 Feb 2026" in in_force
+    assert "Sources disagree" in embed_text(us)  # the 10% or 15% question
+    gap = await world.member.slash(world.channel, "tariffs", as_of="2026-02-22")
+    us = _embed(gap, "US tariffs on Chinese goods, as of 22 Feb 2026")
+    assert "Across the board: 0%" in us.description  # type: ignore[attr-defined]
+    threats = next(f.value for f in us.fields if f.name == "Threatened or announced")  # type: ignore[attr-defined]
+    assert "**10%** · Temporary import surcharge (Section 122), due 24 Feb 2026" in threats
 
 
 async def test_chart_is_drawn_once_per_data_version_and_day(

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from bot import tariffs
 from bot.curated import DataError, Dataset, load_dataset
 from bot.dates import Precision
-from bot.models import OutcomeStatus, TariffStatus
+from bot.models import OutcomeStatus, TariffMeasure, TariffStatus
 from tests.conftest import DATA_DIR, shared_path
 
 
@@ -77,10 +78,20 @@ def test_tariff_levels_follow_from_the_stack(dataset: Dataset) -> None:
     assert tariffs.total_on(us, truce) == 30  # "around 30%"
     assert tariffs.total_on(cn, truce) == 10  # "about 10%"
     threat = tariffs.view(dataset.tariffs, "US", "CN", date(2025, 10, 20))
-    assert [m.rate for m in threat.threatened] == [100]
+    assert [m.rate for m in threat.threatened if m.applies_to_all] == [100]
     after_busan = tariffs.view(dataset.tariffs, "US", "CN", date(2025, 11, 20))
-    assert after_busan.total == 20 and not after_busan.threatened
-    assert tariffs.total_on(us, date(2026, 3, 1)) == 0  # IEEPA duties void after 20 Feb 2026
+    assert after_busan.total == 20
+    assert not [m for m in after_busan.threatened if m.applies_to_all]
+    # the IEEPA duties were void from 20 Feb 2026; Section 122 took over from 24 Feb
+    assert tariffs.total_on(us, date(2026, 2, 22)) == 0
+    assert tariffs.total_on(us, date(2026, 4, 1)) == 10
+    # it lapsed on 24 Jul 2026, when the forced-labour Section 301 duty began
+    assert tariffs.total_on(us, date(2026, 11, 30)) == 12.5
+    assert tariffs.total_on(cn, date(2026, 11, 30)) == 10
+    standing = tariffs.view(dataset.tariffs, "US", "CN", date(2026, 11, 30)).targeted
+    assert {"us-cn-301-list1-25", "us-cn-301-list3-25", "us-cn-232-metals-50"} <= {
+        m.id for m in standing
+    }
     for measure in dataset.tariffs:
         assert measure.status in TariffStatus
 
@@ -160,3 +171,70 @@ def test_errors_name_file_item_and_field(tmp_path: Path) -> None:
     assert f"data/events.yaml: event '{events[0]['id']}': sources:" in text
     assert f"event '{events[1]['id']}': sources: unknown source 'no-such-source'" in text
     assert f"event '{events[2]['id']}': date:" in text and "not a real date" in text
+
+
+def test_conflicts_named_must_exist_and_every_conflict_is_named(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    events = yaml.safe_load((data / "events.yaml").read_text(encoding="utf-8"))
+    named = next(e for e in events if e["id"] == "trump-100-threat")
+    assert named["conflicts"] == ["threat-timing"]  # named by this event alone
+    named["conflicts"] = ["no-such-dispute"]
+    (data / "events.yaml").write_text(yaml.safe_dump(events), encoding="utf-8")
+    conflicts = yaml.safe_load((data / "conflicts.yaml").read_text(encoding="utf-8"))
+    conflicts[0]["claims"][0]["source"] = "no-such-source"
+    (data / "conflicts.yaml").write_text(yaml.safe_dump(conflicts), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_dataset(data)
+    text = "\n".join(info.value.errors)
+    assert f"event '{named['id']}': conflicts: unknown conflict 'no-such-dispute'" in text
+    assert f"conflict '{conflicts[0]['id']}': sources: unknown source 'no-such-source'" in text
+    assert "conflict 'threat-timing': no event, person, tariff or milestone names it" in text
+
+
+def _layer(**extra: object) -> dict[str, object]:
+    return {
+        "id": "layer",
+        "imposer": "CN",
+        "target": "US",
+        "name": "Layer",
+        "legal_basis": "Basis",
+        "rate": 25,
+        "history": [{"status": "in_force", "day": "2025-01-01"}],
+        "sources": ["src"],
+    } | extra
+
+
+def test_a_status_past_its_end_date_says_what_followed_is_unknown() -> None:
+    suspended = TariffMeasure.model_validate(
+        _layer(
+            history=[
+                {"status": "in_force", "day": "2025-01-01"},
+                {"status": "suspended", "day": "2025-11-10", "until": "2026-11-10"},
+            ]
+        )
+    )
+    assert suspended.overdue_on(date(2026, 11, 9)) is None
+    assert suspended.overdue_on(date(2026, 11, 10)) == date(2026, 11, 10)
+    assert suspended.status_on(date(2026, 11, 30)) is TariffStatus.SUSPENDED  # kept, flagged
+    ended = TariffMeasure.model_validate(
+        _layer(
+            history=[
+                {"status": "in_force", "day": "2026-02-24", "until": "2026-07-24"},
+                {"status": "lifted", "day": "2026-07-24"},
+            ]
+        )
+    )
+    assert ended.overdue_on(date(2026, 8, 1)) is None  # what followed is on record
+    with pytest.raises(ValidationError, match="not after day"):
+        TariffMeasure.model_validate(
+            _layer(history=[{"status": "in_force", "day": "2025-01-01", "until": "2025-01-01"}])
+        )
+
+
+def test_a_range_of_rates_is_only_for_product_lists() -> None:
+    band = TariffMeasure.model_validate(_layer(rate_from=5, applies_to_all=False))
+    assert (band.rate_from, band.rate) == (5, 25)
+    with pytest.raises(ValidationError, match="only for product lists"):
+        TariffMeasure.model_validate(_layer(rate_from=5))
+    with pytest.raises(ValidationError, match="below rate"):
+        TariffMeasure.model_validate(_layer(rate_from=30, applies_to_all=False))

@@ -63,13 +63,22 @@ def test_digest_of_the_curated_data_today(dataset: Dataset) -> None:
     check_limits(messages)
     text = text_of(messages)
     assert "daily digest for Sat 21 Nov 2026" in text
-    assert "No deadline or meeting is on the calendar." in text
+    upcoming = sorted((m for m in dataset.milestones if m.at > NOW), key=lambda m: m.at)
+    if upcoming:
+        assert f"**{upcoming[0].name}**" in text.split("Latest passed")[0]
+    else:
+        assert "No deadline or meeting is on the calendar." in text
     # the latest passed milestones, with their outcomes (or the lack of one)
     assert (
         "**Extended truce expires (Busan deal)** — <t:1794286860:D>: outcome not yet recorded"
         in text
     )
-    assert "withdrawn: Dropped under the Busan deal" in text
+    passed = sorted(
+        (m for m in dataset.milestones if (m.ends or m.at) <= NOW),
+        key=lambda m: m.ends or m.at,
+        reverse=True,
+    )
+    assert f"**{passed[0].name}**" in text.split("Latest passed")[1]
     assert "**China on US: 10%** across the board" in text
     yesterday = int((NOW - timedelta(days=1)).timestamp())
     assert f"No event was added or changed since the last digest (<t:{yesterday}:f>)." in text

@@ -26,7 +26,11 @@ GUILD = 1001
 OpenStore = Callable[..., Any]
 
 
-def _event(event_id: str, day: date = date(2026, 3, 1), **extra: Any) -> Event:
+AFTER_THE_RECORD = date(2029, 1, 1)
+"""Later than anything the curated data records, so a test's event is the newest."""
+
+
+def _event(event_id: str, day: date = AFTER_THE_RECORD, **extra: Any) -> Event:
     data: dict[str, Any] = {
         "id": event_id,
         "date": FuzzyDate.day(day),
@@ -187,7 +191,7 @@ async def test_bulk_insert_shows_in_every_cached_read(
 ) -> None:
     store = loaded
     before = await observe(store)
-    events = [_event(f"cache-bulk-{i}", date(2026, 4, 1 + i)) for i in range(20)]
+    events = [_event(f"cache-bulk-{i}", AFTER_THE_RECORD + timedelta(days=i)) for i in range(20)]
     await store.bulk_insert(events, guild_id=None, actor=ADMIN)
     await check_current(store, store_factory, before)
     assert before["version"] + 20 == await store.data_version()

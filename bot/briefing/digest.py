@@ -232,7 +232,10 @@ def tariff_lines(measures: Sequence[TariffMeasure], today: datetime) -> tuple[li
             lines.append(f"  plus {len(view.targeted)} product-specific layer(s), not in the total")
         for m in (*view.in_force, *view.targeted):
             cited.extend(m.sources)
-    lines.append("Additional duties of 2025 on top of those in force before.")
+    lines.append(
+        "Across the board: what every good pays on top of its ordinary duty; `/tariffs` lists "
+        "the product-specific layers."
+    )
     return lines, cited
 
 

@@ -1,7 +1,9 @@
 """/tariffs: the stack both ways on a date, the peak, threats, and the other partners.
 
 Every figure cites its sources by number; the numbers are listed in a final embed. Totals
-count only across-the-board layers (see bot.tariffs); product lists are shown beside them.
+count only across-the-board layers, the duty every good from the country pays (see
+bot.tariffs); the product-specific layers in force (Section 301 lists, Section 232 sectors,
+China's 2018-19 lists) follow each side in an embed of their own, never added in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.briefing.text import (
     DESCRIPTION_MAX,
     FOOTER_MAX,
     add_field_lines,
+    chunk_lines,
     join_fitting,
     one_line,
     shrink_to_total,
@@ -29,6 +32,9 @@ from bot.models import Conflict, Source, TariffMeasure, TariffStatus
 MAIN_PAIRS: tuple[tuple[str, str], ...] = (("US", "CN"), ("CN", "US"))
 NAMES = {"US": "US", "CN": "China", "JP": "Japan", "EU": "EU", "GB": "UK"}
 GOODS = {"US": "US goods", "CN": "Chinese goods", "JP": "Japanese goods", "EU": "EU goods"}
+FROM = {"US": "the US", "EU": "the EU", "GB": "the UK"}
+SOURCES_CHUNK = 3900
+"""Characters of source lines per Sources embed (a long list continues in the next one)."""
 ENDED_SHOWN = 3
 
 
@@ -38,6 +44,20 @@ def country(code: str) -> str:
 
 def rate(value: float) -> str:
     return f"{value:g}%"
+
+
+def rate_of(m: TariffMeasure) -> str:
+    """A layer's rate, or its range of rates when it varies by product (5–25%)."""
+    if m.rate_from is not None:
+        return f"{m.rate_from:g}–{m.rate:g}%"
+    return rate(m.rate)
+
+
+def _unknown_after(m: TariffMeasure, as_of: date) -> str:
+    """'; due to end 10 Nov 2026, what followed is not on record' when that date has passed
+    with no later change recorded."""
+    until = m.overdue_on(as_of)
+    return f"; due to end {day(until)}, what followed is not on record" if until else ""
 
 
 def day(d: date) -> str:
@@ -63,8 +83,18 @@ def _layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     when = f"since {day(since)}" if since else ""
     coverage = "" if m.coverage == "all goods" else f" on {truncate(m.coverage, 80)}"
     return (
-        f"**{rate(m.rate)}**{coverage} · {truncate(one_line(m.name), 80)} · "
-        f"{truncate(one_line(m.legal_basis), 90)} · {when} {refs.cite(m.sources)}"
+        f"**{rate_of(m)}**{coverage} · {truncate(one_line(m.name), 80)} · "
+        f"{truncate(one_line(m.legal_basis), 90)} · {when}{_unknown_after(m, as_of)} "
+        f"{refs.cite(m.sources)}"
+    )
+
+
+def _product_layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
+    since = stack.in_force_since(m, as_of) or m.effective_from
+    when = f" · since {day(since)}" if since else ""
+    return (
+        f"**{rate_of(m)}** · {truncate(one_line(m.name), 70)}: {truncate(m.coverage, 110)}"
+        f"{when}{_unknown_after(m, as_of)} {refs.cite(m.sources)}"
     )
 
 
@@ -72,10 +102,13 @@ def _threat(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     status = m.status_on(as_of)
     label = "announced" if status is TariffStatus.ANNOUNCED else "threatened"
     first = next((c.day for c in m.history if c.status is status), None)
-    planned = f", due {day(m.planned_from)}" if m.planned_from else ", no start date given"
+    due = m.planned_from or next(
+        (c.day for c in m.history if c.day > as_of and c.status is TariffStatus.IN_FORCE), None
+    )
+    planned = f", due {day(due)}" if due else ", no start date given"
     heard = f" ({label} {day(first)})" if first else f" ({label})"
     return (
-        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)}{planned}{heard} · "
+        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)}{planned}{heard} · "
         f"{truncate(one_line(m.legal_basis), 80)} {refs.cite(m.sources)}"
     )
 
@@ -86,8 +119,8 @@ def _suspended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     tail = f"; {truncate(one_line(note), 90)}" if note else ""
     since = f" since {day(start)}" if start else ""
     return (
-        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)} · suspended{since}{tail} "
-        f"{refs.cite(m.sources)}"
+        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)} · suspended{since}{tail}"
+        f"{_unknown_after(m, as_of)} {refs.cite(m.sources)}"
     )
 
 
@@ -97,7 +130,7 @@ def _ended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     note = _last_note(m, as_of)
     tail = f"; {truncate(one_line(note), 90)}" if note else ""
     return (
-        f"**{rate(m.rate)}** · {truncate(one_line(m.name), 80)} · in force {span}{tail} "
+        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)} · in force {span}{tail} "
         f"{refs.cite(m.sources)}"
     )
 
@@ -119,12 +152,26 @@ def pair_embed(
     as_of: date,
     refs: Refs,
     conflicts: Mapping[str, Conflict],
-) -> discord.Embed:
+) -> list[discord.Embed]:
+    """The side's stack: its across-the-board total and layers, peak, threats, suspensions
+    and what ended lately; then, when any are in force, its product-specific layers."""
     view = stack.view(measures, imposer, target, as_of)
     pair = stack.of_pair(measures, imposer, target)
     goods = GOODS.get(target, f"goods from {country(target)}")
     total_refs = refs.cite(s for m in view.in_force for s in m.sources)
-    lines = [f"**Total in force: {rate(view.total)}** {total_refs}".rstrip()]
+    lines = [
+        f"**Across the board: {rate(view.total)}** {total_refs}".rstrip(),
+        f"*What every good from {FROM.get(target, country(target))} pays on top of its "
+        "ordinary duty, bar "
+        "listed exemptions.*",
+    ]
+    if view.targeted:
+        lines.append(
+            f"Plus **{len(view.targeted)} product-specific layer"
+            f"{'s' if len(view.targeted) != 1 else ''}** in force (up to "
+            f"{rate(max(m.rate for m in view.targeted))}), listed below: a good pays those "
+            "that cover it; they are not added into the total."
+        )
     if view.peak is not None:
         at_peak = [m for m in pair if m.applies_to_all and m.in_force_on(view.peak.start)]
         until = f" to {day(view.peak.end)}" if view.peak.end else " (still in force)"
@@ -141,13 +188,8 @@ def pair_embed(
     )
     add_field_lines(
         embed,
-        "In force (counted in the total)",
+        "Across the board, in force (the total)",
         [_layer(m, refs, as_of) for m in view.in_force] or ["None."],
-    )
-    add_field_lines(
-        embed,
-        "Product-specific, in force (not in the total)",
-        [_layer(m, refs, as_of) for m in view.targeted],
     )
     add_field_lines(
         embed, "Threatened or announced", [_threat(m, refs, as_of) for m in view.threatened]
@@ -161,7 +203,20 @@ def pair_embed(
         add_field_lines(
             embed, f"{WARN} Sources disagree", conflict_lines(conflict, refs), max_fields=1
         )
-    return shrink_to_total(embed, 2400)
+    embeds = [shrink_to_total(embed, 2400)]
+    if view.targeted:
+        products = discord.Embed(
+            title=f"{country(imposer)} duties on particular {goods}, as of {day(as_of)}",
+            description=(
+                "Product-specific layers in force: each covers only the goods named, on top "
+                "of the across-the-board duty (so they are not added into the total)."
+            ),
+            colour=COLOUR,
+        )
+        product_lines = [_product_layer(m, refs, as_of) for m in view.targeted]
+        add_field_lines(products, "In force", product_lines, max_fields=4)
+        embeds.append(shrink_to_total(products, 4000))
+    return embeds
 
 
 def partner_line(measures: Sequence[TariffMeasure], target: str, as_of: date, refs: Refs) -> str:
@@ -197,8 +252,10 @@ def partner_line(measures: Sequence[TariffMeasure], target: str, as_of: date, re
 def scope_note(measures: Sequence[TariffMeasure], as_of: date) -> str:
     """Says what the totals count, and when the US IEEPA layers ended (from the data)."""
     note = (
-        "Scope: totals are the additional duties of 2025 recorded here, on top of earlier "
-        "duties such as the 2018-19 Section 301 tariffs."
+        "Scope: a total is the duty every good from that country pays on top of its ordinary "
+        "(MFN) tariff, bar listed exemptions. Product-specific layers (Section 301 lists, "
+        "Section 232 sectors, China's 2018-19 lists) are listed beside it, never added in. "
+        "Anti-dumping and countervailing duties are not tracked."
     )
     ieepa = [
         m
@@ -222,7 +279,7 @@ def tariffs_briefing(
     chart_name: str | None = None,
 ) -> TariffBriefing:
     refs = Refs(sources)
-    embeds = [pair_embed(measures, a, b, as_of, refs, conflicts) for a, b in MAIN_PAIRS]
+    embeds = [e for a, b in MAIN_PAIRS for e in pair_embed(measures, a, b, as_of, refs, conflicts)]
     others = sorted(
         {m.target for m in measures if m.imposer == "US" and m.target != "CN"}
         | {m.imposer for m in measures if m.target == "US" and m.imposer != "CN"}
@@ -231,15 +288,19 @@ def tariffs_briefing(
         lines = [partner_line(measures, t, as_of, refs) for t in others if t != "US"]
         partners = discord.Embed(
             title=f"US tariffs on the other partners the articles name, as of {day(as_of)}",
-            description=join_fitting(lines, 1500),
+            description=join_fitting(lines, 1500)
+            + "\n*Across-the-board layers only; their product-specific and 2026 Section 301 "
+            "duties are not tracked here.*",
             colour=COLOUR,
         )
         embeds.append(partners)
     note = scope_note(measures, as_of)
-    refs_embed = discord.Embed(title="Sources", colour=COLOUR)
-    refs_embed.description = join_fitting(refs.lines(headline_max=70), DESCRIPTION_MAX)
+    chunks = chunk_lines(refs.lines(headline_max=70), SOURCES_CHUNK) or ["None."]
+    for i, chunk in enumerate(chunks):
+        title = "Sources" if i == 0 else "Sources (cont.)"
+        embeds.append(discord.Embed(title=title, description=chunk, colour=COLOUR))
+    refs_embed = embeds[-1]
     refs_embed.set_footer(text=truncate(note, FOOTER_MAX))
     if chart_name:
         refs_embed.set_image(url=f"attachment://{chart_name}")
-    embeds.append(refs_embed)
     return TariffBriefing(embeds=embeds, scope_note=note)
