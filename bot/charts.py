@@ -26,6 +26,8 @@ CHART_NAME = "tariffs.png"
 COLOURS = {("US", "CN"): "#c0392b", ("CN", "US"): "#1f5fa8"}
 LABELS = {("US", "CN"): "US on Chinese goods", ("CN", "US"): "China on US goods"}
 MARKER_GAP = timedelta(days=25)
+MARKER_ROWS = 4
+"""Marker labels take turns over this many rows, so neighbours' labels do not overlap."""
 BIG_STEP = 20.0
 
 
@@ -67,7 +69,9 @@ def render_tariff_chart(
     fig = Figure(figsize=(9, 4.6), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    days = stack.change_days([m for m in measures if (m.imposer, m.target) in COLOURS])
+    days = stack.change_days(
+        [m for m in measures if (m.imposer, m.target) in COLOURS and m.applies_to_all]
+    )
     if not days:
         ax.text(0.5, 0.5, "No tariff layers on record", ha="center", va="center")
         return _png(fig)
@@ -103,7 +107,7 @@ def render_tariff_chart(
         label = f"{marker.day.day} {marker.day:%b}: {marker.label}"
         ax.text(
             _x(marker.day),
-            ymax * (0.96 - 0.075 * (i % 3)),
+            ymax * (0.96 - 0.07 * (i % MARKER_ROWS)),
             f"{label} " if late else f" {label}",
             va="top",
             ha="right" if late else "left",
@@ -114,8 +118,8 @@ def render_tariff_chart(
     ticks = _month_ticks(start, end)
     ax.set_xticks([_x(d) for d in ticks], [f"{d:%b %Y}" for d in ticks])
     ax.set_ylim(0, ymax)
-    ax.set_ylabel("additional tariff in force (%)")
-    ax.set_title("US-China tariffs in force: across-the-board layers added in 2025", fontsize=11)
+    ax.set_ylabel("across-the-board tariff in force (%)")
+    ax.set_title("US-China tariffs in force: the duty every good pays", fontsize=11)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(loc="center right", fontsize=9, framealpha=0.9)
     for spine in ("top", "right"):
@@ -124,7 +128,8 @@ def render_tariff_chart(
     fig.text(
         0.01,
         0.01,
-        "Product-specific layers not included; on top of pre-2025 duties (e.g. Section 301).",
+        "On top of ordinary duties. Product-specific layers (Section 301 lists, Section 232, "
+        "China's 2018-19 lists) are not drawn.",
         fontsize=7,
         color="#666666",
     )
