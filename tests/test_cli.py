@@ -19,13 +19,23 @@ def run_bot(
         if k not in {"DISCORD_TOKEN", "DATABASE_URL", "DISCORD_GUILD_ID"}
     }
     base.update(env or {})
+    return run_watched([sys.executable, "-m", "bot", *args], env=base, cwd=cwd or PROJECT_ROOT)
+
+
+def run_watched(
+    command: list[str], *, env: dict[str, str], cwd: Path, stdin: str = "", limit: int = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run a command to its end, killed after `limit` seconds by coreutils' `timeout` (exit
+    124) rather than by subprocess's own timeout, whose polling sleeps trip libfaketime
+    (clock_nanosleep with TIMER_ABSTIME fails under FAKETIME_DONT_FAKE_MONOTONIC, as in
+    the faketime runs of the suite)."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        ["timeout", str(limit), *command],
+        input=stdin,
         capture_output=True,
         text=True,
-        env=base,
-        cwd=cwd or PROJECT_ROOT,
-        timeout=120,
+        env=env,
+        cwd=cwd,
         check=False,
     )
 

@@ -23,6 +23,7 @@ from bot.config import PROJECT_ROOT
 from bot.console.app import run_console
 from tests.conftest import NOW, make_settings, shared_path
 from tests.discord_spec import check_requests
+from tests.test_cli import run_watched
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # NOW (12:00 UTC) is 20:00 there
 PROBE = (*EXTENSIONS, "tests.console_cog")
@@ -401,16 +402,7 @@ def console(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.Completed
         "TZ": "Asia/Shanghai",
         "PYTHONPATH": str(PROJECT_ROOT),  # for tests.console_cog; out/console lands in tmp_path
     }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_watched([sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path, stdin=stdin)
 
 
 def test_the_command_line_runs_scripts_and_make_run_falls_back_to_the_console(
