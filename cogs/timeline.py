@@ -23,8 +23,7 @@ from bot.briefing import timeline as brief
 from bot.client import BriefingBot, send_error
 from bot.errors import UserError
 from bot.lru import LRU
-from bot.models import TOPICS, Event, Kind, Person, Source
-from bot.store import Cursor, TimelineFilter, TimelinePage
+from bot.models import TOPICS, Cursor, Event, Kind, Person, Source, TimelineFilter, TimelinePage
 from cogs._common import NONE, Rendered, bot_of, parse_day, prepared
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from bot.briefing.cards import event_embed
 from bot.client import BriefingBot
 from bot.models import AuditAction, Event, Kind, Person, Source
 from bot.store import TimelineFilter
-from bot.store._store import EVENT_TITLES
+from bot.store._timeline import EVENT_TITLES
 from tests.conftest import World
 from tests.curation_helpers import answer, refused, shown_id, snapshot
 

@@ -18,7 +18,7 @@ from bot.lru import LRU
 from bot.models import Event, Kind, Milestone, Person, Source, TariffMeasure
 from bot.store import Actor, Cursor, Store, StoreError, TimelineFilter
 from bot.store._briefing import CITATIONS
-from bot.store._store import EVENT_TITLES
+from bot.store._timeline import EVENT_TITLES
 
 ADMIN = Actor(42, "alice")
 GUILD = 1001

@@ -28,8 +28,7 @@ from bot.briefing.text import (
     truncate,
 )
 from bot.dates import FuzzyDate
-from bot.models import Conflict, Event, Person, Source
-from bot.store import Cursor, TimelineFilter, TimelinePage
+from bot.models import Conflict, Cursor, Event, Person, Source, TimelineFilter, TimelinePage
 
 PAGE_SIZE = 8
 SUMMARY_LINE_MAX = 160

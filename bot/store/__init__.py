@@ -2,19 +2,17 @@
 
 The only package that speaks SQL; it never imports discord."""
 
+from bot.models import Cursor, TimelineFilter, TimelinePage
 from bot.store._posts import CLAIMED, FAILED, SENT, SKIPPED, PostRecord
 from bot.store._store import (
     CURATED,
     CURATED_ACTOR,
     Actor,
-    Cursor,
     LoadReport,
     NotFound,
     Store,
     Stored,
     StoreError,
-    TimelineFilter,
-    TimelinePage,
 )
 
 __all__ = [

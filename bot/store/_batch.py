@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -18,9 +18,7 @@ from bot.clock import Clock
 from bot.models import AnyItem, AuditAction, Kind, kind_of
 from bot.store import _schema as t
 from bot.store._indexing import dump
-
-if TYPE_CHECKING:
-    from bot.store._store import Actor, Stored
+from bot.store._types import CURATED, Actor, Stored, StoreError
 
 
 class _StoreCore(Protocol):
@@ -70,8 +68,6 @@ class BatchMixin:
         Each item gets its own audit entry (ADD or EDIT, or `action` when given, e.g.
         IMPORT). `expect_new` (one flag, or one per item) refuses an id already visible.
         A server's change to a curated item becomes that server's overlay, as in `save`."""
-        from bot.store._store import CURATED, StoreError
-
         flags = [expect_new] * len(items) if isinstance(expect_new, bool) else list(expect_new)
         if len(flags) != len(items):
             raise ValueError("expect_new needs one flag per item")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from bot.models import MODEL_FOR_KIND, AnyItem, Conflict, Kind
+from bot.models import MODEL_FOR_KIND, AnyItem, Conflict, Kind, TimelineFilter
 from bot.store import _schema as t
 from bot.store._cache import SMALL_KINDS, CuratedChange, Maintained
 from bot.store._indexing import CITES, TERM_MAX, cited_sources, tokens
@@ -17,7 +17,6 @@ from bot.store._indexing import CITES, TERM_MAX, cited_sources, tokens
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-    from bot.store._store import TimelineFilter
 
 SPARSE = 2000
 """A search word or person with fewer matching events than this is looked up first (its

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.models import AuditEntry, Kind, Milestone
 from bot.store import _schema as t
+from bot.store._types import audit_entry
 
 CLAIMED = "claimed"
 SENT = "sent"
@@ -207,8 +208,6 @@ class PostsMixin:
         limit: int = 200,
     ) -> list[AuditEntry]:
         """Audit entries a server sees (curated and its own) in (since, until], oldest first."""
-        from bot.store._store import _audit_entry
-
         a = t.audit
         where = [
             a.c.kind.in_([k.value for k in kinds]),
@@ -220,7 +219,7 @@ class PostsMixin:
         stmt = sa.select(a).where(*where).order_by(a.c.id.desc()).limit(limit)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return [_audit_entry(r) for r in reversed(rows)]
+        return [audit_entry(r) for r in reversed(rows)]
 
     async def all_milestones(self) -> list[tuple[int, bool, Milestone]]:
         """(scope, removed, milestone) of every milestone row, curated and servers' own: one
