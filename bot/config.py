@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     default_timezone: str = "UTC"
     data_dir: Path = DEFAULT_DATA_DIR
+    fetch_allow_private: bool = False  # fetching may reach private addresses: tests/demos only
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -74,7 +75,9 @@ class Settings(BaseSettings):
             return None
         return value
 
-    @field_validator("database_url", "default_timezone", "log_level", mode="before")
+    @field_validator(
+        "database_url", "default_timezone", "log_level", "fetch_allow_private", mode="before"
+    )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str) and not value.strip():
