@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ check-data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# How good the ingest engine is: recall and precision on the seed articles and the test
+# articles, the known problems it flags, and its throughput (bench/README.md).
+eval: $(STAMP)
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -173,6 +174,60 @@ def cmd_import(settings: Settings, path: Path, guild_id: int | None, dry_run: bo
     return 0
 
 
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.curated import DataError, load_into_store
+    from bot.fetching import FetchError
+    from bot.ingesting import IngestError, as_json, as_text, ingest, parse_published, queue
+    from bot.store import Actor, Store, StoreError
+
+    if not args.dry_run and args.guild is None:
+        return _fail(
+            "--guild: whose review queue? give --guild SERVER_ID, or --dry-run to only look"
+        )
+    try:
+        published = parse_published(args.published) if args.published else None
+    except IngestError as exc:
+        return _fail(str(exc))
+
+    async def go() -> str:
+        store = await Store.open(settings.database_url)
+        try:
+            await load_into_store(store, settings.data_dir)  # the record as the bot serves it
+            done = await ingest(
+                store,
+                args.source,
+                guild_id=args.guild,
+                published=published,
+                zone=args.timezone,
+                outlet=args.outlet,
+                default_zone=settings.default_timezone,
+                allow_private=settings.fetch_allow_private,
+            )
+            queued = []
+            if not args.dry_run:
+                queued = await queue(store, done, args.guild, Actor(None, "command line"))
+        finally:
+            await store.close()
+        if args.json:
+            return json.dumps(as_json(done), ensure_ascii=False, indent=2)
+        tail = (
+            "dry run: nothing stored"
+            if args.dry_run
+            else f"queued {len(queued)} proposal(s) for review in server {args.guild} (/review)"
+        )
+        return f"{as_text(done)}\n{tail}"
+
+    try:
+        print(asyncio.run(go()))
+    except (FetchError, IngestError, StoreError) as exc:
+        return _fail(str(exc), 1)
+    except DataError as exc:
+        return _fail(f"the curated data has errors ({exc}); run check-data", 1)
+    except Exception as exc:  # the database: one line, not a traceback
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -212,6 +267,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--guild", type=int, default=None, help="as this server's additions")
     imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     imp.add_argument("path", type=Path, help="a directory written by export")
+    ing = sub.add_parser(
+        "ingest", help="read an article (a .txt/.html file or a link) and propose what it adds"
+    )
+    ing.add_argument("source", help="a file path or an http(s) link")
+    ing.add_argument("--guild", type=int, default=None, help="the server whose record and queue")
+    ing.add_argument("--published", default=None, help="ISO 8601 time, e.g. 2025-08-25T22:38-04:00")
+    ing.add_argument("--timezone", default=None, help="IANA zone the article speaks in")
+    ing.add_argument("--outlet", default=None, help="the outlet's name (default: the page's)")
+    ing.add_argument("--dry-run", action="store_true", help="show the proposals; store nothing")
+    ing.add_argument("--json", action="store_true", help="one JSON object on stdout")
     return parser
 
 
@@ -235,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_export(settings, args.path, args.guild)
     if command == "import":
         return cmd_import(settings, args.path, args.guild, args.dry_run)
+    if command == "ingest":
+        return cmd_ingest(settings, args)
     return cmd_run(settings)
 
 

@@ -4,6 +4,7 @@ The only package that speaks SQL; it never imports discord."""
 
 from bot.models import Cursor, TimelineFilter, TimelinePage
 from bot.store._posts import CLAIMED, FAILED, SENT, SKIPPED, PostRecord
+from bot.store._proposals import ACCEPTED, CITED, PENDING, REJECTED, Queued
 from bot.store._store import (
     CURATED,
     CURATED_ACTOR,
@@ -16,10 +17,14 @@ from bot.store._store import (
 )
 
 __all__ = [
+    "ACCEPTED",
+    "CITED",
     "CLAIMED",
     "CURATED",
     "CURATED_ACTOR",
     "FAILED",
+    "PENDING",
+    "REJECTED",
     "SENT",
     "SKIPPED",
     "Actor",
@@ -27,6 +32,7 @@ __all__ = [
     "LoadReport",
     "NotFound",
     "PostRecord",
+    "Queued",
     "Store",
     "StoreError",
     "Stored",

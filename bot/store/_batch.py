@@ -46,6 +46,18 @@ class _StoreCore(Protocol):
     @staticmethod
     def _stored(kind: Kind, row: sa.Row[Any]) -> Stored: ...
 
+    async def _save_in(
+        self,
+        conn: AsyncConnection,
+        items: Sequence[AnyItem],
+        *,
+        guild_id: int | None,
+        actor: Actor,
+        reason: str | None = None,
+        expect_new: Sequence[bool] | bool = False,
+        action: AuditAction | None = None,
+    ) -> list[Stored]: ...
+
     @staticmethod
     def _visible(
         kind: Kind, guild_id: int | None, include_removed: bool = False
@@ -68,6 +80,30 @@ class BatchMixin:
         Each item gets its own audit entry (ADD or EDIT, or `action` when given, e.g.
         IMPORT). `expect_new` (one flag, or one per item) refuses an id already visible.
         A server's change to a curated item becomes that server's overlay, as in `save`."""
+        async with self._changing() as conn:
+            return await self._save_in(
+                conn,
+                items,
+                guild_id=guild_id,
+                actor=actor,
+                reason=reason,
+                expect_new=expect_new,
+                action=action,
+            )
+
+    async def _save_in(
+        self: _StoreCore,
+        conn: AsyncConnection,
+        items: Sequence[AnyItem],
+        *,
+        guild_id: int | None,
+        actor: Actor,
+        reason: str | None = None,
+        expect_new: Sequence[bool] | bool = False,
+        action: AuditAction | None = None,
+    ) -> list[Stored]:
+        """`save_many` inside a transaction the caller holds (`_changing()`), so other rows
+        (a proposal marked accepted) commit or roll back with the items."""
         flags = [expect_new] * len(items) if isinstance(expect_new, bool) else list(expect_new)
         if len(flags) != len(items):
             raise ValueError("expect_new needs one flag per item")
@@ -77,41 +113,40 @@ class BatchMixin:
         now = self.clock.now()
         scope = CURATED if guild_id is None else guild_id
         out: list[Stored] = []
-        async with self._changing() as conn:
-            for item, new_only, (kind, item_id) in zip(items, flags, keys, strict=True):
-                visible = await self._visible_row(conn, kind, item_id, guild_id)
-                if new_only and visible is not None:
-                    raise StoreError(f"a {kind.value} with id '{item_id}' already exists")
-                own = visible if visible is not None and visible.scope == scope else None
-                origin = t.origin_for(guild_id, own, visible)
-                await self._write(
-                    conn,
-                    item,
-                    scope=scope,
-                    origin=origin,
-                    actor=actor,
-                    now=now,
-                    existing=own,
-                    modified=True,
-                    removed=bool(visible.removed) if visible is not None else False,
-                    removed_reason=visible.removed_reason if visible is not None else None,
-                )
-                default = AuditAction.EDIT if visible is not None else AuditAction.ADD
-                await self._audit(
-                    conn,
-                    now=now,
-                    guild_id=guild_id,
-                    actor=actor,
-                    kind=kind,
-                    item_id=item_id,
-                    action=action or default,
-                    before=visible.data if visible is not None else None,
-                    after=dump(item),
-                    reason=reason,
-                )
-                row = await self._row(conn, kind, item_id, scope)
-                assert row is not None
-                out.append(self._stored(kind, row))
+        for item, new_only, (kind, item_id) in zip(items, flags, keys, strict=True):
+            visible = await self._visible_row(conn, kind, item_id, guild_id)
+            if new_only and visible is not None:
+                raise StoreError(f"a {kind.value} with id '{item_id}' already exists")
+            own = visible if visible is not None and visible.scope == scope else None
+            origin = t.origin_for(guild_id, own, visible)
+            await self._write(
+                conn,
+                item,
+                scope=scope,
+                origin=origin,
+                actor=actor,
+                now=now,
+                existing=own,
+                modified=True,
+                removed=bool(visible.removed) if visible is not None else False,
+                removed_reason=visible.removed_reason if visible is not None else None,
+            )
+            default = AuditAction.EDIT if visible is not None else AuditAction.ADD
+            await self._audit(
+                conn,
+                now=now,
+                guild_id=guild_id,
+                actor=actor,
+                kind=kind,
+                item_id=item_id,
+                action=action or default,
+                before=visible.data if visible is not None else None,
+                after=dump(item),
+                reason=reason,
+            )
+            row = await self._row(conn, kind, item_id, scope)
+            assert row is not None
+            out.append(self._stored(kind, row))
         return out
 
     async def removed_titles(

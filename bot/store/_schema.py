@@ -154,3 +154,22 @@ meta = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(1000), nullable=False),
 )
+
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("guild_id", sa.BigInteger, nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # pending | accepted | rejected | cited
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    sa.Column("decided_by", sa.String(100), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("item_kind", sa.String(16), nullable=True),
+    sa.Column("item_id", sa.String(64), nullable=True),
+)
+sa.Index("ix_proposals_guild_status", proposals.c.guild_id, proposals.c.status, proposals.c.id)

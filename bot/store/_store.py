@@ -4,6 +4,7 @@
 - `_timeline.py`: timeline pages, counts and the editors' pickers;
 - `_curated.py`: curated loads and bulk inserts;
 - `_settings.py`: server settings and meta;
+- `_proposals.py`: the review queue of proposals made from ingested articles;
 - `_briefing.py`, `_posts.py`, `_batch.py`, `_cache.py`: the briefing reads, the post ledger,
   batched writes and the caches kept by data version.
 
@@ -14,6 +15,7 @@ another's module back.
 from __future__ import annotations
 
 from bot.store._curated import CuratedLoads
+from bot.store._proposals import ProposalQueue
 from bot.store._settings import ServerSettings
 from bot.store._timeline import TimelineQueries
 from bot.store._types import CURATED, CURATED_ACTOR, Actor, LoadReport, NotFound, Stored, StoreError
@@ -30,5 +32,5 @@ __all__ = [
 ]
 
 
-class Store(TimelineQueries, CuratedLoads, ServerSettings):
+class Store(TimelineQueries, CuratedLoads, ServerSettings, ProposalQueue):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""

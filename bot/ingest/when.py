@@ -1,0 +1,284 @@
+"""Date expressions in news prose, resolved against the article's own day.
+
+Pure: a sentence and the publication day *in the article's zone* in, the dates it states out,
+each a `FuzzyDate` that keeps the precision the words give (a day, a span, a week, part of a
+month, a month). Washington and Beijing can be a day apart, so the caller passes the local
+day of the zone the article speaks in.
+
+What is read, and how:
+
+- explicit days: "October 9", "Oct. 9, 2025", "9 October", "on Aug 12" (dateparser reads
+  the month and day; the year, when missing, is the one that puts the day nearest the
+  article in the direction the sentence's tense points);
+- spans: "from October 31 to November 1", "October 31-November 1", "10-11 May";
+- weekdays: "on Monday", "Saturday morning": the latest such day up to the article's day,
+  or the next one from it when the sentence speaks of the future ("will", "is set to", …);
+- "today", "tonight", "this evening", "yesterday", "tomorrow", "a week from tomorrow",
+  "a week from today", "in 150 days", "in two weeks";
+- weeks: "this week", "next week", "last week", "later this week" (the rest of the week);
+- months and parts: "next month", "last month", "in August", "mid-August", "early
+  November", "through early November", "August 2025".
+
+Deliberately not read: bare numbers, clock times, "days later" (relative to something the
+sentence does not date).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+
+from bot.dates import FuzzyDate, Precision
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+MONTHS["sept"] = 9
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "a": 1,
+}  # fmt: skip
+
+FUTURE = re.compile(
+    r"\b(will|would|shall|is set to|are set to|is due|are due|is expected|are expected|"
+    r"expected to|plans? to|planned|scheduled|is to|are to|next|upcoming|to meet|to hold|"
+    r"is going to|are going to|aims? to|on track)\b",
+    re.IGNORECASE,
+)
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "span_md",
+        re.compile(
+            rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|to|through|until)\s*"
+            rf"(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY}){_YEAR}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "span_dm",
+        re.compile(
+            rf"\b(?P<d1>{_DAY})\s*(?:-|–|to)\s*(?P<d2>{_DAY})\s+(?P<m1>{_MONTH}){_YEAR}\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("md", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_YEAR}\b(?!\s*(?:%|per))")),
+    ("dm", re.compile(rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_YEAR}\b")),
+    (
+        "part",
+        re.compile(
+            rf"\b(?P<part>early|mid|late)[-\s]+(?P<m1>{_MONTH})(?:\s+(?P<year>20\d\d))?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("a_week_from", re.compile(r"\ba week from (?P<base>tomorrow|today)\b", re.IGNORECASE)),
+    ("in_days", re.compile(r"\bin (?P<n>\d{1,3}|[a-z]+) days\b", re.IGNORECASE)),
+    ("in_weeks", re.compile(r"\bin (?P<n>\d{1,2}|[a-z]+) weeks?\b", re.IGNORECASE)),
+    (
+        "week",
+        re.compile(r"\b(?P<which>later this|this|next|last|earlier this) week\b", re.IGNORECASE),
+    ),
+    ("month_rel", re.compile(r"\b(?P<which>this|next|last) month\b", re.IGNORECASE)),
+    (
+        "weekday",
+        re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ),
+    ("today", re.compile(r"\b(?P<word>today|tonight|this evening|this morning)\b", re.I)),
+    ("yesterday", re.compile(r"\b(?P<word>yesterday)\b", re.IGNORECASE)),
+    ("tomorrow", re.compile(r"\b(?P<word>tomorrow)\b", re.IGNORECASE)),
+    ("month", re.compile(rf"\b(?:in|since|by|until|through)\s+(?P<m1>{_MONTH}){_YEAR}\b")),
+    ("month_year", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<year>20\d\d)\b")),
+]
+
+
+_DATELINE = re.compile(rf",?\s+{_MONTH}\s+{_DAY}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One date expression: the words, where they stand, and the window they name."""
+
+    text: str
+    start: int
+    end: int
+    when: FuzzyDate
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return NUMBERS.get(text.lower())
+
+
+def _fuzzy(start: date, end: date, precision: Precision) -> FuzzyDate:
+    return FuzzyDate.model_construct(start=start, end=end, precision=precision)
+
+
+def _week_of(d: date) -> FuzzyDate:
+    monday = d - timedelta(days=d.weekday())
+    return _fuzzy(monday, monday + timedelta(days=6), Precision.WEEK)
+
+
+def _month_window(year: int, month: int) -> FuzzyDate:
+    last = calendar.monthrange(year, month)[1]
+    return _fuzzy(date(year, month, 1), date(year, month, last), Precision.MONTH)
+
+
+def _nearest_year(month: int, day: int, today: date, future: bool) -> date | None:
+    """The year that puts (month, day) nearest `today`, leaning the way the tense points."""
+    options = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+
+    def cost(d: date) -> float:
+        gap = (d - today).days
+        wrong_way = (gap < -3) if future else (gap > 3)
+        return abs(gap) + (200 if wrong_way else 0)
+
+    return min(options, key=cost)
+
+
+def _explicit(month: str, day: str, year: str | None, today: date, future: bool) -> date | None:
+    m, d = _month(month), _day(day)
+    if year:
+        parsed = dateparser.parse(
+            f"{d} {calendar.month_name[m]} {year}",
+            languages=["en"],
+            settings={"STRICT_PARSING": True},
+        )
+        return parsed.date() if isinstance(parsed, datetime) else None
+    return _nearest_year(m, d, today, future)
+
+
+def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDate | None:
+    g = m.groupdict()
+    if kind in ("span_md", "span_dm"):
+        first = _explicit(g["m1"], g["d1"], g.get("year"), today, future)
+        if first is None:
+            return None
+        second_month = _month(g.get("m2") or g["m1"])
+        year = first.year + (1 if second_month < first.month else 0)
+        try:
+            second = date(year, second_month, _day(g["d2"]))
+        except ValueError:
+            return None
+        if second <= first or (second - first).days > 31:
+            return None
+        return _fuzzy(first, second, Precision.SPAN)
+    if kind in ("md", "dm"):
+        d = _explicit(g["m1"], g["d1"], g.get("year"), today, future)
+        return FuzzyDate.day(d) if d else None
+    if kind == "part":
+        month = _month(g["m1"])
+        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future)
+        lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[g["part"].lower()]
+        last = calendar.monthrange(year, month)[1]
+        return _fuzzy(
+            date(year, month, lo), date(year, month, min(hi, last)), Precision.PART_OF_MONTH
+        )
+    if kind == "a_week_from":
+        base = today + timedelta(days=1 if g["base"].lower() == "tomorrow" else 0)
+        return FuzzyDate.day(base + timedelta(days=7))
+    if kind == "in_days":
+        n = _number(g["n"])
+        return FuzzyDate.day(today + timedelta(days=n)) if n else None
+    if kind == "in_weeks":
+        n = _number(g["n"])
+        return _week_of(today + timedelta(weeks=n)) if n else None
+    if kind == "week":
+        which = g["which"].lower()
+        if which == "later this":
+            monday = today - timedelta(days=today.weekday())
+            start, end = today + timedelta(days=1), monday + timedelta(days=6)
+            return _fuzzy(start, end, Precision.SPAN) if start < end else FuzzyDate.day(end)
+        shift = {"this": 0, "earlier this": 0, "next": 7, "last": -7}[which]
+        return _week_of(today + timedelta(days=shift))
+    if kind == "month_rel":
+        shift = {"this": 0, "next": 1, "last": -1}[g["which"].lower()]
+        index = today.year * 12 + today.month - 1 + shift
+        return _month_window(index // 12, index % 12 + 1)
+    if kind == "weekday":
+        target = WEEKDAYS.index(g["wd"].lower())
+        if future:
+            ahead = (target - today.weekday()) % 7
+            return FuzzyDate.day(today + timedelta(days=ahead))
+        back = (today.weekday() - target) % 7
+        return FuzzyDate.day(today - timedelta(days=back))
+    if kind == "today":
+        return FuzzyDate.day(today)
+    if kind == "yesterday":
+        return FuzzyDate.day(today - timedelta(days=1))
+    if kind == "tomorrow":
+        return FuzzyDate.day(today + timedelta(days=1))
+    if kind in ("month", "month_year"):
+        month = _month(g["m1"])
+        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future)
+        return _month_window(year, month)
+    return None
+
+
+def _year_for_month(month: int, today: date, future: bool) -> int:
+    d = _nearest_year(month, 15, today, future)
+    return d.year if d else today.year
+
+
+_BREAK = re.compile(r"[;:]|,\s|\band\b|\bbut\b")
+
+
+def _future(sentence: str, at: int) -> bool:
+    """Whether the clause that leads up to position `at` speaks of the future ("would meet
+    next week"), as opposed to the sentence as a whole ("held a call on Saturday and said
+    they would meet")."""
+    starts = [m.end() for m in _BREAK.finditer(sentence, 0, at)]
+    clause = sentence[max(starts, default=0) : at]
+    if FUTURE.search(clause):
+        return True
+    if re.search(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b", clause):
+        return False
+    return bool(FUTURE.search(sentence[at : at + 40]))
+
+
+def find_dates(sentence: str, today: date) -> list[Found]:
+    """Every date expression in `sentence`, resolved against `today` (the article's own
+    day in its zone), left to right; an expression inside a longer one is not repeated."""
+    taken: list[tuple[int, int]] = []
+    found: list[Found] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if kind == "tomorrow" and re.search(r"a week from\s*$", sentence[: m.start()]):
+                continue
+            if kind == "weekday" and _DATELINE.match(sentence, m.end()):
+                continue  # "Thursday, October 30": the explicit day says it
+            when = _resolve(kind, m, today, _future(sentence, m.start()))
+            if when is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(Found(m.group(0).strip(), m.start(), m.end(), when))
+    found.sort(key=lambda f: f.start)
+    return found

@@ -1,0 +1,202 @@
+"""From an article (a file, an attachment or a link) to proposals a curator can read: reading
+the article (bot.fetching), setting its publication time and zone, the engine
+(bot.ingest, pure) against what one server sees, and the proposals as text or JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.fetching import Article, FetchError, article_from_file, fetch_article
+from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
+from bot.ingest.items import source_for
+from bot.models import Event, Kind, Milestone, Person, TariffMeasure
+from bot.store import Actor, Queued, Store
+
+
+class IngestError(Exception):
+    """Bad input for ingest; str(exc) is one line saying how to do it right."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    article: Article
+    source: ArticleIn
+    result: IngestResult
+
+
+async def read_article(where: str, *, allow_private: bool = False) -> Article:
+    """A link is fetched safely; anything else is a file path."""
+    if "://" in where or where.split(":", 1)[0].lower() in ("javascript", "data", "file"):
+        return await fetch_article(where, allow_private=allow_private)
+    path = Path(where)
+    if not await asyncio.to_thread(path.is_file):
+        raise FetchError(f"no file at {where}; give a path to a .txt or .html file, or a link")
+    return article_from_file(path)
+
+
+def zone_for(published: datetime, name: str | None, default: str) -> str:
+    """The zone the article speaks in: the one given; else, from the publication time's
+    offset, a fixed zone (Etc/GMT-8 for +08:00); else the default."""
+    if name:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise IngestError(f"'{name}' is not an IANA time zone (e.g. Asia/Shanghai)") from None
+        return name
+    offset = published.utcoffset()
+    if (
+        offset is not None
+        and offset != timedelta(0)
+        and offset % timedelta(hours=1) == timedelta(0)
+    ):
+        hours = int(offset / timedelta(hours=1))
+        return f"Etc/GMT{-hours:+d}"
+    return default if offset is None or offset != timedelta(0) else "UTC"
+
+
+def parse_published(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise IngestError(
+            f"--published: '{text}' is not an ISO 8601 time; use e.g. 2025-08-25T22:38-04:00"
+        ) from None
+    if value.tzinfo is None:
+        raise IngestError("--published needs an offset or Z, e.g. 2025-08-25T22:38-04:00")
+    return value
+
+
+def article_in(
+    article: Article,
+    *,
+    published: datetime | None,
+    zone: str | None,
+    outlet: str | None,
+    default_zone: str,
+) -> ArticleIn:
+    when = published or article.published
+    if when is None and article.published_date is not None:
+        noon = ZoneInfo(zone) if zone else UTC
+        when = datetime.combine(article.published_date, time(12), noon)
+    if when is None:
+        raise IngestError(
+            "the article gives no publication date; pass --published, e.g. "
+            "--published 2025-08-25T22:38-04:00"
+        )
+    return ArticleIn(
+        text=article.text,
+        published=when,
+        timezone=zone_for(when, zone, default_zone),
+        headline=article.title,
+        outlet=outlet or article.outlet,
+        url=article.url,
+    )
+
+
+async def record_view(store: Store, guild_id: int | None) -> RecordView:
+    """What the server sees of the record, as the engine compares against it."""
+    return RecordView(
+        events=await store.list_typed(Event, guild_id),
+        people=await store.list_typed(Person, guild_id),
+        milestones=await store.list_typed(Milestone, guild_id),
+        tariffs=await store.list_typed(TariffMeasure, guild_id),
+    )
+
+
+def as_json(ingested: Ingested) -> dict[str, Any]:
+    source = ingested.source
+    return {
+        "source": {
+            "headline": source.headline,
+            "outlet": source.outlet,
+            "url": source.url,
+            "published": source.published.isoformat(),
+            "timezone": source.timezone,
+            "author": ingested.article.author,
+        },
+        "proposals": [
+            p.model_dump(mode="json", exclude_none=True) for p in ingested.result.proposals
+        ],
+        "conflicts": [c.model_dump(mode="json") for c in ingested.result.conflicts],
+    }
+
+
+def _line(i: int, p: Proposal) -> list[str]:
+    head = f"{i:>2}. [{p.kind}] {p.date or '—'} · {p.title}"
+    out = [head]
+    if p.kind == "tariff" or p.rate is not None:
+        basis = f", {p.legal_basis}" if p.legal_basis else ""
+        out.append(f"      {p.imposer} on {p.target}: {p.rate:g}% ({p.status}{basis})")
+    if p.people:
+        out.append(f"      people: {', '.join(p.people)}")
+    if p.matches:
+        verb = "cite this article on" if p.kind == "source-only" else "changes"
+        out.append(f"      {verb}: {p.matches}")
+    for c in p.conflicts:
+        out.append(f"      ⚠ {c.why}: the article says {c.claim}; the record: {c.record}")
+    for e in p.evidence[:2]:
+        out.append(f"      “{e if len(e) <= 220 else e[:219] + '…'}”")
+    return out
+
+
+def as_text(ingested: Ingested) -> str:
+    s, result = ingested.source, ingested.result
+    zone = ZoneInfo(s.timezone)
+    local = s.published.astimezone(zone)
+    kinds: dict[str, int] = {}
+    for p in result.proposals:
+        kinds[p.kind] = kinds.get(p.kind, 0) + 1
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
+    lines = [
+        f"{s.outlet or 'Unknown outlet'} · {s.headline or '(no headline)'}",
+        f"published {local:%a %d %b %Y %H:%M} {s.timezone}" + (f" · {s.url}" if s.url else ""),
+        f"{len(result.proposals)} proposal(s): {counts}",
+    ]
+    for c in result.conflicts:
+        lines.append(f"⚠ {c.why}: {c.claim}; {c.record}")
+    for i, p in enumerate(result.proposals, 1):
+        lines.extend(_line(i, p))
+    return "\n".join(lines)
+
+
+async def ingest(
+    store: Store,
+    where: str,
+    *,
+    guild_id: int | None,
+    published: datetime | None = None,
+    zone: str | None = None,
+    outlet: str | None = None,
+    default_zone: str = "UTC",
+    allow_private: bool = False,
+) -> Ingested:
+    article = await read_article(where, allow_private=allow_private)
+    source = article_in(
+        article, published=published, zone=zone, outlet=outlet, default_zone=default_zone
+    )
+    result = propose(source, await record_view(store, guild_id))
+    return Ingested(article=article, source=source, result=result)
+
+
+async def queue(store: Store, ingested: Ingested, guild_id: int, actor: Actor) -> list[Queued]:
+    """Store the article as a source of the server and queue its proposals for review."""
+    taken = await store.item_ids(Kind.SOURCE, guild_id)
+    source = source_for(ingested.source, author=ingested.article.author, taken=taken)
+    data = [p.model_dump(mode="json", exclude_none=True) for p in ingested.result.proposals]
+    for note in ingested.result.conflicts:  # the article's own problems, for the curator too
+        data.append(
+            {
+                "kind": "source-only",
+                "title": note.why[:1].upper() + note.why[1:],
+                "summary": f"{note.claim}; {note.record}",
+                "evidence": [note.claim],
+                "conflicts": [note.model_dump(mode="json")],
+            }
+        )
+    return await store.queue_proposals(guild_id, source, data, actor=actor)
