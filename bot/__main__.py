@@ -203,9 +203,10 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 default_zone=settings.default_timezone,
                 allow_private=settings.fetch_allow_private,
             )
-            queued = []
+            queued = 0
             if not args.dry_run:
-                queued = await queue(store, done, args.guild, Actor(None, "command line"))
+                _, added = await queue(store, done, args.guild, Actor(None, "command line"))
+                queued = len(added)
         finally:
             await store.close()
         if args.json:
@@ -213,7 +214,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         tail = (
             "dry run: nothing stored"
             if args.dry_run
-            else f"queued {len(queued)} proposal(s) for review in server {args.guild} (/review)"
+            else f"queued {queued} proposal(s) for review in server {args.guild} (/review)"
         )
         return f"{as_text(done)}\n{tail}"
 

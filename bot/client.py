@@ -33,6 +33,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.curation_milestones",
     "cogs.curation_people",
     "cogs.digest",
+    "cogs.review",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 

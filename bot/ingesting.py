@@ -14,8 +14,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.fetching import Article, FetchError, article_from_file, fetch_article
 from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
-from bot.ingest.items import source_for
-from bot.models import Event, Kind, Milestone, Person, TariffMeasure
+from bot.ingest.items import ProposalError, cited, item_for, source_for
+from bot.models import (
+    ACCEPTED,
+    CITED,
+    REJECTED,
+    AnyItem,
+    Event,
+    Kind,
+    Milestone,
+    Person,
+    Source,
+    TariffMeasure,
+)
 from bot.store import Actor, Queued, Store
 
 
@@ -177,6 +188,28 @@ async def ingest(
     allow_private: bool = False,
 ) -> Ingested:
     article = await read_article(where, allow_private=allow_private)
+    return await ingest_article(
+        store,
+        article,
+        guild_id=guild_id,
+        published=published,
+        zone=zone,
+        outlet=outlet,
+        default_zone=default_zone,
+    )
+
+
+async def ingest_article(
+    store: Store,
+    article: Article,
+    *,
+    guild_id: int | None,
+    published: datetime | None = None,
+    zone: str | None = None,
+    outlet: str | None = None,
+    default_zone: str = "UTC",
+) -> Ingested:
+    """The proposals an article (already read) makes against what the server sees."""
     source = article_in(
         article, published=published, zone=zone, outlet=outlet, default_zone=default_zone
     )
@@ -184,7 +217,9 @@ async def ingest(
     return Ingested(article=article, source=source, result=result)
 
 
-async def queue(store: Store, ingested: Ingested, guild_id: int, actor: Actor) -> list[Queued]:
+async def queue(
+    store: Store, ingested: Ingested, guild_id: int, actor: Actor
+) -> tuple[Source, list[Queued]]:
     """Store the article as a source of the server and queue its proposals for review."""
     taken = await store.item_ids(Kind.SOURCE, guild_id)
     source = source_for(ingested.source, author=ingested.article.author, taken=taken)
@@ -199,4 +234,71 @@ async def queue(store: Store, ingested: Ingested, guild_id: int, actor: Actor) -
                 "conflicts": [note.model_dump(mode="json")],
             }
         )
-    return await store.queue_proposals(guild_id, source, data, actor=actor)
+    return source, await store.queue_proposals(guild_id, source, data, actor=actor)
+
+
+# -- a curator's decisions -------------------------------------------------------------------
+
+MATCHABLE = (Kind.EVENT, Kind.MILESTONE, Kind.TARIFF, Kind.PERSON)
+
+
+async def matched_item(store: Store, guild_id: int, item_id: str) -> AnyItem | None:
+    for kind in MATCHABLE:
+        item = await store.get_item(kind, item_id, guild_id)
+        if item is not None:
+            return item
+    return None
+
+
+async def accept(
+    store: Store, guild_id: int, queued: Queued, actor: Actor, proposal: Proposal | None = None
+) -> str:
+    """Apply a proposal (as edited, when `proposal` is given) through the audited write;
+    say what changed, or that the record already has it."""
+    p = proposal or Proposal.model_validate(queued.data)
+    if p.kind == "source-only" or (p.matches and proposal is None):
+        return await cite(store, guild_id, queued, actor)
+    config = await store.guild_config(guild_id)
+    kind = {"event": Kind.EVENT, "tariff": Kind.TARIFF, "milestone": Kind.MILESTONE}.get(
+        p.kind, Kind.PERSON
+    )
+    people = {x.id for x in await store.list_typed(Person, guild_id)}
+    try:
+        item = item_for(
+            p,
+            source_id=queued.source_id,
+            people=people,
+            taken=await store.item_ids(kind, guild_id),
+            zone=config.timezone,
+        )
+    except (ProposalError, ValueError) as exc:
+        raise IngestError(f"Proposal #{queued.id} cannot be accepted as it stands: {exc}") from None
+    await store.decide(
+        guild_id, queued.id, status=ACCEPTED, actor=actor, items=[item], expect_new=True
+    )
+    return f"Accepted #{queued.id}: added {kind.value} `{item.id}` citing `{queued.source_id}`."
+
+
+async def cite(store: Store, guild_id: int, queued: Queued, actor: Actor) -> str:
+    """Source only: cite the article on the item the proposal repeats."""
+    item_id = str(queued.data.get("matches") or "")
+    item = await matched_item(store, guild_id, item_id) if item_id else None
+    if item is None:
+        raise IngestError(
+            f"Proposal #{queued.id} names no item on record to cite the article on; "
+            "accept or edit it as a new item instead."
+        )
+    citing = cited(item, queued.source_id)
+    if citing is None:  # an edit made it moot: record the decision, write nothing twice
+        await store.decide(guild_id, queued.id, status=CITED, actor=actor, reason="already cited")
+        return f"Nothing to do for #{queued.id}: `{item.id}` already cites `{queued.source_id}`."
+    await store.decide(guild_id, queued.id, status=CITED, actor=actor, items=[citing])
+    return f"Cited `{queued.source_id}` on `{item.id}` (#{queued.id})."
+
+
+async def reject(store: Store, guild_id: int, queued: Queued, actor: Actor, reason: str) -> str:
+    why = reason.strip()
+    if not why:
+        raise IngestError("Give a reason for rejecting it (other curators will read it).")
+    await store.decide(guild_id, queued.id, status=REJECTED, actor=actor, reason=why[:500])
+    return f"Rejected #{queued.id}: {why[:200]}"

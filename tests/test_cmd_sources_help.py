@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from discord import app_commands
 
 from bot.client import BriefingBot
+from bot.config import PROJECT_ROOT
 from bot.console.session import ConsoleSession, Scene
 from bot.curated import Dataset
 from bot.models import Event, Kind, Milestone, Person
@@ -93,10 +95,17 @@ async def test_help_lists_every_command_with_an_example(world: World) -> None:
         assert example == name or example.startswith(name + " "), (name, example)
 
 
-async def test_every_example_in_help_works_as_typed(world: World, tmp_path: Path) -> None:
+async def test_every_example_in_help_works_as_typed(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each example, typed by an admin (through the console's parser, as Discord's picker
     would fill the options), is answered without an error."""
     examples = await help_examples(world)
+    monkeypatch.chdir(tmp_path)  # where /source add's example finds its article.txt
+    story = (PROJECT_ROOT / "tests" / "ingest_articles" / "02_beijing_video_call.txt").read_text(
+        encoding="utf-8"
+    )
+    (tmp_path / "article.txt").write_text(story.split("\n---\n", 1)[1], encoding="utf-8")
     world.guild.create_role("Curators")
     out = io.StringIO()
     session = ConsoleSession(
@@ -128,3 +137,4 @@ async def test_every_example_in_help_works_as_typed(world: World, tmp_path: Path
     assert config.editor_role_id == world.guild.roles["Curators"].id
     assert config.digest_channel_id is None and not config.alerts_enabled
     assert [p.kind for p in await store.posts_for(gid)] == ["digest-now"]
+    assert (await store.review_queue(gid))[1] > 0  # the article's proposals wait for review

@@ -76,6 +76,8 @@ EXAMPLES: dict[str, str] = {
         "frequency:weekly weekday:monday"
     ),
     "/digest status": "/digest status",
+    "/source add": "/source add file:article.txt published:2026-03-17T09:00+01:00",
+    "/review": "/review",
     "/digest off": "/digest off",
     "/digest alerts": "/digest alerts state:off",
     "/digest now": "/digest now",

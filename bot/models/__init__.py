@@ -22,6 +22,7 @@ from bot.models._common import (
 from bot.models._events import TOPICS, Event, Topic
 from bot.models._milestones import Milestone, MilestoneKind, Outcome, OutcomeStatus
 from bot.models._people import Person, Post
+from bot.models._review import ACCEPTED, CITED, DECIDED, PENDING, REJECTED, Queued
 from bot.models._server import AuditAction, AuditEntry, Frequency, GuildConfig
 from bot.models._sources import Claim, Conflict, ConflictIds, Quote, Source
 from bot.models._tariffs import Country, StatusChange, TariffMeasure, TariffStatus
@@ -49,7 +50,12 @@ def kind_of(item: AnyItem) -> Kind:
 
 
 __all__ = [
+    "ACCEPTED",
+    "CITED",
+    "DECIDED",
     "MODEL_FOR_KIND",
+    "PENDING",
+    "REJECTED",
     "SUMMARY_MAX",
     "TITLE_MAX",
     "TOPICS",
@@ -75,6 +81,7 @@ __all__ = [
     "OutcomeStatus",
     "Person",
     "Post",
+    "Queued",
     "Quote",
     "ShortText",
     "Source",

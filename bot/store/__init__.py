@@ -2,9 +2,17 @@
 
 The only package that speaks SQL; it never imports discord."""
 
-from bot.models import Cursor, TimelineFilter, TimelinePage
+from bot.models import (
+    ACCEPTED,
+    CITED,
+    PENDING,
+    REJECTED,
+    Cursor,
+    Queued,
+    TimelineFilter,
+    TimelinePage,
+)
 from bot.store._posts import CLAIMED, FAILED, SENT, SKIPPED, PostRecord
-from bot.store._proposals import ACCEPTED, CITED, PENDING, REJECTED, Queued
 from bot.store._store import (
     CURATED,
     CURATED_ACTOR,

@@ -8,46 +8,22 @@ proposal in the same transaction, so a decision is never half made and never mad
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from bot.models import AnyItem, Kind, Source, kind_of
+from bot.models import (
+    DECIDED,
+    PENDING,
+    AnyItem,
+    Kind,
+    Queued,
+    Source,
+    kind_of,
+)
 from bot.store import _schema as t
 from bot.store._core import StoreCore
 from bot.store._types import Actor, NotFound, StoreError
-
-PENDING = "pending"
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-CITED = "cited"
-"""Decided as "source only": the article was cited on the item it repeats."""
-DECIDED = (ACCEPTED, REJECTED, CITED)
-
-
-@dataclass(frozen=True)
-class Queued:
-    """One proposal in a server's queue, with its decision once made."""
-
-    id: int
-    guild_id: int
-    source_id: str
-    kind: str
-    data: dict[str, Any]
-    status: str
-    created_at: datetime
-    created_by: str
-    decided_at: datetime | None
-    decided_by: str | None
-    reason: str | None
-    item_kind: str | None
-    item_id: str | None
-
-    @property
-    def pending(self) -> bool:
-        return self.status == PENDING
 
 
 def _queued(row: sa.Row[Any]) -> Queued:
