@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,16 @@ log = logging.getLogger(__name__)
 Button = discord.ui.Button[discord.ui.View]
 Select = discord.ui.Select[discord.ui.View]
 KNOWN = (FetchError, IngestError, StoreError, UserError)
+
+
+async def answer(interaction: Interaction, decision: Awaitable[str]) -> None:
+    """A decision's outcome, or its refusal, as one ephemeral line."""
+    try:
+        done = await decision
+    except KNOWN as exc:
+        await send_error(interaction, str(exc))
+        return
+    await interaction.response.send_message(done, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def _guarded(interaction: Interaction) -> bool:
@@ -212,16 +223,12 @@ class ReviewAct(discord.ui.DynamicItem[Button], template=brief.ACT_TEMPLATE):
             if self.act == "rej":
                 await interaction.response.send_modal(RejectModal(q))
                 return
-            who = actor(interaction)
-            done = (
-                await accept(store, gid, q, who)
-                if self.act == "acc"
-                else await cite(store, gid, q, who)
-            )
         except KNOWN as exc:
             await send_error(interaction, str(exc))
             return
-        await interaction.response.send_message(done, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        who = actor(interaction)
+        decide = accept if self.act == "acc" else cite
+        await answer(interaction, decide(store, gid, q, who))
 
 
 class EditProposalModal(discord.ui.Modal, title="Edit, then accept"):
@@ -266,12 +273,9 @@ class EditProposalModal(discord.ui.Modal, title="Edit, then accept"):
             }
         )
         store = interaction.client.store
-        try:
-            done = await accept(store, guild_id(interaction), self.q, actor(interaction), edited)
-        except KNOWN as exc:
-            await send_error(interaction, str(exc))
-            return
-        await interaction.response.send_message(done, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer(
+            interaction, accept(store, guild_id(interaction), self.q, actor(interaction), edited)
+        )
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await modal_error(interaction, error, log)
@@ -288,14 +292,10 @@ class RejectModal(discord.ui.Modal, title="Reject the proposal"):
 
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
         store = interaction.client.store
-        try:
-            done = await reject(
-                store, guild_id(interaction), self.q, actor(interaction), self.reason.value
-            )
-        except KNOWN as exc:
-            await send_error(interaction, str(exc))
-            return
-        await interaction.response.send_message(done, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await answer(
+            interaction,
+            reject(store, guild_id(interaction), self.q, actor(interaction), self.reason.value),
+        )
 
     async def on_error(self, interaction: Interaction, error: Exception) -> None:  # type: ignore[override]
         await modal_error(interaction, error, log)
