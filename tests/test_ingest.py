@@ -40,6 +40,7 @@ def canonical(text: str, today: date = SATURDAY) -> list[str]:
         ("The decision in July to lift the ban.", ["2025-07"]),
         ("Thursday, October 30, 2025", ["2025-10-30"]),
         ("A 100% tariff from next month.", ["2025-11"]),
+        ("They met earlier this year in Geneva.", ["2025"]),
     ],
 )
 def test_dates_keep_their_precision(text: str, expected: list[str]) -> None:

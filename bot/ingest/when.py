@@ -17,7 +17,8 @@ What is read, and how:
   "a week from today", "in 150 days", "in two weeks";
 - weeks: "this week", "next week", "last week", "later this week" (the rest of the week);
 - months and parts: "next month", "last month", "in August", "mid-August", "early
-  November", "through early November", "August 2025".
+  November", "through early November", "August 2025";
+- years: "earlier this year", "later this year", "last year", "next year".
 
 Deliberately not read: bare numbers, clock times, "days later" (relative to something the
 sentence does not date).
@@ -90,6 +91,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?P<which>later this|this|next|last|earlier this) week\b", re.IGNORECASE),
     ),
     ("month_rel", re.compile(r"\b(?P<which>this|next|last) month\b", re.IGNORECASE)),
+    (
+        "year_rel",
+        re.compile(r"\b(?P<which>earlier this|later this|this|next|last) year\b", re.I),
+    ),
     (
         "weekday",
         re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
@@ -221,6 +226,10 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         shift = {"this": 0, "next": 1, "last": -1}[g["which"].lower()]
         index = today.year * 12 + today.month - 1 + shift
         return _month_window(index // 12, index % 12 + 1)
+    if kind == "year_rel":
+        which = g["which"].lower()
+        year = today.year + {"next": 1, "last": -1}.get(which, 0)
+        return _fuzzy(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
         if future:
