@@ -103,8 +103,17 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
 def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z-]{3,}", text.casefold()) if w not in STOP}
+    """Content words, lower case, hyphenated words split, plural and tense endings cut, so
+    "proposes forced-labour duties" and "proposed forced labour duty" share their words."""
+    return {_stem(w) for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in STOP} - STOP
 
 
 def _name_patterns(people: list[Person]) -> list[tuple[re.Pattern[str], str]]:
@@ -199,9 +208,8 @@ class Engine:
             if dates:
                 last_when = dates[-1].when
             for found in dates:
-                proposal, shift = self._dated(sentence, found, people, today, before)
-                if proposal is not None:
-                    proposals.append(proposal)
+                made, shift = self._dated(sentence, found, people, today, before)
+                proposals.extend(made)
                 if shift is not None:
                     shifts.append(shift)
             before = sentence
@@ -288,39 +296,91 @@ class Engine:
     # -- dated statements -------------------------------------------------------------------
     def _dated(
         self, sentence: str, found: Found, people: list[str], today: date, before: str
-    ) -> tuple[Proposal | None, int | None]:
+    ) -> tuple[list[Proposal], int | None]:
+        """What one dated statement proposes: a tariff change when it states a rate, and the
+        event or milestone it describes (new, or "cite here" on the item it repeats; a
+        statement that repeats both a recorded event and a recorded milestone cites both)."""
         clause = _clause(sentence, found)
         if not people and not TRADE.search(f"{before} {sentence}"):
-            return None, None
+            return [], None
         when = found.when
-        if TARIFF.search(clause) and RATE.search(clause):
-            return self._tariff(sentence, clause, when), None
+        made: list[Proposal] = []
+        tariff = TARIFF.search(clause) and RATE.search(clause)
+        if tariff:
+            made.append(self._tariff(sentence, clause, when))
         ahead = when.start > today or bool(FUTURE.search(clause))
         kind = "milestone" if ahead and MILESTONE.search(clause) else "event"
         context = f"{before} {clause}" if len(clause.split()) < 12 else clause
         match, shift = self._match(when, people, context, kind, relative=_relative(found))
-        proposal = Proposal(
-            kind="source-only" if match is not None and shift is None else kind,
+        other = self._also(when, people, context, match)
+        if other is not None:
+            made.append(self._cite(other, when, clause, sentence, people))
+        if tariff and (match is None or shift is not None):
+            return made, None  # the rate is the news; no event proposed beside it
+        made.append(
+            Proposal(
+                kind="source-only" if match is not None and shift is None else kind,
+                date=when.canonical(),
+                title=_title(clause if len(clause.split()) >= 5 else sentence),
+                summary=sentence,
+                people=people,
+                evidence=[sentence],
+                matches=match.id if match is not None else None,
+                conflicts=(
+                    [
+                        ConflictNote(
+                            claim=f"{found.text!r}: {when.label()}",
+                            record=f"{match.id}: {_when_of(match).label()}",
+                            why="a date that differs from the recorded one",
+                            item=match.id,
+                        )
+                    ]
+                    if match is not None and shift is not None
+                    else []
+                ),
+            )
+        )
+        return made, shift
+
+    def _also(
+        self, when: FuzzyDate, people: list[str], context: str, first: Event | Milestone | None
+    ) -> Event | Milestone | None:
+        """The recorded item of the other type (a milestone beside an event, or the reverse)
+        that the same statement repeats on the same dates, if any."""
+        if first is None:
+            return None
+        pool: list[Event | Milestone] = list(
+            self.record.events if isinstance(first, Milestone) else self.record.milestones
+        )
+        mine = words(context)
+        best: tuple[int, Event | Milestone] | None = None
+        for item in pool:
+            window = _when_of(item)
+            if not (window.start <= when.end and when.start <= window.end):
+                continue
+            shared = len(set(people) & set(getattr(item, "people", [])))
+            score = 2 * shared + len(mine & words(_text_of(item)))
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, item)
+        return best[1] if best is not None else None
+
+    def _cite(
+        self,
+        item: Event | Milestone,
+        when: FuzzyDate,
+        clause: str,
+        sentence: str,
+        people: list[str],
+    ) -> Proposal:
+        return Proposal(
+            kind="source-only",
             date=when.canonical(),
             title=_title(clause if len(clause.split()) >= 5 else sentence),
             summary=sentence,
             people=people,
             evidence=[sentence],
-            matches=match.id if match is not None else None,
-            conflicts=(
-                [
-                    ConflictNote(
-                        claim=f"{found.text!r}: {when.label()}",
-                        record=f"{match.id}: {_when_of(match).label()}",
-                        why="a date that differs from the recorded one",
-                        item=match.id,
-                    )
-                ]
-                if match is not None and shift is not None
-                else []
-            ),
+            matches=item.id,
         )
-        return proposal, shift
 
     def _tariff(self, sentence: str, clause: str, when: FuzzyDate) -> Proposal:
         rate_text = RATE.search(clause)
