@@ -41,6 +41,9 @@ def canonical(text: str, today: date = SATURDAY) -> list[str]:
         ("Thursday, October 30, 2025", ["2025-10-30"]),
         ("A 100% tariff from next month.", ["2025-11"]),
         ("They met earlier this year in Geneva.", ["2025"]),
+        ("Just days ago, Trump reached new trade agreements.", ["2025-10-12..2025-10-17"]),
+        ("Two weeks ago, the talks stalled.", ["week of 2025-09-29"]),
+        ("The July decision to lift the ban drew criticism.", ["2025-07"]),
     ],
 )
 def test_dates_keep_their_precision(text: str, expected: list[str]) -> None:
@@ -95,6 +98,17 @@ def test_a_page_dated_later_than_its_story_is_flagged(dataset: Dataset) -> None:
     assert as_written.conflicts == []
     matched = {p.matches for p in as_written.proposals if p.kind == "source-only"}
     assert {"bessent-he-video-call", "malaysia-round", "rare-earth-controls"} <= matched
+    # dated by the statement before: "Hours after Beijing announced..." and "Days later..."
+    assert {"trump-100-threat", "shipping-sanctions"} <= matched
+
+
+def test_an_undated_tariff_is_cited_on_the_recorded_layer(dataset: Dataset) -> None:
+    """ "Beijing will demand the removal of the 20% tariffs linked to fentanyl": no date in
+    the sentence, but the layer on record (and the event of its start) is named by rate."""
+    result = propose(_seed(dataset, "dj-li-heads-to-us"), _record(dataset))
+    cited = {p.matches: p.date for p in result.proposals if p.kind == "source-only"}
+    assert cited.get("us-cn-fentanyl-20") == "2025-03-04"
+    assert cited.get("us-fentanyl-tariff-20") == "2025-03-04"
 
 
 def test_repeats_become_further_sources_and_new_names_become_people(
@@ -122,3 +136,16 @@ def test_repeats_become_further_sources_and_new_names_become_people(
     assert {"scott-bessent", "he-lifeng"} <= set(paris.people)
     for proposal in result.proposals:
         assert proposal.evidence and all(e in text.replace("\n", " ") for e in proposal.evidence)
+
+
+def test_a_rate_that_differs_from_the_record_is_flagged(dataset: Dataset) -> None:
+    article = ArticleIn(
+        text="The Section 122 surcharge on Chinese goods rose to 15% on Wednesday, importers said.",
+        published=datetime(2026, 3, 6, 9, 0, tzinfo=ZoneInfo("America/New_York")),
+        timezone="America/New_York",
+    )
+    result = propose(article, _record(dataset))
+    tariff = next(p for p in result.proposals if p.rate == 15)
+    assert tariff.kind == "tariff" and tariff.date == "2026-03-04"
+    note = tariff.conflicts[0]
+    assert note.item == "us-cn-sec122-10" and "10% in force" in note.record

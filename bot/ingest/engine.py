@@ -12,10 +12,14 @@ The rules, in the order they run:
    know ("Commerce Secretary Jane Doe") becomes a person proposal.
 4. Against the record: a proposal that repeats an item (same window, shared people or
    words) becomes "source-only" (cite this article there); one that describes a recorded
-   item on another date carries a conflict; so does an official given a post the record
-   says someone else held on the article's date. When the relative dates, read against
-   the page's date, land consistently after the record's dates for the same events, the
+   item on another date carries a conflict; so do a rate that differs from the layer on
+   record under the same legal basis, and an official given a post the record says
+   someone else held on the article's date. When the relative dates, read against the
+   page's date, land consistently after the record's dates for the same events, the
    result says the page may be dated later than its story.
+5. A statement with no date of its own is dated by the one before ("hours after", "days
+   later", "the same day"); a tariff named only by its rate is cited on the recorded layer
+   (dated by it); an event under way as the article is written is cited where recorded.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import FuzzyDate
+from bot.dates import FuzzyDate, Precision
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.when import FUTURE, Found, find_dates
 from bot.models import Event, Milestone, Person
@@ -43,6 +47,13 @@ TRADE = re.compile(
     re.IGNORECASE,
 )
 SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day)\b", re.IGNORECASE)
+AFTER_LAST = re.compile(
+    r"\b(?P<hours>hours|minutes) (?:after|later)\b|\b(?P<days>days) later\b|"
+    r"\b(?P<next>the next day|a day later|the following day)\b",
+    re.IGNORECASE,
+)
+"""Dated by the statement before: "hours after" (that day or the next), "days later" (the
+six days after), "the next day"."""
 BROAD = re.compile(
     r"\b(all|on) (chinese|us|u\.s\.|american) (goods|imports|products)|across the board", re.I
 )
@@ -50,7 +61,7 @@ TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGN
 RATE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", re.IGNORECASE)
 MILESTONE = re.compile(
     r"\b(deadline|expir\w*|runs? out|lapses?|scheduled|summit|leaders' meeting|will meet|"
-    r"to meet|gathering|forum|takes? effect|due to)\b",
+    r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?)\b",
     re.IGNORECASE,
 )
 BASES = [
@@ -202,11 +213,13 @@ class Engine:
             last = people
             proposals.extend(self._people_proposals(sentence, today, seen_people))
             dates = find_dates(sentence, today)
-            same = SAME_DAY.search(sentence)
-            if not dates and same and last_when is not None:
-                dates = [Found(same.group(0), same.start(), same.end(), last_when)]
+            after = _after(sentence, last_when) if last_when is not None else []
+            if after and (not dates or after[0].start < dates[0].start):
+                dates = [*after, *dates]
             if dates:
-                last_when = dates[-1].when
+                last_when = dates[0].when  # the statement's own time comes first
+            if not dates:
+                proposals.extend(self._undated(sentence, people, today))
             for found in dates:
                 made, shift = self._dated(sentence, found, people, today, before)
                 proposals.extend(made)
@@ -307,7 +320,10 @@ class Engine:
         made: list[Proposal] = []
         tariff = TARIFF.search(clause) and RATE.search(clause)
         if tariff:
-            made.append(self._tariff(sentence, clause, when))
+            layer = self._tariff(sentence, clause, when)
+            made.append(layer)
+            for item in self._with_rate(when, layer.rate):
+                made.append(self._cite(item, when, clause, sentence, people))
         ahead = when.start > today or bool(FUTURE.search(clause))
         kind = "milestone" if ahead and MILESTONE.search(clause) else "event"
         context = f"{before} {clause}" if len(clause.split()) < 12 else clause
@@ -315,6 +331,10 @@ class Engine:
         other = self._also(when, people, context, match)
         if other is not None:
             made.append(self._cite(other, when, clause, sentence, people))
+        for named in self._by_place(when, sentence, match):
+            made.append(self._cite(named, when, clause, sentence, people))
+        for more in self._others_in(when, people, context, match, other):
+            made.append(self._cite(more, when, clause, sentence, people))
         if tariff and (match is None or shift is not None):
             return made, None  # the rate is the news; no event proposed beside it
         made.append(
@@ -364,6 +384,94 @@ class Engine:
                 best = (score, item)
         return best[1] if best is not None else None
 
+    def _undated(self, sentence: str, people: list[str], today: date) -> list[Proposal]:
+        """A statement with no date can still repeat the record: a tariff layer it names by
+        rate (and the event of its start), or an event under way as the article is written
+        ("is preparing to step up scrutiny"). Such proposals only cite; their date is the
+        recorded item's."""
+        out: list[Proposal] = []
+        if TARIFF.search(sentence) and RATE.search(sentence):
+            layer = self._tariff(sentence, sentence, FuzzyDate.day(today))
+            measure = next((m for m in self.record.tariffs if m.id == layer.matches), None)
+            start = measure.effective_from if measure is not None else None
+            if measure is not None and start is not None:
+                when = FuzzyDate.day(start)
+                out.append(layer.model_copy(update={"date": when.canonical()}))
+                for item in self._with_rate(when, layer.rate):
+                    out.append(self._cite(item, _when_of(item), sentence, sentence, people))
+            return out
+        if not people and not TRADE.search(sentence):
+            return out
+        mine = words(sentence)
+        for event in self.record.events:
+            if not event.date.contains(today) and not (
+                event.date.start.year == today.year
+                and event.date.start.month == today.month
+                and event.date.precision is Precision.MONTH
+            ):
+                continue
+            shared = len(set(people) & set(event.people))
+            if 2 * shared + len(mine & words(_text_of(event))) >= 3:
+                out.append(self._cite(event, event.date, sentence, sentence, people))
+        return out[:2]
+
+    def _with_rate(self, when: FuzzyDate, rate: float | None) -> list[Event | Milestone]:
+        """Recorded events and milestones on these dates that state the same rate (the event
+        of a threatened 100% tariff, the day it was due to start)."""
+        if rate is None:
+            return []
+        pattern = re.compile(rf"(?<![\d.]){re.escape(f'{rate:g}')}\s*(?:%|per ?cent|percent)")
+        items: list[Event | Milestone] = [*self.record.events, *self.record.milestones]
+        return [
+            item
+            for item in items
+            if _near(when, _when_of(item), slack=0) and pattern.search(_text_of(item))
+        ][:3]
+
+    def _others_in(
+        self,
+        when: FuzzyDate,
+        people: list[str],
+        context: str,
+        *taken: Event | Milestone | None,
+    ) -> list[Event]:
+        """Further recorded events inside a window of several days that the statement names
+        as strongly as the first ("days ago ... deals with the EU and Japan")."""
+        if when.start == when.end or taken[0] is None:
+            return []
+        ids = {t.id for t in taken if t is not None}
+        mine = words(context)
+        out = []
+        for event in self.record.events:
+            if event.id in ids or not (when.start <= event.date.start <= when.end):
+                continue
+            shared = len(set(people) & set(event.people))
+            if 2 * shared + len(mine & words(_text_of(event))) >= 3:
+                out.append(event)
+        return out[:3]
+
+    def _by_place(
+        self, when: FuzzyDate, sentence: str, first: Event | Milestone | None
+    ) -> list[Event]:
+        """For a vague window ("earlier this year in Geneva, London and Stockholm"): every
+        recorded event in it held in a place the sentence names."""
+        if when.precision not in (Precision.YEAR, Precision.QUARTER, Precision.MONTH):
+            return []
+        names = {w for w in re.findall(r"\b[A-Z][a-z]{3,}\b", sentence)} - {w.title() for w in STOP}
+        found = []
+        for event in self.record.events:
+            if first is not None and event.id == first.id:
+                continue
+            place = event.place or ""
+            if (
+                place
+                and when.start <= event.date.start
+                and event.date.end <= when.end
+                and any(re.search(rf"\b{n}\b", place) for n in names)
+            ):
+                found.append(event)
+        return found[:4]
+
     def _cite(
         self,
         item: Event | Milestone,
@@ -383,7 +491,8 @@ class Engine:
         )
 
     def _tariff(self, sentence: str, clause: str, when: FuzzyDate) -> Proposal:
-        rate_text = RATE.search(clause)
+        target_rate = re.search(r"\bto (\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", clause)
+        rate_text = target_rate or RATE.search(clause)  # "from 20% to 10%": the new rate
         rate = float(rate_text.group(1)) if rate_text else None
         imposer, target = _direction(sentence)
         basis = next((b for b, pat in BASES if re.search(pat, sentence, re.IGNORECASE)), None)
@@ -397,7 +506,33 @@ class Engine:
             and (basis is None or basis.casefold() in (m.legal_basis + m.name).casefold())
             and (m.applies_to_all or not broad)
         ]
+        if len(same) > 1:  # several layers at this rate: the one that changed on this date
+            same = [
+                m
+                for m in same
+                if any(when.start - timedelta(days=3) <= d <= when.end for d in m.change_dates())
+            ]
         match = same[0] if len(same) == 1 else None
+        conflicts = []
+        if match is None and basis is not None and rate is not None:
+            recorded = [
+                m
+                for m in self.record.tariffs
+                if (m.imposer, m.target) == (imposer, target)
+                and basis.casefold() in (m.legal_basis + m.name).casefold()
+                and m.rate != rate
+                and m.in_force_on(when.start)
+            ]
+            if recorded:
+                m = recorded[0]
+                conflicts.append(
+                    ConflictNote(
+                        claim=f"{basis} at {rate:g}%",
+                        record=f"{m.id}: {m.rate:g}% in force on {when.label()}",
+                        why="a rate that differs from the recorded one",
+                        item=m.id,
+                    )
+                )
         return Proposal(
             kind="source-only" if match else "tariff",
             date=when.canonical(),
@@ -405,6 +540,7 @@ class Engine:
             summary=sentence,
             evidence=[sentence],
             matches=match.id if match else None,
+            conflicts=conflicts,
             rate=rate,
             imposer=imposer,
             target=target,
@@ -460,6 +596,24 @@ class Engine:
                 why="a page date that differs from the story's own date",
             )
         ]
+
+
+def _after(sentence: str, last: FuzzyDate) -> list[Found]:
+    """A date the sentence gives only against the statement before it."""
+    same = SAME_DAY.search(sentence)
+    if same:
+        return [Found(same.group(0), same.start(), same.end(), last)]
+    m = AFTER_LAST.search(sentence)
+    if m is None:
+        return []
+    if m["hours"]:
+        when = FuzzyDate.model_validate(f"{last.end}..{last.end + timedelta(days=1)}")
+    elif m["days"]:
+        end = last.end + timedelta(days=6)
+        when = FuzzyDate.model_validate(f"{last.end + timedelta(days=1)}..{end}")
+    else:
+        when = FuzzyDate.day(last.end + timedelta(days=1))
+    return [Found(m.group(0), m.start(), m.end(), when)]
 
 
 def _relative(found: Found) -> bool:

@@ -14,7 +14,8 @@ What is read, and how:
 - weekdays: "on Monday", "Saturday morning": the latest such day up to the article's day,
   or the next one from it when the sentence speaks of the future ("will", "is set to", …);
 - "today", "tonight", "this evening", "yesterday", "tomorrow", "a week from tomorrow",
-  "a week from today", "in 150 days", "in two weeks";
+  "a week from today", "in 150 days", "in two weeks", "three days ago", "just days ago"
+  (the six days before), "two weeks ago";
 - weeks: "this week", "next week", "last week", "later this week" (the rest of the week);
 - months and parts: "next month", "last month", "in August", "mid-August", "early
   November", "through early November", "August 2025";
@@ -85,6 +86,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("a_week_from", re.compile(r"\ba week from (?P<base>tomorrow|today)\b", re.IGNORECASE)),
     ("in_days", re.compile(r"\bin (?P<n>\d{1,3}|[a-z]+) days\b", re.IGNORECASE)),
+    ("days_ago", re.compile(r"\b(?:just |a few |several |some )?days ago\b", re.IGNORECASE)),
+    ("n_ago", re.compile(r"\b(?P<n>\d{1,2}|[a-z]+) (?P<unit>days?|weeks?) ago\b", re.I)),
     ("in_weeks", re.compile(r"\bin (?P<n>\d{1,2}|[a-z]+) weeks?\b", re.IGNORECASE)),
     (
         "week",
@@ -104,6 +107,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("tomorrow", re.compile(r"\b(?P<word>tomorrow)\b", re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:in|since|by|until|through)\s+(?P<m1>{_MONTH}){_YEAR}\b")),
     ("month_year", re.compile(rf"\b(?P<m1>{_MONTH})\s+(?P<year>20\d\d)\b")),
+    ("the_month", re.compile(rf"\b[Tt]he (?P<m1>{_MONTH})(?:'s)? (?=[a-z])")),
 ]
 
 
@@ -211,6 +215,15 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
     if kind == "in_days":
         n = _number(g["n"])
         return FuzzyDate.day(today + timedelta(days=n)) if n else None
+    if kind == "days_ago":
+        return _fuzzy(today - timedelta(days=6), today - timedelta(days=1), Precision.SPAN)
+    if kind == "n_ago":
+        n = _number(g["n"])
+        if not n:
+            return None
+        if g["unit"].lower().startswith("week"):
+            return _week_of(today - timedelta(weeks=n))
+        return FuzzyDate.day(today - timedelta(days=n))
     if kind == "in_weeks":
         n = _number(g["n"])
         return _week_of(today + timedelta(weeks=n)) if n else None
@@ -243,7 +256,7 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         return FuzzyDate.day(today - timedelta(days=1))
     if kind == "tomorrow":
         return FuzzyDate.day(today + timedelta(days=1))
-    if kind in ("month", "month_year"):
+    if kind in ("month", "month_year", "the_month"):
         month = _month(g["m1"])
         year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future)
         return _month_window(year, month)
