@@ -62,6 +62,8 @@ class Row:
     valid: int
     proposals: int
     flags: str = ""
+    strict: int = 0
+    """Proposals naming an item the curators cite this article for (seeds), or a gold item."""
 
     @property
     def recall(self) -> float:
@@ -98,6 +100,12 @@ def eval_seeds(ds: Dataset) -> list[Row]:
             if any(p.matches == e.id and _near(p.date, e.date) for p in result.proposals)
         )
         valid = sum(1 for p in result.proposals if p.matches)
+        citing = {
+            i.id
+            for i in [*ds.events, *ds.tariffs, *ds.milestones, *ds.people]
+            if s.id in i.all_source_ids()
+        }
+        strict = sum(1 for p in result.proposals if p.matches in citing)
         flags = []
         if any(c.item == "jamieson-greer" for p in result.proposals for c in p.conflicts):
             flags.append("USTR misnamed")
@@ -105,7 +113,9 @@ def eval_seeds(ds: Dataset) -> list[Row]:
             on_page = propose(seed_article(ds, s.id, page_date=True), record)
             if any("page date" in c.why for c in on_page.conflicts):
                 flags.append("page dated later")
-        rows.append(Row(s.id, found, len(cited), valid, len(result.proposals), ", ".join(flags)))
+        rows.append(
+            Row(s.id, found, len(cited), valid, len(result.proposals), ", ".join(flags), strict)
+        )
     return rows
 
 
@@ -142,7 +152,13 @@ def eval_articles(ds: Dataset) -> list[Row]:
         valid = sum(
             1 for p in result.proposals if p.matches or any(_hits(g, p, result) for g in gold)
         )
-        rows.append(Row(path.stem, found, len(gold), valid, len(result.proposals)))
+        named = {g.get("matches") for g in gold if g.get("matches")}
+        strict = sum(
+            1
+            for p in result.proposals
+            if any(_hits(g, p, result) for g in gold) or (p.matches and p.matches in named)
+        )
+        rows.append(Row(path.stem, found, len(gold), valid, len(result.proposals), "", strict))
     return rows
 
 
@@ -199,19 +215,21 @@ def table(title: str, rows: list[Row]) -> list[str]:
     lines = [
         f"#### {title}",
         "",
-        "| article | recall (right date) | precision | proposals | flags raised |",
+        "| article | recall (right date) | precision | strict precision | flags raised |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.name} | {r.found}/{r.wanted} ({r.recall:.0%}) | {r.valid}/{r.proposals} "
-            f"({r.precision:.0%}) | {r.proposals} | {r.flags or '—'} |"
+            f"({r.precision:.0%}) | {r.strict}/{r.proposals} | {r.flags or '—'} |"
         )
     found, wanted = sum(r.found for r in rows), sum(r.wanted for r in rows)
     valid, total = sum(r.valid for r in rows), sum(r.proposals for r in rows)
+    strict = sum(r.strict for r in rows)
     lines.append(
         f"| **all** | **{found}/{wanted} ({found / max(wanted, 1):.0%})** | "
-        f"**{valid}/{total} ({valid / max(total, 1):.0%})** | {total} | |"
+        f"**{valid}/{total} ({valid / max(total, 1):.0%})** | "
+        f"{strict}/{total} ({strict / max(total, 1):.0%}) | |"
     )
     return lines
 

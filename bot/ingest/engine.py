@@ -46,6 +46,8 @@ TRADE = re.compile(
     r"apec|g20|leaders|bans?|chips|sales|purchases|trip)\b",
     re.IGNORECASE,
 )
+UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:\w+ing|set to|expected to|due to)\b", re.IGNORECASE)
+"""A statement about what is happening as the article is written ("is preparing to")."""
 SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day)\b", re.IGNORECASE)
 AFTER_LAST = re.compile(
     r"\b(?P<hours>hours|minutes) (?:after|later)\b|\b(?P<days>days) later\b|"
@@ -400,7 +402,7 @@ class Engine:
                 for item in self._with_rate(when, layer.rate):
                     out.append(self._cite(item, _when_of(item), sentence, sentence, people))
             return out
-        if not people and not TRADE.search(sentence):
+        if (not people and not TRADE.search(sentence)) or not UNDER_WAY.search(sentence):
             return out
         mine = words(sentence)
         for event in self.record.events:
