@@ -317,6 +317,7 @@ class SourceCuration(
         file="Or the article as a .txt or .html file",
         published="When it was published, if the page does not say (2025-08-25T22:38-04:00)",
         timezone="The zone the article speaks in, e.g. Asia/Shanghai (default: server's)",
+        outlet="The outlet's name, if the page does not give it (e.g. Reuters)",
     )
     @editor_only()
     async def add(
@@ -326,6 +327,7 @@ class SourceCuration(
         file: discord.Attachment | None = None,
         published: str | None = None,
         timezone: str | None = None,
+        outlet: str | None = None,
     ) -> None:
         if (url is None) == (file is None):
             raise UserError("Give the article as `url:` (a link) or `file:` (.txt or .html).")
@@ -335,7 +337,9 @@ class SourceCuration(
             raise UserError(str(exc).replace("--published", "`published`")) from None
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            source, queued, done = await self._ingest(interaction, url, file, when, timezone)
+            source, queued, done = await self._ingest(
+                interaction, url, file, when, timezone, outlet
+            )
         except KNOWN as exc:
             await send_error(interaction, str(exc))
             return
@@ -356,6 +360,7 @@ class SourceCuration(
         file: discord.Attachment | None,
         when: datetime | None,
         timezone: str | None,
+        outlet: str | None,
     ) -> tuple[Source, list[Queued], Ingested]:
         store = self.bot.store
         gid = guild_id(interaction)
@@ -376,6 +381,7 @@ class SourceCuration(
             guild_id=gid,
             published=when,
             zone=timezone,
+            outlet=outlet.strip()[:200] if outlet and outlet.strip() else None,
             default_zone=config.timezone,
         )
         source, queued = await queue(store, done, gid, actor(interaction))

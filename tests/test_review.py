@@ -75,8 +75,10 @@ async def test_a_curator_adds_articles_and_reviews_what_they_propose(
         file=("kl.txt", body.encode()),
         published=published,
         timezone="America/New_York",
+        outlet="Wire desk",
     )
     assert messages(by_file)[-1].content.startswith("Queued ")
+    assert "Wire desk" in {s.outlet for s in await store.list_typed(Source, gid)}
 
     # by link
     added = await world.admin.slash(
