@@ -28,14 +28,19 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# The suite again on other dates, through libfaketime (Debian package `faketime`): far from
-# today, and the night the US clocks spring forward. Monotonic time stays real (normal speed).
+# The date-sensitive part of the suite again on other dates, through libfaketime (Debian
+# package `faketime`): far from today, and the night the US clocks spring forward. Monotonic
+# time stays real (normal speed). `make pytest-dates FAKE_TESTS=tests` runs all of it.
 FAKE_DATES ?= 2029-03-01 08:00:00|2027-03-14 06:59:30
+FAKE_TESTS ?= tests/test_store*.py tests/test_slots.py tests/test_poster.py \
+	tests/test_scheduler.py tests/test_digest*.py tests/test_briefing*.py \
+	tests/test_cmd_countdown.py tests/test_cmd_tariffs.py tests/test_render_cache.py \
+	tests/test_ingest.py
 pytest-dates: $(STAMP)
 	@command -v faketime >/dev/null || { echo "pytest-dates needs faketime: apt-get install faketime" >&2; exit 1; }
 	@dates='$(FAKE_DATES)'; IFS='|'; for at in $$dates; do \
 		echo "== pytest at $$at UTC (faketime)"; \
-		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$at" $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$at" $(BIN)/python -m pytest -q -p no:cacheprovider $(FAKE_TESTS) || exit 1; \
 	done
 
 check-data: $(STAMP)
