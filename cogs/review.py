@@ -34,6 +34,7 @@ from bot.ingesting import (
     accept,
     cite,
     ingest_article,
+    matched_item,
     parse_published,
     queue,
     reject,
@@ -114,13 +115,8 @@ async def show_proposal(interaction: Interaction, proposal_id: int) -> None:
     q = await store.queued(gid, proposal_id)
     proposal = Proposal.model_validate(q.data)
     source = await store.get_item(Kind.SOURCE, q.source_id, gid)
-    matched = None
-    if proposal.matches:
-        for kind in (Kind.EVENT, Kind.MILESTONE, Kind.TARIFF, Kind.PERSON):
-            item = await store.get_item(kind, proposal.matches, gid)
-            if item is not None:
-                matched = getattr(item, "title", None) or getattr(item, "name", None)
-                break
+    item = await matched_item(store, gid, proposal.matches) if proposal.matches else None
+    matched = getattr(item, "title", None) or getattr(item, "name", None)
     embed = brief.proposal_embed(
         q, proposal, source if isinstance(source, Source) else None, matched
     )

@@ -198,6 +198,16 @@ class Engine:
         self.known_names = {p.name.casefold() for p in record.people} | {
             a.casefold() for p in record.people for a in p.aliases
         }
+        # each recorded event's and milestone's words, read once per engine (not per date
+        # expression); keyed by identity, the engine holds the record they belong to
+        items: list[Event | Milestone] = [*record.events, *record.milestones]
+        self.item_words = {id(item): words(_text_of(item)) for item in items}
+
+    def _score(self, item: Event | Milestone, people: list[str], mine: set[str]) -> int:
+        """How strongly a statement names a recorded item: two for each person both name,
+        one for each content word they share."""
+        shared = len(set(people) & set(getattr(item, "people", [])))
+        return 2 * shared + len(mine & self.item_words[id(item)])
 
     def run(self, article: ArticleIn) -> IngestResult:
         local = article.published.astimezone(ZoneInfo(article.timezone))
@@ -380,8 +390,7 @@ class Engine:
             window = _when_of(item)
             if not (window.start <= when.end and when.start <= window.end):
                 continue
-            shared = len(set(people) & set(getattr(item, "people", [])))
-            score = 2 * shared + len(mine & words(_text_of(item)))
+            score = self._score(item, people, mine)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, item)
         return best[1] if best is not None else None
@@ -412,8 +421,7 @@ class Engine:
                 and event.date.precision is Precision.MONTH
             ):
                 continue
-            shared = len(set(people) & set(event.people))
-            if 2 * shared + len(mine & words(_text_of(event))) >= 3:
+            if self._score(event, people, mine) >= 3:
                 out.append(self._cite(event, event.date, sentence, sentence, people))
         return out[:2]
 
@@ -447,8 +455,7 @@ class Engine:
         for event in self.record.events:
             if event.id in ids or not (when.start <= event.date.start <= when.end):
                 continue
-            shared = len(set(people) & set(event.people))
-            if 2 * shared + len(mine & words(_text_of(event))) >= 3:
+            if self._score(event, people, mine) >= 3:
                 out.append(event)
         return out[:3]
 
@@ -559,8 +566,7 @@ class Engine:
         best: tuple[int, int, Event | Milestone] | None = None
         candidates: list[Event | Milestone] = [*self.record.events, *self.record.milestones]
         for item in candidates:
-            shared = len(set(people) & set(getattr(item, "people", [])))
-            base = 2 * shared + len(mine & words(_text_of(item)))
+            base = self._score(item, people, mine)
             window = _when_of(item)
             score = base
             if _near(when, window):
