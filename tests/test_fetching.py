@@ -15,9 +15,9 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 
-from bot import fetching
 from bot.config import load_settings
 from bot.fetching import Article, FetchError, article_from_bytes, article_from_file, fetch_article
+from bot.fetching import _http as fetching
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -151,7 +151,7 @@ async def test_private_and_reserved_literals_are_refused(address: str) -> None:
 
 def test_public_addresses_pass_the_check() -> None:
     for address in ("93.184.216.34", "2606:2800:220:1::1", "::ffff:93.184.216.34"):
-        fetching._check_url(f"http://[{address}]/" if ":" in address else f"http://{address}/",
+        fetching.check_url(f"http://[{address}]/" if ":" in address else f"http://{address}/",
                             allow_private=False)  # fmt: skip
 
 

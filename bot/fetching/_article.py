@@ -1,14 +1,6 @@
-"""The only code that reaches the web: a safe fetch of one article, and the same extraction for
-a file or a Discord attachment.
+"""One article: fetched safely (bot.fetching._http), or read from a file or an attachment,
+and extracted.
 
-Rules, each enforced here:
-- Only http(s) URLs with a host; anything else is refused before any network use.
-- Never the bot's own machine or private network (unless `allow_private`, for tests and demos):
-  a literal IP host is checked directly, and a host name by every address it resolves to,
-  through a resolver the connector itself uses, so the check covers the address connected to.
-- Redirects are followed by hand, at most `max_redirects`, each hop re-checked; loops refused.
-- The body is read in chunks and refused past `max_bytes` (and early when Content-Length says
-  so); the whole fetch (connect, hops, body) must finish within `timeout` seconds.
 - Text is decoded by its declared charset (HTTP header, then <meta>), else detected by
   charset_normalizer, else UTF-8 with replacement.
 - HTML goes through trafilatura (precision first, no network of its own); plain text is taken
@@ -21,9 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import ipaddress
 import re
-import socket
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,20 +21,15 @@ from html import unescape
 from pathlib import Path
 from typing import Any, Literal
 
-import aiohttp
 import charset_normalizer
 import trafilatura
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
-from yarl import URL
+
+from bot.fetching._http import PASTE as _PASTE
+from bot.fetching._http import FetchError, fetch, parse_type
 
 MIN_WORDS = 40
-_PASTE = "paste the article text as a .txt file instead"
 _NO_TEXT = "found no article text on that page (a paywall, an index page or an empty page?); "
-_FINAL = "open it in a browser and give the address it ends on"
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _HEADERS = {
-    "User-Agent": "Mozilla/5.0 (compatible; tradetalks-briefing-bot/0.1)",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
 }
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -60,7 +45,6 @@ _SUPERSETS = {
     "us-ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932",
     "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "euc-kr": "cp949",
 }  # fmt: skip
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _PUBLISHED_META = frozenset({"article:published_time", "datepublished", "og:published_time"})
@@ -69,11 +53,6 @@ _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 Kind = Literal["html", "text", "pdf", "image", "other"]
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-class FetchError(Exception):
-    """A fetch or extraction that failed; str(exc) is one short line saying what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -87,65 +66,12 @@ class Article:
     url: str | None  # final URL after redirects (None for a file)
 
 
-# --- addresses -------------------------------------------------------------------------------
-
-
-def _refused(ip: IPAddress) -> bool:
-    """True for any address that is not a public internet address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
-        or ip.is_multicast or ip.is_reserved or not ip.is_global
-    )  # fmt: skip
-
-
-def _check_address(host: str, ip: IPAddress) -> None:
-    if _refused(ip):
-        raise FetchError(
-            f"refused {host}: it is on the bot's own machine or a private network ({ip}); "
-            "give a public web address"
-        )
-
-
-class _GuardedResolver(AbstractResolver):
-    """Resolves through aiohttp's resolver and refuses if any address found is not public."""
-
-    def __init__(self, inner: AbstractResolver) -> None:
-        self._inner = inner
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        for result in results:
-            _check_address(host, ipaddress.ip_address(result["host"]))
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
-def _check_url(raw: str | URL, allow_private: bool, *, hop: bool = False) -> URL:
-    """The URL if it is http(s) with a host (and, unless allowed, not a private IP literal)."""
-    try:
-        url = raw if isinstance(raw, URL) else URL(raw.strip())
-        ok = url.scheme in ("http", "https") and bool(url.host)
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        shown = str(raw).strip()[:80]
-        start = f"that link redirects to '{shown}', which" if hop else f"'{shown}'"
-        raise FetchError(
-            f"{start} is not a web address; give an http(s) link like https://example.com/story"
-        )
-    if not allow_private and url.host:
-        with suppress(ValueError):  # ValueError: a name, not an IP literal (the resolver checks it)
-            _check_address(url.host, ipaddress.ip_address(url.host))
-    return url
-
-
 # --- fetching --------------------------------------------------------------------------------
+
+
+def _refuse_for_link(mime: str) -> str | None:
+    kind = _kind(mime)
+    return _refusal(kind, mime, "link") if kind in ("pdf", "image", "other") else None
 
 
 async def fetch_article(
@@ -157,76 +83,16 @@ async def fetch_article(
     max_redirects: int = 5,
 ) -> Article:
     """Fetch one article page and extract it; any failure is a FetchError."""
-    start = _check_url(url, allow_private)
-    try:
-        async with asyncio.timeout(timeout):
-            final, content_type, body = await _download(
-                start, allow_private, max_bytes, max_redirects
-            )
-    except TimeoutError:
-        raise FetchError(
-            f"that page took longer than {timeout:g} s to load; try again later or {_PASTE}"
-        ) from None
-    return await asyncio.to_thread(_article, body, content_type, str(final), None, "link")
-
-
-async def _download(
-    url: URL, allow_private: bool, max_bytes: int, max_redirects: int
-) -> tuple[URL, str | None, bytes]:
-    """Follow redirects by hand, re-checking each hop; the final URL, its type and its body."""
-    resolver = None if allow_private else _GuardedResolver(DefaultResolver())
-    connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
-    session = aiohttp.ClientSession(  # no timeouts of its own: fetch_article's one limit rules
-        connector=connector, headers=_HEADERS, timeout=aiohttp.ClientTimeout(), trust_env=False
+    got = await fetch(
+        url,
+        allow_private=allow_private,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        max_redirects=max_redirects,
+        headers=_HEADERS,
+        refuse=_refuse_for_link,
     )
-    seen = {url}
-    try:
-        async with session:
-            for _ in range(max_redirects + 1):
-                async with session.get(url, allow_redirects=False) as resp:
-                    location = resp.headers.get("Location", "")
-                    if resp.status not in _REDIRECTS or not location:
-                        return url, resp.headers.get("Content-Type"), await _body(resp, max_bytes)
-                try:
-                    target: URL | str = url.join(URL(location))
-                except ValueError:
-                    target = location
-                url = _check_url(target, allow_private, hop=True)
-                if url in seen:
-                    raise FetchError(f"that link redirects in a loop; {_FINAL}")
-                seen.add(url)
-    except aiohttp.InvalidURL:
-        raise FetchError(f"'{url}' is not a valid web address; check the link") from None
-    except aiohttp.ClientConnectorDNSError:
-        raise FetchError(f"could not find the site {url.host}; check the link") from None
-    except aiohttp.ClientConnectorError:
-        raise FetchError(f"could not connect to {url.host}; check the link or try later") from None
-    except aiohttp.ClientError as exc:
-        raise FetchError(
-            f"could not fetch that page ({type(exc).__name__}); try again later or {_PASTE}"
-        ) from None
-    raise FetchError(f"that link redirects more than {max_redirects} times; {_FINAL}")
-
-
-async def _body(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    """The body of a final response: refused on an error status, a non-text type or size."""
-    if not 200 <= resp.status < 300:
-        answer = f"{resp.status} {resp.reason or ''}".strip()
-        raise FetchError(f"the site answered {answer} for that link; check it, or {_PASTE}")
-    mime, _ = _parse_type(resp.headers.get("Content-Type"))
-    if (kind := _kind(mime)) in ("pdf", "image", "other"):
-        raise FetchError(_refusal(kind, mime, "link"))
-    too_big = f"that page is larger than {max_bytes / 1_000_000:g} MB; {_PASTE}"
-    if (resp.content_length or 0) > max_bytes:
-        raise FetchError(too_big)
-    chunks: list[bytes] = []
-    total = 0
-    async for chunk in resp.content.iter_chunked(65536):
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(too_big)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await asyncio.to_thread(_article, got.body, got.content_type, str(got.url), None, "link")
 
 
 # --- files and bytes -------------------------------------------------------------------------
@@ -245,13 +111,6 @@ def article_from_file(path: Path) -> Article:
     except OSError as exc:
         raise FetchError(f"could not read {path.name}: {exc.strerror or exc}") from None
     return _article(data, None, None, path.name, "file")
-
-
-def _parse_type(content_type: str | None) -> tuple[str, str | None]:
-    """('text/html', 'utf-8') from 'text/html; charset="UTF-8"'; ('', None) when absent."""
-    value = content_type or ""
-    charset = _CHARSET_PARAM.search(value)
-    return value.split(";")[0].strip().lower(), charset.group(1) if charset else None
 
 
 def _kind(mime: str, data: bytes = b"", name: str | None = None) -> Kind:
@@ -320,19 +179,19 @@ def _article(
         if source == "file":
             raise FetchError(f"that file is empty; {_PASTE}")
         raise FetchError(_NO_TEXT + _PASTE)
-    mime, charset = _parse_type(content_type)
+    mime, charset = parse_type(content_type)
     kind = _kind(mime, data, name)
     if kind in ("pdf", "image", "other"):
         raise FetchError(_refusal(kind, mime, source))
     text = _decode(data, charset, kind == "html", source)
     article = _from_html(text, url) if kind == "html" else _from_plain(text, url)
-    if _word_count(article.text) < MIN_WORDS:
+    if word_count(article.text) < MIN_WORDS:
         where = "on that page" if source == "link" else "in that file"
         raise FetchError(_NO_TEXT.replace("on that page", where) + _PASTE)
     return article
 
 
-def _word_count(text: str) -> int:
+def word_count(text: str) -> int:
     """Words, counting two CJK characters as one word (those scripts use no spaces)."""
     cjk = len(_CJK.findall(text))
     return len(re.findall(r"\w+", _CJK.sub(" ", text))) + cjk // 2
