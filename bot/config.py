@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     data_dir: Path = DEFAULT_DATA_DIR
     fetch_allow_private: bool = False  # fetching may reach private addresses: tests/demos only
+    feed_pause_after: int = Field(default=3, ge=1, le=50)  # failed polls in a row that pause a feed
+    feed_items_per_poll: int = Field(default=50, ge=1, le=500)  # newest items taken per poll
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -223,8 +223,16 @@ async def queue(
     """Store the article as a source of the server and queue its proposals for review."""
     taken = await store.item_ids(Kind.SOURCE, guild_id)
     source = source_for(ingested.source, author=ingested.article.author, taken=taken)
+    return source, await store.queue_proposals(
+        guild_id, source, proposal_data(ingested), actor=actor
+    )
+
+
+def proposal_data(ingested: Ingested) -> list[dict[str, Any]]:
+    """The proposals as the queue keeps them, with the article's own problems (its conflicts
+    with the record) as source-only proposals, for the curator too."""
     data = [p.model_dump(mode="json", exclude_none=True) for p in ingested.result.proposals]
-    for note in ingested.result.conflicts:  # the article's own problems, for the curator too
+    for note in ingested.result.conflicts:
         data.append(
             {
                 "kind": "source-only",
@@ -234,7 +242,7 @@ async def queue(
                 "conflicts": [note.model_dump(mode="json")],
             }
         )
-    return source, await store.queue_proposals(guild_id, source, data, actor=actor)
+    return data
 
 
 # -- a curator's decisions -------------------------------------------------------------------

@@ -20,6 +20,16 @@ from bot.models._common import (
     TimeZoneName,
 )
 from bot.models._events import TOPICS, Event, Topic
+from bot.models._feeds import (
+    ACTIVE,
+    EVERY_DEFAULT,
+    EVERY_MAX,
+    EVERY_MIN,
+    PAUSED,
+    REMOVED,
+    Feed,
+    PollReport,
+)
 from bot.models._milestones import Milestone, MilestoneKind, Outcome, OutcomeStatus
 from bot.models._people import Person, Post
 from bot.models._review import ACCEPTED, CITED, DECIDED, PENDING, REJECTED, Queued
@@ -51,11 +61,17 @@ def kind_of(item: AnyItem) -> Kind:
 
 __all__ = [
     "ACCEPTED",
+    "ACTIVE",
     "CITED",
     "DECIDED",
+    "EVERY_DEFAULT",
+    "EVERY_MAX",
+    "EVERY_MIN",
     "MODEL_FOR_KIND",
+    "PAUSED",
     "PENDING",
     "REJECTED",
+    "REMOVED",
     "SUMMARY_MAX",
     "TITLE_MAX",
     "TOPICS",
@@ -69,6 +85,7 @@ __all__ = [
     "Cursor",
     "Disputable",
     "Event",
+    "Feed",
     "Frequency",
     "GuildConfig",
     "ItemId",
@@ -80,6 +97,7 @@ __all__ = [
     "Outcome",
     "OutcomeStatus",
     "Person",
+    "PollReport",
     "Post",
     "Queued",
     "Quote",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import (
     DECIDED,
@@ -57,29 +58,48 @@ class ProposalQueue(StoreCore):
     ) -> list[Queued]:
         """Store the article as this server's source (unless it already has one with that id)
         and queue its proposals (each a dict with at least `kind`), in one transaction."""
-        now = self.clock.now()
         async with self._changing() as conn:
-            if await self._visible_row(conn, Kind.SOURCE, source.id, guild_id) is None:
-                await self._save_in(
-                    conn, [source], guild_id=guild_id, actor=actor, reason="article ingested"
-                )
-            ids: list[int] = []
-            for data in proposals:
-                result = await conn.execute(
-                    sa.insert(t.proposals)
-                    .values(
-                        guild_id=guild_id,
-                        source_id=source.id,
-                        kind=str(data["kind"]),
-                        data=data,
-                        status=PENDING,
-                        created_at=now,
-                        created_by=actor.name[:100],
-                    )
-                    .returning(t.proposals.c.id)
-                )
-                ids.append(int(result.scalar_one()))
+            ids = await self._queue_in(conn, guild_id, source, proposals, actor)
         return await self._by_ids(guild_id, ids)
+
+    async def _queue_in(
+        self,
+        conn: AsyncConnection,
+        guild_id: int,
+        source: Source,
+        proposals: Sequence[dict[str, Any]],
+        actor: Actor,
+    ) -> list[int]:
+        """`queue_proposals` inside a transaction the caller holds (`_changing()`)."""
+        now = self.clock.now()
+        if await self._visible_row(conn, Kind.SOURCE, source.id, guild_id) is None:
+            await self._save_in(
+                conn, [source], guild_id=guild_id, actor=actor, reason="article ingested"
+            )
+        ids: list[int] = []
+        for data in proposals:
+            result = await conn.execute(
+                sa.insert(t.proposals)
+                .values(
+                    guild_id=guild_id,
+                    source_id=source.id,
+                    kind=str(data["kind"]),
+                    data=data,
+                    status=PENDING,
+                    created_at=now,
+                    created_by=actor.name[:100],
+                )
+                .returning(t.proposals.c.id)
+            )
+            ids.append(int(result.scalar_one()))
+        return ids
+
+    async def pending_count(self, guild_id: int) -> int:
+        """How many proposals wait for a curator in this server."""
+        p = t.proposals
+        stmt = sa.select(sa.func.count()).where(p.c.guild_id == guild_id, p.c.status == PENDING)
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(stmt)).scalar_one())
 
     async def _by_ids(self, guild_id: int, ids: Sequence[int]) -> list[Queued]:
         if not ids:

@@ -173,3 +173,40 @@ proposals = sa.Table(
     sa.Column("item_id", sa.String(64), nullable=True),
 )
 sa.Index("ix_proposals_guild_status", proposals.c.guild_id, proposals.c.status, proposals.c.id)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("guild_id", sa.BigInteger, nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("title", sa.String(300), nullable=True),
+    sa.Column("channel_id", sa.BigInteger, nullable=True),
+    sa.Column("every_minutes", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # active | paused | removed
+    sa.Column("paused_reason", sa.String(500), nullable=True),
+    sa.Column("paused_at", UTCDateTime(), nullable=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("etag", sa.String(500), nullable=True),
+    sa.Column("last_modified", sa.String(100), nullable=True),
+    sa.Column("last_polled_at", UTCDateTime(), nullable=True),
+    sa.Column("last_ok_at", UTCDateTime(), nullable=True),
+    sa.Column("added_at", UTCDateTime(), nullable=False),
+    sa.Column("added_by", sa.String(100), nullable=False),
+    sa.UniqueConstraint("guild_id", "url", name="uq_feeds_guild_url"),
+)
+
+feed_items = sa.Table(
+    "feed_items",
+    metadata,
+    # one row per way of recognising an item: its GUID (per feed), its link, its text
+    sa.Column("guild_id", sa.BigInteger, primary_key=True),
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("feed_id", sa.Integer, nullable=False),
+    sa.Column("item", sa.String(64), nullable=False),  # the first key of the item: groups its keys
+    sa.Column("outcome", sa.String(16), nullable=False),  # seen | queued | duplicate | unreadable
+    sa.Column("source_id", sa.String(64), nullable=True),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
+)
+sa.Index("ix_feed_items_feed", feed_items.c.feed_id, feed_items.c.outcome)

@@ -5,6 +5,7 @@
 - `_curated.py`: curated loads and bulk inserts;
 - `_settings.py`: server settings and meta;
 - `_proposals.py`: the review queue of proposals made from ingested articles;
+- `_feeds.py`: the news feeds a server follows and the items seen in them;
 - `_briefing.py`, `_posts.py`, `_batch.py`, `_cache.py`: the briefing reads, the post ledger,
   batched writes and the caches kept by data version.
 
@@ -15,7 +16,7 @@ another's module back.
 from __future__ import annotations
 
 from bot.store._curated import CuratedLoads
-from bot.store._proposals import ProposalQueue
+from bot.store._feeds import FeedStore
 from bot.store._settings import ServerSettings
 from bot.store._timeline import TimelineQueries
 from bot.store._types import CURATED, CURATED_ACTOR, Actor, LoadReport, NotFound, Stored, StoreError
@@ -32,5 +33,5 @@ __all__ = [
 ]
 
 
-class Store(TimelineQueries, CuratedLoads, ServerSettings, ProposalQueue):
+class Store(TimelineQueries, CuratedLoads, ServerSettings, FeedStore):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg)."""

@@ -1,0 +1,177 @@
+"""Pure: a feed document (RSS or Atom, as bytes) -> its items, newest first; and the keys by
+which an item is known again when a feed re-publishes it under another id, date or link.
+
+feedparser reads the bytes from memory (never a URL: it would fetch one itself). A document
+that is HTML, not a feed at all, or broken XML is refused with one line saying so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+import xml.sax
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import unescape
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+
+PER_POLL = 50
+"""The newest items taken from one document; older ones are left (and said to be)."""
+
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|mkt_tok"
+    r"|cmpid|ocid|smid|sr_share|ref|ref_src|src|taid|at_\w+|guccounter|rss|feed|outputtype)$",
+    re.I,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+class FeedError(Exception):
+    """Not a usable feed; str(exc) is one line saying what to give instead."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    guid: str | None
+    link: str | None
+    title: str | None
+    published: datetime | None  # aware (UTC) when the item gives a date
+    text: str  # the item's own content or summary, as plain text (may be empty)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None  # the site's address
+    entries: tuple[FeedEntry, ...]  # the newest, at most `limit`, newest first
+    total: int  # items in the document
+
+    @property
+    def newest(self) -> datetime | None:
+        dates = [e.published for e in self.entries if e.published is not None]
+        return max(dates) if dates else None
+
+
+def _when(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    return None
+
+
+def _text(entry: Any) -> str:
+    parts = [c.get("value", "") for c in entry.get("content") or []]
+    if not any(p.strip() for p in parts):
+        parts = [entry.get("summary") or ""]
+    paragraphs = []
+    for part in parts:
+        for block in re.split(r"(?i)</p>|<br\s*/?>|\n\s*\n", part):
+            line = " ".join(unescape(_TAGS.sub(" ", block)).split())
+            if line:
+                paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def _clean(value: object) -> str | None:
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def parse_feed(
+    body: bytes, content_type: str | None = None, *, limit: int = PER_POLL
+) -> ParsedFeed:
+    """The feed's items, newest first (dated items by date, then undated in document order)."""
+    head = body[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise FeedError(
+            "that address gives a web page, not a feed; give the RSS or Atom feed's own "
+            "address (often ending in /feed, /rss or .xml)"
+        )
+    if not head.startswith((b"<", b"\xef\xbb\xbf<")):
+        raise FeedError(
+            "that address does not give an RSS or Atom feed; give the feed's own address "
+            "(often ending in /feed, /rss or .xml)"
+        )
+    headers = {"content-type": content_type} if content_type else {}
+    doc: Any = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    broken = doc.get("bozo") and isinstance(doc.get("bozo_exception"), xml.sax.SAXException)
+    if broken:
+        where = doc.bozo_exception
+        line = where.getLineNumber() if isinstance(where, xml.sax.SAXParseException) else None
+        at = f" at line {line}" if line else ""
+        raise FeedError(
+            f"that feed's XML is broken{at} ({where.getMessage()}); check the address, or "
+            "tell the site"
+        )
+    if not doc.get("version"):
+        raise FeedError(
+            "that address does not give an RSS or Atom feed; give the feed's own address "
+            "(often ending in /feed, /rss or .xml)"
+        )
+    entries = [
+        FeedEntry(
+            guid=_clean(e.get("id")),
+            link=_clean(e.get("link")),
+            title=_clean(unescape(_TAGS.sub(" ", e.get("title") or ""))),
+            published=_when(e),
+            text=_text(e),
+        )
+        for e in doc.entries
+    ]
+    dated = [(e.published, n) for n, e in enumerate(entries) if e.published is not None]
+    order = [n for _, n in sorted(dated, key=lambda d: (-d[0].timestamp(), d[1]))]
+    newest_first = [entries[n] for n in order] + [e for e in entries if e.published is None]
+    feed = doc.get("feed", {})
+    return ParsedFeed(
+        title=_clean(feed.get("title")),
+        link=_clean(feed.get("link")),
+        entries=tuple(newest_first[:limit]),
+        total=len(entries),
+    )
+
+
+# --- recognising an item again ---------------------------------------------------------------
+
+
+def normalize_link(url: str) -> str:
+    """The same story's address however it is dressed: no tracking parameters, no fragment,
+    either scheme, with or without www., the remaining parameters in order, no trailing /."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _TRACKING.match(k))  # fmt: skip
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, urlencode(query), ""))
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def entry_keys(feed_id: int, entry: FeedEntry) -> list[str]:
+    """The keys known before the article is read: its GUID within its feed, its link."""
+    keys = []
+    if entry.guid:
+        keys.append(f"guid:{feed_id}:{_digest(entry.guid)}")
+    if entry.link:
+        keys.append(f"link:{_digest(normalize_link(entry.link))}")
+    if not keys and entry.title:  # neither id nor link: the title is all there is
+        keys.append(f"title:{feed_id}:{_digest(entry.title.casefold())}")
+    return keys
+
+
+def text_key(text: str) -> str:
+    """The article's text, however it is spaced, cased or punctuated."""
+    words = _NOT_WORD.sub(" ", text.casefold()).split()
+    return f"text:{_digest(' '.join(words))}"
