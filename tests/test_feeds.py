@@ -190,7 +190,7 @@ async def test_bad_addresses_are_refused_before_any_request(where: str, message:
 async def test_bad_feeds_are_refused_and_nothing_is_stored(store: Store, site: FeedSite) -> None:
     site.channel("page", mode="html")
     site.channel("empty", items=[])
-    with pytest.raises(FetchError, match="refused 127.0.0.1"):
+    with pytest.raises(FetchError, match=r"refused 127\.0\.0\.1"):
         await check_feed(site.feed_url("page"), FeedOptions(allow_private=False))
     with pytest.raises(FeedError, match="a web page, not a feed"):
         await check_feed(site.feed_url("page"), OPTIONS)
