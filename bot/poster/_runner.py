@@ -1,203 +1,45 @@
-"""Scheduled posts, each sent at most once and none lost: the runner behind bot.scheduler.
-
-The runner is driven from outside: APScheduler jobs call it at each server's digest time and
-at each alert time, and a sweep every few minutes calls `tick()`, which posts whatever is owed
-and has not been claimed. Tests call `tick()` directly with a FixedClock, so they walk
-through days without waiting.
-
-How a post goes out exactly once
---------------------------------
-1. **Claim.** The post (server, kind, slot) is inserted into the ledger; the insert fails when
-   the row exists, so a cron job and a sweep racing for the same slot cannot both send it.
-2. **Send, part by part.** Each message carries a nonce derived from (post, part). Discord
-   (with `enforce_nonce`, which discord.py sets whenever a nonce is given) returns the
-   existing message instead of creating a second one when the same nonce comes again within
-   a few minutes, so retrying a send whose answer was lost (a timeout) does not double it.
-   After each message its id is written to the ledger.
-3. **Mark sent.**
-
-Failures. A 5xx, a timeout or a 429 (discord.py already waits out rate limits; a 429 reaching
-us means its own retries ran out) is retried with exponential backoff (or the server's
-retry-after). When the retries run out the claim stays open with the error noted and the next
-sweep takes it up again, until the grace period is over: then it is marked failed with a log
-line. A deleted channel or a missing permission pauses that server's digest with the reason
-stored (shown in /digest status); other servers carry on.
-
-A claim left open by a crash. The ledger knows which messages went out, except the one in
-flight when the bot died. Before resending, the runner reads the channel's recent messages
-(the bot's own, since shortly before the claim) and looks for the post's reference in their
-footers ("ref digest/2026-11-21 · 1/2", see bot.briefing.digest.ref_marker). Parts found are
-recorded as sent; the rest are sent. So a crash between claim and send neither repeats a post
-nor loses it. If the channel cannot be read, the post is not resent (at most once wins) and
-the server is paused with the reason. A claim is only taken up once it is CLAIM_LEASE (5 min)
-old, so a second instance overlapping during a deploy never resends one still in flight.
-
-Missed slots. On start (the first sweep) a digest slot missed while the bot was down goes out
-once if less than GRACE (6 h) late, else it is recorded as skipped with a log line. Alerts
-likewise: the latest alert due for each milestone goes if less than 6 h late.
-
-Fan-out. Posts to different servers run concurrently up to `concurrency` at a time, and every
-request start is paced to at most `rate` per second, well under Discord's global limit of 50
-per second: a thousand servers at 09:00 become a steady stream, not a burst.
-"""
+"""The runner that claims, sends and recovers scheduled posts (see bot.poster)."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
 
 from bot.briefing.digest import DigestData, OutMessage, build_alert, build_digest
 from bot.clock import Clock
 from bot.models import GuildConfig, Kind, Milestone, Source, TariffMeasure
+from bot.poster._parts import (
+    CLAIM_LEASE,
+    HISTORY_SLACK,
+    LOOKBACK,
+    Builder,
+    ChannelUnusable,
+    Outcome,
+    Pacer,
+    PostKey,
+    PostRejected,
+    Sender,
+    SendFailed,
+    TickReport,
+    match_parts,
+    missed_alerts,
+    span,
+    visible_milestones,
+)
 from bot.slots import (
     DIGEST_KIND,
     DIGEST_KINDS,
     GRACE,
     NOW_KIND,
-    AlertSlot,
-    alert_slots,
     due_alerts,
     owed_digest,
     parse_alert_kind,
 )
-from bot.store import CURATED, FAILED, SENT, PostRecord, Store
+from bot.store import FAILED, SENT, PostRecord, Store
 
-log = logging.getLogger(__name__)
-
-LOOKBACK = timedelta(days=8)
-"""How far back the ledger is read to know which recent slots were dealt with."""
-HISTORY_SLACK = timedelta(minutes=2)
-CLAIM_LEASE = timedelta(minutes=5)
-"""An open claim younger than this may still be in flight in another process (two instances
-overlapping during a deploy): recovery leaves it alone until then."""
-
-
-# ---------------------------------------------------------------------------------------
-# What the runner needs from Discord
-# ---------------------------------------------------------------------------------------
-
-
-class SendFailed(Exception):
-    """A send that may work if tried again (5xx, timeout, rate limit)."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class ChannelUnusable(Exception):
-    """The channel is gone or the bot may not post or read there; str() says which."""
-
-
-class PostRejected(Exception):
-    """Discord refused the message itself (a 4xx other than the above): a bug on our side,
-    so retrying would not help; the post is marked failed and the error logged."""
-
-
-@dataclass(frozen=True)
-class SeenMessage:
-    id: int
-    footers: tuple[str, ...]
-
-
-class Sender(Protocol):
-    async def send(self, channel_id: int, message: OutMessage, nonce: str) -> int:
-        """Post a message; return its id. Raises SendFailed or ChannelUnusable."""
-        ...
-
-    async def recent(self, channel_id: int, after: datetime) -> list[SeenMessage]:
-        """The bot's own messages in the channel since `after` (newest 100 at most)."""
-        ...
-
-
-# ---------------------------------------------------------------------------------------
-# Keys, outcomes, pacing
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PostKey:
-    guild_id: int
-    kind: str
-    slot: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.kind}/{self.slot}"
-
-    def nonce(self, part: int) -> str:
-        """Stable per (post, part); 25 characters, Discord's limit."""
-        raw = f"{self.guild_id}:{self.kind}:{self.slot}:{part}".encode()
-        return hashlib.sha256(raw).hexdigest()[:25]
-
-    @classmethod
-    def of(cls, record: PostRecord) -> PostKey:
-        return cls(record.guild_id, record.kind, record.slot)
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    TAKEN = "taken"
-    """Claimed before (sent, skipped, failed, or in flight elsewhere): nothing done."""
-    SKIPPED = "skipped"
-    PAUSED = "paused"
-    RETRY = "retry"
-    """Retries ran out; the claim stays open for the next sweep."""
-    FAILED = "failed"
-
-
-@dataclass
-class TickReport:
-    outcomes: dict[PostKey, Outcome] = field(default_factory=dict)
-
-    def keys(self, outcome: Outcome) -> list[PostKey]:
-        return [k for k, o in self.outcomes.items() if o is outcome]
-
-
-class Pacer:
-    """Spaces request starts at least 1/rate seconds apart (rate None: no pacing)."""
-
-    def __init__(
-        self,
-        rate: float | None,
-        sleep: Callable[[float], Awaitable[None]],
-        monotonic: Callable[[], float] | None = None,
-    ) -> None:
-        self._gap = 1.0 / rate if rate else 0.0
-        self._sleep = sleep
-        self._monotonic = monotonic
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        if not self._gap:
-            return
-        now = self._monotonic() if self._monotonic else asyncio.get_running_loop().time()
-        start = max(now, self._next)
-        self._next = start + self._gap
-        if start > now:
-            await self._sleep(start - now)
-
-
-def visible_milestones(
-    rows: Sequence[tuple[int, bool, Milestone]], guild_id: int
-) -> list[Milestone]:
-    """What one server sees of all milestone rows: its own row where it has one (a removed
-    one hides the curated row), else the curated row."""
-    own = {m.id: (removed, m) for scope, removed, m in rows if scope == guild_id}
-    out = [m for removed, m in own.values() if not removed]
-    out.extend(
-        m for scope, removed, m in rows if scope == CURATED and not removed and m.id not in own
-    )
-    return out
-
-
-Builder = Callable[[datetime], Awaitable[list[OutMessage]]]
+log = logging.getLogger("bot.poster")
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,14 +144,14 @@ class Poster:
         late = now - slot.at
         if late >= self.grace:
             if now - slot.at < LOOKBACK - timedelta(days=1) and await self.store.record_skipped(
-                key.guild_id, key.kind, key.slot, f"missed by {_span(late)} (bot offline)"
+                key.guild_id, key.kind, key.slot, f"missed by {span(late)} (bot offline)"
             ):
                 log.warning(
                     "digest %s for guild %s missed by %s (more than the %s grace): skipped",
                     key.slot,
                     key.guild_id,
-                    _span(late),
-                    _span(self.grace),
+                    span(late),
+                    span(self.grace),
                 )
                 report.outcomes[key] = Outcome.SKIPPED
             return []
@@ -318,7 +160,7 @@ class Poster:
                 "digest %s for guild %s is %s late: posting now",
                 key.slot,
                 key.guild_id,
-                _span(late),
+                span(late),
             )
         return [(key, self._builder(config, key))]
 
@@ -336,11 +178,11 @@ class Poster:
             key = PostKey(config.guild_id, alert.kind, alert.slot)
             if (key.guild_id, key.kind, key.slot) not in known:
                 posts.append((key, self._builder(config, key)))
-        for alert in _missed_alerts(milestones, now, config.digest_since, self.grace):
+        for alert in missed_alerts(milestones, now, config.digest_since, self.grace):
             key = PostKey(config.guild_id, alert.kind, alert.slot)
             if (key.guild_id, key.kind, key.slot) in known:
                 continue
-            reason = f"missed by {_span(now - alert.at)} (bot offline)"
+            reason = f"missed by {span(now - alert.at)} (bot offline)"
             if await self.store.record_skipped(key.guild_id, key.kind, key.slot, reason):
                 log.warning("alert %s for guild %s %s: skipped", key.ref, key.guild_id, reason)
                 report.outcomes[key] = Outcome.SKIPPED
@@ -515,7 +357,7 @@ class Poster:
             log.warning("post %s for guild %s dropped: %s", key.ref, key.guild_id, why)
             return Outcome.FAILED
         if now - record.claimed_at >= self.grace:
-            why = f"not confirmed within {_span(self.grace)} of its claim; not resent"
+            why = f"not confirmed within {span(self.grace)} of its claim; not resent"
             await self.store.finish_post(
                 key.guild_id, key.kind, key.slot, FAILED, error=why, message_ids=record.message_ids
             )
@@ -537,7 +379,7 @@ class Poster:
                 except SendFailed as exc:
                     await self.store.post_attempt(key.guild_id, key.kind, key.slot, str(exc))
                     return Outcome.RETRY
-                ids = _match_parts(key, ids, len(messages), seen)
+                ids = match_parts(key, ids, len(messages), seen)
                 if len(ids) > len(record.message_ids):
                     log.info(
                         "post %s for guild %s: found %d part(s) already in the channel",
@@ -549,48 +391,5 @@ class Poster:
             return await self._send_parts(config, key, messages, ids)
 
 
-def _match_parts(
-    key: PostKey, ids: list[int], total: int, seen: Sequence[SeenMessage]
-) -> list[int]:
-    out = list(ids)
-    for part in range(len(ids), total):
-        tag = f"ref {key.ref} · {part + 1}/"
-        found = next((m.id for m in seen if any(tag in f for f in m.footers)), None)
-        if found is None:
-            break
-        out.append(found)
-    return out
-
-
 def _active(config: GuildConfig) -> bool:
     return config.digest_channel_id is not None and config.paused_reason is None
-
-
-def _missed_alerts(
-    milestones: Sequence[Milestone], now: datetime, since: datetime | None, grace: timedelta
-) -> list[AlertSlot]:
-    """The latest alert of each milestone when it came more than `grace` ago (but within the
-    ledger's look-back, after `since`): to be recorded as skipped, once."""
-    out = []
-    for milestone in milestones:
-        came = [a for a in alert_slots(milestone) if a.at <= now]
-        if not came:
-            continue
-        latest = came[-1]
-        if grace <= now - latest.at < LOOKBACK - timedelta(days=1) and (
-            since is None or latest.at >= since
-        ):
-            out.append(latest)
-    return out
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days}d"] if days else []
-    if hours:
-        parts.append(f"{hours}h")
-    if minutes or not parts:
-        parts.append(f"{minutes}m")
-    return " ".join(parts)
