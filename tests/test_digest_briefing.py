@@ -88,6 +88,12 @@ def test_digest_of_the_curated_data_today(dataset: Dataset) -> None:
     assert messages[-1].embeds[-1].footer.text == (
         "Trade talks briefing · ref digest/2026-11-21 · 1/1"
     )
+    # the curators are told what waits for review, only when something does
+    assert "For curators" not in text
+    waiting = text_of(build_digest(replace(data, pending_review=3), "digest/2026-11-21"))
+    assert "3 proposals from new reporting wait for review: `/review`" in waiting
+    one = text_of(build_digest(replace(data, pending_review=1), "digest/2026-11-21"))
+    assert "1 proposal from new reporting waits for review" in one
 
 
 def test_upcoming_milestones_count_down_with_discord_timestamps(dataset: Dataset) -> None:

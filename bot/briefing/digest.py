@@ -74,6 +74,8 @@ class DigestData:
     """No digest has gone to this server before."""
     sources: dict[str, Source] = field(default_factory=dict)
     weekly: bool = False
+    pending_review: int = 0
+    """Proposals from new reporting waiting for a curator (told to the curators)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,6 +304,14 @@ def build_digest(data: DigestData, ref: str) -> list[OutMessage]:
         Section("📊 Tariffs in force today", t_lines),
         Section("📰 Sources", s_lines),
     ]
+    if data.pending_review:
+        n = data.pending_review
+        waiting = (
+            f"{n} proposal{'s' if n != 1 else ''} from new reporting wait{'s' if n == 1 else ''}"
+        )
+        sections.append(
+            Section("📥 For curators", [f"{waiting} for review: `/review` to accept or reject."])
+        )
     messages = pack(sections, ref, data.now)
     first = messages[0].embeds[0]
     first.set_author(name=f"{BRAND} · {frequency} digest for {local:%a} {local.day} {local:%b %Y}")

@@ -232,6 +232,7 @@ class Poster:
             since=since,
             first=last is None,
             sources={s.id: s for s in await self.store.list_typed(Source, gid)},
+            pending_review=await self.store.pending_count(gid),
         )
         return build_digest(data, key.ref)
 
