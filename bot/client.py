@@ -34,6 +34,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.curation_people",
     "cogs.digest",
     "cogs.review",
+    "cogs.feeds",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 

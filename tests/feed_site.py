@@ -14,13 +14,14 @@ from html import escape
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-STORIES = [
-    "Treasury Secretary Scott Bessent and Vice Premier He Lifeng met again to review the "
-    "tariff truce, officials said, with both sides describing the talks as candid and useful.",
-    "Negotiators discussed export controls on chips and rare earth magnets, and the purchase "
-    "of American soybeans, which Chinese buyers resumed after months away from the market.",
-    "Trade Representative Jamieson Greer told reporters that the truce would hold while the "
-    "two teams worked through the remaining issues, and that no new deadline had been set.",
+STORIES = [  # against the curated record these propose a person, events and a milestone
+    "Treasury Secretary Scott Bessent and Vice Premier He Lifeng held talks in Paris on March "
+    "15 and March 16, with Jamieson Greer and Li Chenggang at the table, to prepare a planned "
+    "visit to Beijing.",
+    "Commerce Secretary Howard Lutnick said on Monday that a new investigation into excess "
+    "industrial capacity would open later this week.",
+    "Negotiators will meet again in Geneva on December 14, officials said, to review the "
+    "tariff truce.",
     "Markets rose on the news. Analysts said the talks lowered the risk of a return to the "
     "triple-digit tariffs that both countries imposed on each other in the spring of 2025.",
 ]

@@ -38,19 +38,23 @@ EDIT_COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("person edit", {"person": "he-lifeng", "name": "Hijacked"}),
     ("source add", {"url": LINK}),
     ("review", {}),
+    ("feed add", {"url": LINK}),
+    ("feed list", {}),
+    ("feed poll", {}),
+    ("feed remove", {"feed": 1}),
 ]
 
 
 def allow_everywhere(world: World, *targets: Any) -> None:
     """What a server admin can do under Integrations: let members or roles see the edit
     commands (one call sets a command's whole list of overrides)."""
-    for group in ("event", "milestone", "person", "editors", "source", "review"):
+    for group in ("event", "milestone", "person", "editors", "source", "review", "feed"):
         world.guild.set_command_permissions(command_id(world, group), dict.fromkeys(targets, True))
 
 
 async def test_the_edit_commands_are_hidden_from_plain_members(world: World) -> None:
     visible = world.member.available_commands(world.channel)
-    edits = {"event", "milestone", "person", "editors", "source", "review"}
+    edits = {"event", "milestone", "person", "editors", "source", "review", "feed"}
     assert not any(c.split()[0] in edits for c in visible)
     with pytest.raises(SetupError, match="default-member-permissions"):
         await world.member.slash(world.channel, "event add", **EDIT_COMMANDS[0][1])

@@ -134,9 +134,8 @@ class FeedScheduler:
         """(Re)schedule a feed's job after it was added, resumed, paused or changed."""
         job_id = f"feed:{feed.id}"
         job = self.scheduler.get_job(job_id)
-        if feed.status != ACTIVE:
-            if job is not None:
-                job.remove()
+        if feed.status != ACTIVE or not self.mine(feed.guild_id):
+            self.unschedule(feed.id)
             return
         every = self.minute * feed.every_minutes
         if job is not None and job.args[2] == every:
@@ -151,6 +150,11 @@ class FeedScheduler:
             id=job_id,
             replace_existing=True,
         )
+
+    def unschedule(self, feed_id: int) -> None:
+        job = self.scheduler.get_job(f"feed:{feed_id}")
+        if job is not None:
+            job.remove()
 
     def next_polls(self) -> dict[int, datetime]:
         """Each feed's next poll, by feed id (APScheduler's time)."""
