@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench eval clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ check-data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 1,000 feeds on a local feed site polled by one process: how the polls spread over the
+# interval, and how long a new item takes to become proposals (bench/README.md).
+bench-feeds: $(STAMP)
+	$(BIN)/python -m bench.feeds
 
 # How good the ingest engine is: recall and precision on the seed articles and the test
 # articles, the known problems it flags, and its throughput (bench/README.md).

@@ -144,21 +144,6 @@ class Feeds(
             embed=brief.feeds_embed(feeds), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
-    @app_commands.command(
-        name="remove", description="Stop following a feed (what it proposed stays)"
-    )
-    @app_commands.describe(feed="The feed to stop following")
-    @app_commands.autocomplete(feed=_feed_choices)
-    @editor_only()
-    async def remove(self, interaction: Interaction, feed: int) -> None:
-        done = await self.bot.store.set_feed_status(guild_id(interaction), feed, REMOVED)
-        self.scheduler.unschedule(done.id)
-        await self._say(
-            interaction,
-            f"Stopped following **{brief.feed_label(done)}**. Its proposals stay in `/review`; "
-            "adding it again later will not bring back items already seen.",
-        )
-
     @app_commands.command(name="pause", description="Stop polling a feed for now")
     @app_commands.describe(feed="The feed to pause")
     @app_commands.autocomplete(feed=_feed_choices)
@@ -229,6 +214,21 @@ class Feeds(
             allowed_mentions=NO_MENTIONS,
             view=brief.review_view() if proposals else discord.utils.MISSING,
         )  # fmt: skip
+
+    @app_commands.command(
+        name="remove", description="Stop following a feed (what it proposed stays)"
+    )
+    @app_commands.describe(feed="The feed to stop following")
+    @app_commands.autocomplete(feed=_feed_choices)
+    @editor_only()
+    async def remove(self, interaction: Interaction, feed: int) -> None:
+        done = await self.bot.store.set_feed_status(guild_id(interaction), feed, REMOVED)
+        self.scheduler.unschedule(done.id)
+        await self._say(
+            interaction,
+            f"Stopped following **{brief.feed_label(done)}**. Its proposals stay in `/review`; "
+            "adding it again later will not bring back items already seen.",
+        )
 
     async def _say(self, interaction: Interaction, text: str) -> None:
         await interaction.response.send_message(

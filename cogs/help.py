@@ -5,7 +5,8 @@ from __future__ import annotations
 from discord import Embed, Interaction, app_commands
 from discord.ext import commands
 
-from bot.briefing.help import help_embed
+from bot.briefing.help import help_embeds
+from bot.briefing.text import pack_messages
 from bot.client import BriefingBot
 from cogs._common import NONE
 
@@ -13,7 +14,7 @@ from cogs._common import NONE
 class Help(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
-        self._rendered: tuple[tuple[tuple[str, str], ...], Embed] | None = None
+        self._rendered: tuple[tuple[tuple[str, str], ...], list[list[Embed]]] | None = None
 
     @app_commands.command(name="help", description="What each command does, with an example")
     async def help(self, interaction: Interaction[BriefingBot]) -> None:
@@ -23,10 +24,15 @@ class Help(commands.Cog):
             if isinstance(c, app_commands.Command)
         )
         if self._rendered is None or self._rendered[0] != others:
-            self._rendered = (others, help_embed(list(others)))
+            self._rendered = (others, pack_messages(help_embeds(list(others))))
+        first, *rest = self._rendered[1]
         await interaction.response.send_message(
-            embed=self._rendered[1].copy(), ephemeral=True, allowed_mentions=NONE
+            embeds=[e.copy() for e in first], ephemeral=True, allowed_mentions=NONE
         )
+        for embeds in rest:
+            await interaction.followup.send(
+                embeds=[e.copy() for e in embeds], ephemeral=True, allowed_mentions=NONE
+            )
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -9,11 +9,12 @@ import discord
 import pytest
 
 from bot.briefing import countdown, people, sources, tariffs, timeline
-from bot.briefing.help import help_embed
+from bot.briefing.help import help_embeds
 from bot.briefing.text import (
     ELLIPSIS,
     add_field_lines,
     chunk_lines,
+    embed_size,
     join_fitting,
     pack_messages,
     truncate,
@@ -255,9 +256,12 @@ def test_sources_pages_fit_with_many_long_sources() -> None:
     assert sources.sources_embed(facts, titles, 10_000)[1] == len(pages) - 1
 
 
-def test_help_embed_fits_with_many_other_commands() -> None:
-    embed = help_embed([(f"/cmd{i}", "d" * 100) for i in range(60)])
-    assert not within_limits(embed) and len(embed.fields) == 25
+def test_help_fits_with_many_other_commands() -> None:
+    embeds = help_embeds([(f"/cmd{i}", "d" * 100) for i in range(60)])
+    assert [len(e.fields) for e in embeds] == [6, 25, 25, 10]
+    assert not any(within_limits(e) for e in embeds)
+    for message in pack_messages(embeds):
+        assert len(message) <= 10 and sum(embed_size(e) for e in message) <= 6000
 
 
 @pytest.mark.parametrize("typed", ["", "x", "li", "zzzzzz", "Li Chenggang" * 8])

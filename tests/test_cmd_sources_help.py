@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,11 @@ from bot.client import BriefingBot
 from bot.config import PROJECT_ROOT
 from bot.console.session import ConsoleSession, Scene
 from bot.curated import Dataset
+from bot.feeds import FeedOptions
 from bot.models import Event, Kind, Milestone, Person
-from tests.conftest import World
+from cogs.feeds import Feeds
+from tests.conftest import NOW, World
+from tests.feed_site import FeedSite, Item
 from tests.seen import embed_text
 
 
@@ -65,13 +69,15 @@ async def help_examples(world: World) -> dict[str, str]:
     """/help as a member sees it: command name -> its example."""
     result = await world.member.slash(world.channel, "help")
     assert result.response is not None and result.response.ephemeral
-    embed = result.response.embeds[0]
-    assert "left out" not in (embed.footer.text or "")
     examples: dict[str, str] = {}
-    for f in embed.fields:
-        found = re.search(r"\nExample: `([^`]+)`$", f.value or "")
-        assert found, f"{f.name} has no example: {f.value!r}"
-        examples[str(f.name)] = found[1]
+    for message in [result.response, *result.followups]:
+        assert message.ephemeral
+        for embed in message.embeds:
+            assert "left out" not in (embed.footer.text or "")
+            for f in embed.fields:
+                found = re.search(r"\nExample: `([^`]+)`$", f.value or "")
+                assert found, f"{f.name} has no example: {f.value!r}"
+                examples[str(f.name)] = found[1]
     return examples
 
 
@@ -120,6 +126,12 @@ async def test_every_example_in_help_works_as_typed(
     # in the order /help lists them, but with /digest off last (it stops the digest /digest
     # now posts)
     order = sorted(examples.values(), key=lambda e: e == "/digest off")
+    # /feed add's example address is served by a local feed site, which the bot may reach
+    site = await FeedSite().start()
+    site.channel("feed", items=[Item(slug="s1", title="Talks resume", published=NOW)])
+    feeds = cast(Feeds, world.bot.get_cog("Feeds"))
+    feeds.options = feeds.scheduler.options = FeedOptions(allow_private=True)
+    order = [e.replace("https://example.com/feed", site.feed_url("feed")) for e in order]
     for example in order:
         outcome = await session.execute(example)
         assert outcome.ok, f"{example}: {outcome.reason}\n{out.getvalue()[-1500:]}"
@@ -138,3 +150,5 @@ async def test_every_example_in_help_works_as_typed(
     assert config.digest_channel_id is None and not config.alerts_enabled
     assert [p.kind for p in await store.posts_for(gid)] == ["digest-now"]
     assert (await store.review_queue(gid))[1] > 0  # the article's proposals wait for review
+    assert await store.feeds(gid) == [] and site.article_hits == {"s1": 1}
+    await site.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.briefing.feeds import added_text
 from bot.clock import FixedClock
 from bot.feeds import FeedError, FeedOptions, check_feed, follow, normalize_link, parse_feed, poll
 from bot.feeds.parse import entry_keys, text_key
@@ -224,6 +225,9 @@ async def test_a_feed_of_ten_thousand_items_gives_its_newest(store: Store, site:
                                 actor=CURATOR, clock=clock, options=OPTIONS)  # fmt: skip
     assert (report.entries, report.considered, report.new) == (10_000, 50, 0)
     assert feed.items_seen == 50
+    said = added_text(feed, checked.parsed, report)
+    assert "The feed holds 10,000 items; I read the newest 50 and leave the older ones." in said
+    assert "Nothing from the last 24 hours; older items are taken as seen." in said
 
 
 def test_links_are_recognised_however_they_are_dressed() -> None:

@@ -81,24 +81,31 @@ EXAMPLES: dict[str, str] = {
     "/digest off": "/digest off",
     "/digest alerts": "/digest alerts state:off",
     "/digest now": "/digest now",
+    "/feed add": "/feed add url:https://example.com/feed channel:#briefing every:60",
+    "/feed list": "/feed list",
+    "/feed poll": "/feed poll feed:1",
+    "/feed pause": "/feed pause feed:1",
+    "/feed resume": "/feed resume feed:1",
+    "/feed remove": "/feed remove feed:1",
 }
 """An example for each editors' and admins' command (by its full name), shown under its own
 description."""
 
 EDITORS_NOTE = (
-    " The commands after /help are for this server's editors and admins: /editors and /digest "
-    "need Manage Server."
+    " The commands listed after these are for this server's editors and admins: /editors and "
+    "/digest need Manage Server."
 )
 
 
-def help_embed(extra: Sequence[tuple[str, str]] = ()) -> discord.Embed:
-    """The reader commands, then any other commands the bot has (name, description)."""
+def help_embeds(extra: Sequence[tuple[str, str]] = ()) -> list[discord.Embed]:
+    """The reader commands, then any other commands the bot has (name, description), on as
+    many embeds as they need (25 fields each); pack them with `pack_messages`."""
     known = {c[0] for c in COMMANDS}
     others = [(n, d) for n, d in extra if n not in known]
     embed = discord.Embed(
         title="Trade-talks briefing: commands",
         description=(
-            "A sourced briefing on the 2025 US-China trade talks. Dates: 2025-10-09, "
+            "A sourced briefing on the US-China trade talks. Dates: 2025-10-09, "
             "9 Oct 2025 or Oct 2025. Numbers in [brackets] point to sources; ⚠️ marks "
             "where sources disagree." + (EDITORS_NOTE if others else "")
         ),
@@ -110,7 +117,13 @@ def help_embed(extra: Sequence[tuple[str, str]] = ()) -> discord.Embed:
             value=truncate(f"{what}\nExample: `{example}`", FIELD_VALUE_MAX),
             inline=False,
         )
-    for name, description in others[: FIELDS_MAX - len(embed.fields)]:
-        text = f"{description}\nExample: `{EXAMPLES[name]}`" if name in EXAMPLES else description
-        embed.add_field(name=truncate(name, 256), value=truncate(text, 1024), inline=False)
-    return shrink_to_total(embed)
+    embeds = [shrink_to_total(embed)]
+    for start in range(0, len(others), FIELDS_MAX):
+        more = discord.Embed(title="For editors and admins", colour=COLOUR)
+        for name, description in others[start : start + FIELDS_MAX]:
+            text = description
+            if name in EXAMPLES:
+                text = f"{description}\nExample: `{EXAMPLES[name]}`"
+            more.add_field(name=truncate(name, 256), value=truncate(text, 1024), inline=False)
+        embeds.append(shrink_to_total(more))
+    return embeds
