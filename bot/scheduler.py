@@ -126,6 +126,14 @@ class OnClock(BaseTrigger):  # type: ignore[misc]
         return f"<OnClock {self.inner!r}>"
 
 
+def periodic(every: timedelta, clock: Clock) -> OnClock:
+    """Every `every` on the bot's clock, the first one `every` from now."""
+    trigger = IntervalTrigger(
+        seconds=int(every.total_seconds()), start_date=clock.now() + every, timezone=UTC
+    )
+    return OnClock(trigger, clock)
+
+
 def _on_job_event(event: JobExecutionEvent) -> None:
     if event.exception is not None:
         log.error(
@@ -170,13 +178,7 @@ class DigestScheduler:
         self.scheduler.start()
         self.scheduler.add_job(
             run_sweep_job,
-            self._on_clock(
-                IntervalTrigger(
-                    seconds=int(self.sweep_every.total_seconds()),
-                    start_date=self.clock.now() + self.sweep_every,
-                    timezone=UTC,
-                )
-            ),
+            periodic(self.sweep_every, self.clock),
             args=[self.runtime_id],
             id="sweep",
             replace_existing=True,

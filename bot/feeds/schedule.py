@@ -24,7 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.feeds.polling import FeedOptions, poll
 from bot.models import ACTIVE, Feed, PollReport
-from bot.scheduler import OnClock
+from bot.scheduler import OnClock, periodic
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -100,14 +100,7 @@ class FeedScheduler:
         self.scheduler.start()
         self.scheduler.add_job(
             run_sync_job,
-            OnClock(
-                IntervalTrigger(
-                    seconds=int(SYNC_EVERY.total_seconds()),
-                    start_date=self.clock.now() + SYNC_EVERY,
-                    timezone=UTC,
-                ),
-                self.clock,
-            ),
+            periodic(SYNC_EVERY, self.clock),
             args=[self.runtime_id],
             id="feeds",
             replace_existing=True,
