@@ -35,7 +35,7 @@ FAKE_DATES ?= 2029-03-01 08:00:00|2027-03-14 06:59:30
 FAKE_TESTS ?= tests/test_store*.py tests/test_slots.py tests/test_poster.py \
 	tests/test_scheduler.py tests/test_digest*.py tests/test_briefing*.py \
 	tests/test_cmd_countdown.py tests/test_cmd_tariffs.py tests/test_render_cache.py \
-	tests/test_ingest.py
+	tests/test_ingest.py tests/test_feeds.py tests/test_feed_schedule.py tests/test_feed_cog.py
 pytest-dates: $(STAMP)
 	@command -v faketime >/dev/null || { echo "pytest-dates needs faketime: apt-get install faketime" >&2; exit 1; }
 	@dates='$(FAKE_DATES)'; IFS='|'; for at in $$dates; do \
