@@ -86,7 +86,9 @@ async def run_console(
     zone = zone or local_zone()
     bot = BriefingBot(settings, clock=clock, extensions=extensions, sync_commands=False)
     try:
-        async with simcord.run(bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT) as env:
+        async with simcord.run(
+            bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT, shard_count=bot.shard_count or 1
+        ) as env:
             session = ConsoleSession(
                 build_scene(env),
                 out=out,
