@@ -312,7 +312,7 @@ async def run_size(n: int, repeat: int, workdir: Path) -> dict[str, Timing]:
     await store.close()
 
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=url, data_dir=DATA_DIR, discord_token=None
+        _env_file=None, database_url=url, data_dir=DATA_DIR, discord_token=None, shard_count=1
     )
     bot = BriefingBot(settings, clock=clock, extensions=EXTENSIONS)
     add_baselines(bot)

@@ -3,6 +3,7 @@ the cogs, and syncs the command tree when it changed."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -15,8 +16,9 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.curated import load_into_store
+from bot.curated import load_once
 from bot.errors import UserError
+from bot.sharding import Shards
 from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.feeds",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
+
+HEALTH_EVERY = 300.0
+"""Seconds between health lines in the log."""
 
 PERMISSIONS = discord.Permissions(
     view_channel=True,
@@ -131,7 +136,10 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
             log.warning("could not send the error reply", exc_info=True)
 
 
-class BriefingBot(commands.Bot):
+class BriefingBot(commands.AutoShardedBot):
+    """Runs the shards of `settings.shards` (all of them by default, as many as Discord
+    recommends); posts only for the servers of those shards (`owns`)."""
+
     def __init__(
         self,
         settings: Settings,
@@ -143,14 +151,21 @@ class BriefingBot(commands.Bot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        plan = settings.shards
+        sharding: dict[str, Any] = {"shard_count": plan.count}
+        if plan.ids is not None:
+            sharding["shard_ids"] = list(plan.ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
             tree_cls=BriefingTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            **sharding,
         )
         self.settings = settings
+        self.shard_plan: Shards = plan
+        self._health: asyncio.Task[None] | None = None
         self.clock: Clock = clock or SystemClock()
         self._store = store
         self._owns_store = store is None
@@ -163,22 +178,53 @@ class BriefingBot(commands.Bot):
             raise RuntimeError("the store is opened in setup_hook")
         return self._store
 
+    def owns(self, guild_id: int) -> bool:
+        """Is this server this process's to post for? (bot.sharding)"""
+        return self.shard_plan.owns(guild_id)
+
+    def post_rate(self) -> float:
+        """This process's share of the bot's global request budget for scheduled posts."""
+        return self.settings.post_rate * self.shard_plan.share()
+
     async def setup_hook(self) -> None:
         if self._store is None:
             self._store = await Store.open(self.settings.database_url, clock=self.clock)
-        report = await load_into_store(self._store, self.settings.data_dir)
-        log.info(
-            "curated data: %d new, %d updated, %d unchanged, %d kept (admin-edited), %d retired",
-            report.inserted,
-            report.updated,
-            report.unchanged,
-            report.kept_modified,
-            report.retired,
-        )
+        await self._store.listen()  # other processes' changes, at once (PostgreSQL)
+        report = await load_once(self._store, self.settings.data_dir)
+        if report is None:
+            log.info("curated data: already loaded (unchanged since the last load)")
+        else:
+            log.info(
+                "curated data: %d new, %d updated, %d unchanged, %d kept (admin-edited), "
+                "%d retired",
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                report.kept_modified,
+                report.retired,
+            )
         for extension in self._extensions:
             await self.load_extension(extension)
         if self._sync_commands:
-            await self.sync_commands_if_changed()
+            async with self._store.startup_lock("commands"):
+                await self.sync_commands_if_changed()
+        self._health = asyncio.create_task(self._health_loop())
+
+    def health_line(self) -> str:
+        """One line on how this process fares: its shards, servers, latency, posts waiting."""
+        latencies = [lat for _, lat in self.latencies if lat == lat and lat != float("inf")]
+        latency = f"{max(latencies) * 1000:.0f} ms" if latencies else "not connected"
+        servers = sum(1 for g in self.guilds if self.owns(g.id))
+        return (
+            f"health: {self.shard_plan.describe()}, {servers} server(s), "
+            f"gateway latency {latency} (worst shard)"
+        )
+
+    async def _health_loop(self) -> None:
+        await self.wait_until_ready()
+        while not self.is_closed():
+            log.info("%s", self.health_line())
+            await asyncio.sleep(HEALTH_EVERY)
 
     def _sync_target(self) -> discord.Object | None:
         gid = self.settings.discord_guild_id
@@ -206,6 +252,8 @@ class BriefingBot(commands.Bot):
         return True
 
     async def close(self) -> None:
+        if self._health is not None:
+            self._health.cancel()
         try:
             await super().close()
         finally:

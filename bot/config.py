@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.sharding import Shards, parse_shard_ids, shard_range_text
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'briefing.db'}"
@@ -69,6 +71,9 @@ class Settings(BaseSettings):
     fetch_allow_private: bool = False  # fetching may reach private addresses: tests/demos only
     feed_pause_after: int = Field(default=3, ge=1, le=50)  # failed polls in a row that pause a feed
     feed_items_per_poll: int = Field(default=50, ge=1, le=500)  # newest items taken per poll
+    shard_count: int | None = Field(default=None, ge=1, le=65536)  # None: Discord recommends
+    shard_ids: str | None = None  # the shards this process runs: "0-3" or "0,2,5"; None: all
+    post_rate: float = Field(default=45.0, gt=0, le=50)  # posts/s for ALL processes together
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -121,6 +126,38 @@ class Settings(BaseSettings):
                 f"'{value}' is not an IANA time zone (e.g. UTC, Europe/London)"
             ) from None
         return value
+
+    @field_validator("shard_count", "shard_ids", mode="before")
+    @classmethod
+    def _blank_shard_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        ids = parse_shard_ids(value)  # ValueError: not a range or a list
+        count = info.data.get("shard_count")
+        if count is None:
+            raise ValueError("needs SHARD_COUNT too (the total number of shards)")
+        outside = [n for n in ids if n >= count]
+        if outside:
+            raise ValueError(
+                f"shard {outside[0]} is outside SHARD_COUNT={count} (ids run from 0 to {count - 1})"
+            )
+        url = str(info.data.get("database_url", ""))
+        if len(ids) < count and url.startswith("sqlite"):
+            raise ValueError(
+                "a subset of the shards means more than one process, and shards across "
+                "processes need PostgreSQL: set DATABASE_URL=postgresql+asyncpg://..."
+            )
+        return shard_range_text(ids)
+
+    @property
+    def shards(self) -> Shards:
+        ids = parse_shard_ids(self.shard_ids) if self.shard_ids else None
+        return Shards(self.shard_count, ids)
 
     def log_level_number(self) -> int:
         return logging.getLevelNamesMapping()[self.log_level]

@@ -8,6 +8,7 @@ Loading into the store is idempotent and never overwrites an item an admin has c
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -248,6 +249,36 @@ async def load_into_store(store: Store, data_dir: Path) -> LoadReport:
     """Validate the curated data and bring the store up to date with it."""
     ds = load_dataset(data_dir)
     return await store.sync_curated(ds.items())
+
+
+def curated_digest(data_dir: Path) -> str:
+    """What the curated load depends on: the YAML files and the code that reads them."""
+    digest = hashlib.sha256()
+    code = Path(__file__).resolve().parent
+    for path in [
+        *sorted(data_dir.glob("*.yaml")),
+        Path(__file__).resolve(),
+        *sorted((code / "models").glob("*.py")),
+        *sorted((code / "store").glob("_curated.py")),
+    ]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+CURATED_META = "curated_digest"
+
+
+async def load_once(store: Store, data_dir: Path) -> LoadReport | None:
+    """The start-up load: under the store's start-up lock, and only when the data (or the
+    code reading it) changed since the last load by any process; None when already done."""
+    digest = curated_digest(data_dir)
+    async with store.startup_lock("curated"):
+        if await store.get_meta(CURATED_META) == digest:
+            return None
+        report = await load_into_store(store, data_dir)
+        await store.set_meta(CURATED_META, digest)
+    return report
 
 
 def dump_items(items: list[AnyItem]) -> str:

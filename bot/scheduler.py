@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -153,11 +154,14 @@ class DigestScheduler:
         clock: Clock,
         *,
         sweep_every: timedelta = SWEEP_EVERY,
+        mine: Callable[[int], bool] = lambda guild_id: True,
         **poster_options: Any,
     ) -> None:
+        """`mine(guild_id)`: whether this process posts for a server (bot.sharding)."""
         self.store = store
         self.clock = clock
-        self.poster = Poster(store, sender, clock, **poster_options)
+        self.mine = mine
+        self.poster = Poster(store, sender, clock, mine=mine, **poster_options)
         self.runtime_id = f"runtime-{next(_ids)}"
         self.sweep_every = sweep_every
         self.scheduler = AsyncIOScheduler(
@@ -198,7 +202,7 @@ class DigestScheduler:
             self._data_version = await self.store.data_version()
             wanted: set[str] = set()
             for config in await self.store.guild_configs():
-                if self._schedule_digest(config):
+                if self.mine(config.guild_id) and self._schedule_digest(config):
                     wanted.add(f"digest:{config.guild_id}")
             now = self.clock.now()
             milestones = [m for _, removed, m in await self.store.all_milestones() if not removed]
@@ -220,7 +224,7 @@ class DigestScheduler:
         """After a server's settings changed: its digest job follows them."""
         config = await self.store.guild_config(guild_id)
         async with self._lock:
-            if not self._schedule_digest(config):
+            if not self.mine(guild_id) or not self._schedule_digest(config):
                 job = self.scheduler.get_job(f"digest:{guild_id}")
                 if job is not None:
                     job.remove()

@@ -109,7 +109,9 @@ class Digest(commands.Cog):
 
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
-        self.scheduler = DigestScheduler(bot.store, DiscordSender(bot), bot.clock)
+        self.scheduler = DigestScheduler(
+            bot.store, DiscordSender(bot), bot.clock, mine=bot.owns, rate=bot.post_rate()
+        )
         self._startup: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:

@@ -49,7 +49,9 @@ class Feeds(
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.options = options_for(bot)
-        self.scheduler = FeedScheduler(bot.store, bot.clock, self.options, self.send_notice)
+        self.scheduler = FeedScheduler(
+            bot.store, bot.clock, self.options, self.send_notice, mine=bot.owns
+        )
 
     async def cog_load(self) -> None:
         await self.scheduler.start()

@@ -114,6 +114,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "data_dir": DATA_DIR,
         "discord_token": None,
         "discord_guild_id": None,
+        "shard_count": 1,  # SimCord needs the count; Discord recommends it in production
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -61,8 +61,12 @@ class Poster:
         grace: timedelta = GRACE,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         monotonic: Callable[[], float] | None = None,
+        mine: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
+        """`rate`: request starts per second, this process's share of the bot's global
+        budget; `mine(guild_id)`: whether this process posts for a server (its shard)."""
         self.store = store
+        self.mine = mine
         self.sender = sender
         self.clock = clock
         self.grace = grace
@@ -80,7 +84,7 @@ class Poster:
         report = TickReport()
         now = self.clock.now()
         await self.recover(report)
-        configs = [c for c in await self.store.guild_configs() if _active(c)]
+        configs = [c for c in await self.store.guild_configs() if self._ours(c)]
         known = await self.store.post_keys_since(now - LOOKBACK)
         milestones = await self.store.all_milestones()
         plans = []
@@ -97,7 +101,7 @@ class Poster:
         """A server's digest job: post its slot if owed and unclaimed."""
         report = TickReport()
         config = await self.store.guild_config(guild_id)
-        if _active(config):
+        if self._ours(config):
             now = self.clock.now()
             known = await self.store.post_keys_since(now - LOOKBACK)
             posts = await self._plan_digest(config, now, known, report)
@@ -112,7 +116,7 @@ class Poster:
         milestones = await self.store.all_milestones()
         plans = []
         for config in await self.store.guild_configs():
-            if _active(config) and config.alerts_enabled:
+            if self._ours(config) and config.alerts_enabled:
                 posts = await self._plan_alerts(config, now, known, milestones, report)
                 if posts:
                     plans.append((config, posts))
@@ -126,6 +130,9 @@ class Poster:
             outcome = await self._deliver(config, key, self._builder(config, key))
         record = await self.store.get_post(key.guild_id, key.kind, key.slot)
         return outcome, (record.message_ids if record else [])
+
+    def _ours(self, config: GuildConfig) -> bool:
+        return _active(config) and self.mine(config.guild_id)
 
     # -- planning ------------------------------------------------------------------------------
     async def _plan_digest(
@@ -337,6 +344,8 @@ class Poster:
         for record in await self.store.open_claims():
             key = PostKey.of(record)
             if key in self._inflight or now - record.claimed_at < CLAIM_LEASE:
+                continue
+            if not self.mine(key.guild_id):  # another process's server: its to resolve
                 continue
             self._inflight.add(key)
             try:

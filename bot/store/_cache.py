@@ -68,6 +68,8 @@ DERIVED_ENTRIES = 1024
 DERIVED_LARGE_ENTRIES = 4
 """Values that grow with the data (e.g. every event title prepared for matching)."""
 
+NOTIFY_CHANNEL = "tradetalks_data"
+"""Where a committed change is announced to the other processes (bot.store._cluster)."""
 _AUDITED = "bot.store.audit_rows"
 _CURATED = "bot.store.curated_changed"
 _CHANGES = "bot.store.curated_rows"
@@ -243,6 +245,9 @@ class VersionMixin:
                 yield conn
                 written, curated = conn.info[_AUDITED], conn.info[_CURATED]
                 changes: list[CuratedChange] = conn.info[_CHANGES]
+                if written and self.engine.dialect.name == "postgresql":
+                    # delivered when the transaction commits: other processes look again
+                    await conn.execute(sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, "")))
             finally:
                 for key in (_AUDITED, _CURATED, _CHANGES):
                     conn.info.pop(key, None)

@@ -33,6 +33,7 @@ from bot.store import _schema as t
 from bot.store._batch import BatchMixin
 from bot.store._briefing import BriefingQueries
 from bot.store._cache import SMALL_KINDS, VERSION_TTL, CuratedChange, VersionMixin
+from bot.store._cluster import ClusterMixin
 from bot.store._engine import create_engine, migrate
 from bot.store._indexing import dump, index_fields
 from bot.store._posts import PostsMixin
@@ -50,15 +51,20 @@ log = logging.getLogger(__name__)
 T = TypeVar("T", bound=AnyItem)
 
 
-class StoreCore(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
+class StoreCore(VersionMixin, ClusterMixin, BriefingQueries, BatchMixin, PostsMixin):
     """Async store over SQLite (aiosqlite) or PostgreSQL (asyncpg): the core (see Store)."""
 
     def __init__(
-        self, engine: AsyncEngine, clock: Clock | None = None, version_ttl: float = VERSION_TTL
+        self,
+        engine: AsyncEngine,
+        clock: Clock | None = None,
+        version_ttl: float = VERSION_TTL,
+        connect_args: dict[str, Any] | None = None,
     ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self._init_versioning(version_ttl)
+        self._init_cluster(connect_args)
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -73,7 +79,7 @@ class StoreCore(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         engine = create_engine(url, connect_args)
         try:
             await migrate(engine)
-            store = cls(engine, clock, version_ttl)
+            store = cls(engine, clock, version_ttl, connect_args)
             await store.recheck_version()
         except Exception:
             await engine.dispose()
@@ -81,6 +87,7 @@ class StoreCore(VersionMixin, BriefingQueries, BatchMixin, PostsMixin):
         return store
 
     async def close(self) -> None:
+        await self.stop_listening()
         await self.engine.dispose()
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -66,5 +67,10 @@ def head_revision() -> str | None:
 
 
 async def migrate(engine: AsyncEngine) -> None:
+    """Upgrade to the newest schema. On PostgreSQL, processes starting together take turns
+    (a transaction-scoped advisory lock per schema): one migrates, the others find it done."""
     async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            key = sa.text("hashtext('tradetalks:migrate:' || current_schema())")
+            await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
         await conn.run_sync(upgrade_sync)
