@@ -60,12 +60,19 @@ def cmd_check_data(settings: Settings, data_dir: Path | None) -> int:
 
 def cmd_run(settings: Settings) -> int:
     from bot.client import BriefingBot, invite_url
+    from bot.sharding import SingleProcess
 
     if settings.discord_token is None:
         print(NO_TOKEN_HELP.format(invite=invite_url()), file=sys.stderr)
         return 2
+    try:
+        held = SingleProcess.take(settings.database_url)  # SQLite: one bot process only
+    except RuntimeError as exc:
+        return _fail(str(exc), 1)
     _setup_logging(settings)
+    logging.getLogger("bot").info("serving %s", settings.shards.describe())
     bot = BriefingBot(settings)
+    bot.single_process = held
     token = settings.discord_token.get_secret_value()
     try:
         bot.run(token, log_handler=None)
@@ -118,6 +125,34 @@ def cmd_start(settings: Settings) -> int:
         file=sys.stderr,
     )
     return cmd_run(settings)
+
+
+def cmd_prepare(settings: Settings) -> int:
+    """What must happen once however many processes start: migrations and the curated load
+    (each under its lock, so processes started together take turns and do it once)."""
+    from bot.curated import DataError, load_once
+    from bot.store import Store
+
+    async def go() -> str:
+        store = await Store.open(settings.database_url)
+        try:
+            report = await load_once(store, settings.data_dir)
+        finally:
+            await store.close()
+        if report is None:
+            return "prepare: schema current; curated data already loaded"
+        return (
+            f"prepare: schema current; curated data loaded: {report.inserted} new, "
+            f"{report.updated} updated, {report.unchanged} unchanged"
+        )
+
+    try:
+        print(asyncio.run(go()))
+    except DataError as exc:
+        return _fail(f"the curated data has errors ({exc}); run check-data", 1)
+    except Exception as exc:  # the database: one line, not a traceback
+        return _fail(f"{type(exc).__name__}: {exc}", 1)
+    return 0
 
 
 def cmd_export(settings: Settings, path: Path, guild_id: int | None) -> int:
@@ -232,7 +267,10 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="connect to Discord and serve (default)")
+    run = sub.add_parser("run", help="connect to Discord and serve (default)")
+    run.add_argument("--shard-count", default=None, help="total shards (SHARD_COUNT)")
+    run.add_argument("--shard-ids", default=None, help="this process's shards: 0-3 or 0,2,5")
+    sub.add_parser("prepare", help="apply migrations and load the curated data once; exit")
     check = sub.add_parser("check-data", help="validate data/*.yaml and print a summary line")
     check.add_argument("--data-dir", type=Path, default=None)
     console = sub.add_parser(
@@ -284,8 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    overrides = {
+        name: value
+        for name in ("shard_count", "shard_ids")
+        if (value := getattr(args, name, None)) is not None
+    }
     try:
-        settings = load_settings()
+        settings = load_settings(**overrides)
     except ConfigError as exc:
         return _fail(str(exc))
     command = args.command or "run"
@@ -297,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if command == "start":
         return cmd_start(settings)
+    if command == "prepare":
+        return cmd_prepare(settings)
     if command == "export":
         return cmd_export(settings, args.path, args.guild)
     if command == "import":

@@ -148,7 +148,10 @@ class BriefingBot(commands.AutoShardedBot):
         clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         sync_commands: bool = True,
+        listen: bool = True,
     ) -> None:
+        """`listen`: hear other processes' changes at once (PostgreSQL LISTEN/NOTIFY); the
+        console, one process by design, does without."""
         intents = discord.Intents.none()
         intents.guilds = True
         plan = settings.shards
@@ -165,12 +168,14 @@ class BriefingBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.shard_plan: Shards = plan
+        self.single_process: object | None = None  # the SQLite process lock, held while running
         self._health: asyncio.Task[None] | None = None
         self.clock: Clock = clock or SystemClock()
         self._store = store
         self._owns_store = store is None
         self._extensions = tuple(extensions)
         self._sync_commands = sync_commands
+        self._listen = listen
 
     @property
     def store(self) -> Store:
@@ -189,7 +194,8 @@ class BriefingBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         if self._store is None:
             self._store = await Store.open(self.settings.database_url, clock=self.clock)
-        await self._store.listen()  # other processes' changes, at once (PostgreSQL)
+        if self._listen:
+            await self._store.listen()  # other processes' changes, at once (PostgreSQL)
         report = await load_once(self._store, self.settings.data_dir)
         if report is None:
             log.info("curated data: already loaded (unchanged since the last load)")

@@ -7,8 +7,14 @@ own servers only and no server is posted for twice.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy.engine import make_url
 
 _PART = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 SHAPE = "a range like 0-3 or a list like 0,2,5"
@@ -85,3 +91,40 @@ class Shards:
         if self.ids is None or self.all:
             return f"all {self.count} shard(s)"
         return f"shard(s) {shard_range_text(self.ids)} of {self.count}"
+
+
+class SingleProcess:
+    """On SQLite, one bot process at a time: an exclusive lock on a file beside the
+    database, held for the life of the process (the system drops it when the process ends,
+    however it ends). PostgreSQL needs none."""
+
+    def __init__(self, handle: IO[str] | None) -> None:
+        self._handle = handle
+
+    @classmethod
+    def take(cls, database_url: str) -> SingleProcess:
+        url = make_url(database_url)
+        if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+            return cls(None)
+        path = Path(str(url.database)).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".run-lock"), "a+")  # noqa: SIM115 - held
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise RuntimeError(
+                f"another bot process already serves {path.name}; more than one process "
+                "needs PostgreSQL (DATABASE_URL=postgresql+asyncpg://..., see README "
+                "'Running at scale')"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        return cls(handle)
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None

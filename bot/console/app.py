@@ -84,7 +84,9 @@ async def run_console(
     """Start the bot under SimCord and run `script` (or a prompt); returns the exit code."""
     out = out or sys.stdout
     zone = zone or local_zone()
-    bot = BriefingBot(settings, clock=clock, extensions=extensions, sync_commands=False)
+    bot = BriefingBot(
+        settings, clock=clock, extensions=extensions, sync_commands=False, listen=False
+    )
     try:
         async with simcord.run(
             bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT, shard_count=bot.shard_count or 1
