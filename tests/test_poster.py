@@ -563,6 +563,25 @@ async def test_pacer_spaces_request_starts() -> None:
     assert slept == [0.1, 0.1, 0.1]
 
 
+async def test_pacer_never_lets_more_than_rate_start_in_one_second_after_a_stall() -> None:
+    now = [100.0]
+    starts: list[float] = []
+
+    async def late_sleep(seconds: float) -> None:  # a busy loop wakes everyone 0.3 s late
+        now[0] += seconds + 0.3
+
+    pacer = Pacer(10.0, late_sleep, monotonic=lambda: now[0])
+
+    async def send() -> None:
+        await pacer.wait()
+        starts.append(now[0])
+
+    for _ in range(40):
+        await send()
+    for i, at in enumerate(starts):
+        assert sum(1 for other in starts[i:] if other < at + 1.0) <= 10
+
+
 async def test_post_now_is_recorded_and_a_repeat_of_the_same_slot_does_nothing(
     rig: Rig,
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -107,7 +108,9 @@ class TickReport:
 
 
 class Pacer:
-    """Spaces request starts at least 1/rate seconds apart (rate None: no pacing)."""
+    """Spaces request starts at least 1/rate seconds apart, and never lets more than `rate`
+    start in any one second, however late a busy event loop wakes the waiting senders (a
+    stall would otherwise release several at once). `rate` None: no pacing."""
 
     def __init__(
         self,
@@ -116,18 +119,31 @@ class Pacer:
         monotonic: Callable[[], float] | None = None,
     ) -> None:
         self._gap = 1.0 / rate if rate else 0.0
+        self._cap = max(1, int(rate)) if rate else 0
         self._sleep = sleep
         self._monotonic = monotonic
         self._next = 0.0
+        self._recent: deque[float] = deque()
+
+    def _now(self) -> float:
+        return self._monotonic() if self._monotonic else asyncio.get_running_loop().time()
 
     async def wait(self) -> None:
         if not self._gap:
             return
-        now = self._monotonic() if self._monotonic else asyncio.get_running_loop().time()
+        now = self._now()
         start = max(now, self._next)
         self._next = start + self._gap
         if start > now:
             await self._sleep(start - now)
+        while True:  # the strict part: a sliding one-second window
+            now = self._now()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) < self._cap:
+                break
+            await self._sleep(self._recent[0] + 1.0 - now)
+        self._recent.append(now)
 
 
 def visible_milestones(

@@ -172,14 +172,25 @@ class StoreCore(VersionMixin, ClusterMixin, BriefingQueries, BatchMixin, PostsMi
     async def _list_items(
         self, kind: Kind, guild_id: int | None, include_removed: bool
     ) -> list[AnyItem]:
+        """A server's list of a small kind shares the curated items' objects with the
+        curated list (read once per version), so ten thousand servers that add nothing of
+        their own hold ten thousand lists of references, not of copies."""
+        shared: dict[str, AnyItem] = {}
+        if guild_id is not None and kind in SMALL_KINDS:
+            shared = {m.id: m for m in await self.list_items(kind, None, include_removed=True)}
+        i = t.items
         stmt = (
-            sa.select(t.items.c.data)
+            sa.select(i.c.scope, i.c.item_id, i.c.data)
             .where(self._visible(kind, guild_id, include_removed))
-            .order_by(t.items.c.sort_start, t.items.c.sort_end, t.items.c.item_id)
+            .order_by(i.c.sort_start, i.c.sort_end, i.c.item_id)
         )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return [row_model(kind, r.data) for r in rows]
+        out: list[AnyItem] = []
+        for scope, item_id, data in rows:
+            hit = shared.get(item_id) if scope == CURATED else None
+            out.append(hit if hit is not None else row_model(kind, data))
+        return out
 
     async def list_stored(
         self, kind: Kind, guild_id: int | None, *, include_removed: bool = False
