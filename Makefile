@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds eval clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster cluster eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 # Without DISCORD_TOKEN (environment or .env): the local console on a simulated server.
 run: $(STAMP)
 	$(BIN)/python -m bot start
+
+# N bot processes on PostgreSQL (DATABASE_URL), Discord's shards split between them
+# (SHARD_COUNT, else two per process); needs DISCORD_TOKEN. README: "Running at scale".
+N ?= 2
+cluster: $(STAMP)
+	$(BIN)/python -m bot cluster --processes $(N)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,6 +59,11 @@ bench: $(STAMP)
 # interval, and how long a new item takes to become proposals (bench/README.md).
 bench-feeds: $(STAMP)
 	$(BIN)/python -m bench.feeds
+
+# One digest to 10,000 servers from 2 processes on the local PostgreSQL, against a stand-in
+# for Discord that enforces the global 50 requests/s (bench/README.md).
+bench-cluster: $(STAMP)
+	$(BIN)/python -m bench.cluster
 
 # How good the ingest engine is: recall and precision on the seed articles and the test
 # articles, the known problems it flags, and its throughput (bench/README.md).

@@ -155,6 +155,24 @@ def cmd_prepare(settings: Settings) -> int:
     return 0
 
 
+def cmd_cluster(settings: Settings, processes: int) -> int:
+    from bot.client import invite_url
+    from bot.cluster import ClusterError, plan, supervise
+
+    try:
+        count, parts = plan(settings, processes)
+    except ClusterError as exc:
+        return _fail(str(exc))
+    if settings.discord_token is None:
+        print(NO_TOKEN_HELP.format(invite=invite_url()), file=sys.stderr)
+        return 2
+    _setup_logging(settings)
+    if (code := cmd_prepare(settings)) != 0:
+        return code
+    asyncio.run(supervise(count, parts))
+    return 0
+
+
 def cmd_export(settings: Settings, path: Path, guild_id: int | None) -> int:
     from bot.store import Store
     from bot.transfer import TransferError, export
@@ -271,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--shard-count", default=None, help="total shards (SHARD_COUNT)")
     run.add_argument("--shard-ids", default=None, help="this process's shards: 0-3 or 0,2,5")
     sub.add_parser("prepare", help="apply migrations and load the curated data once; exit")
+    cluster = sub.add_parser("cluster", help="N bot processes on PostgreSQL, shards split")
+    cluster.add_argument("--processes", type=int, default=2, help="how many processes (2)")
     check = sub.add_parser("check-data", help="validate data/*.yaml and print a summary line")
     check.add_argument("--data-dir", type=Path, default=None)
     console = sub.add_parser(
@@ -342,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_start(settings)
     if command == "prepare":
         return cmd_prepare(settings)
+    if command == "cluster":
+        return cmd_cluster(settings, args.processes)
     if command == "export":
         return cmd_export(settings, args.path, args.guild)
     if command == "import":

@@ -128,3 +128,11 @@ class SingleProcess:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+
+def split_shards(count: int, processes: int) -> list[tuple[int, ...]]:
+    """`count` shards over `processes` processes, as evenly as they go, in order."""
+    if not 1 <= processes <= count:
+        raise ValueError(f"{processes} process(es) cannot share {count} shard(s)")
+    return [tuple(range(i * count // processes, (i + 1) * count // processes))
+            for i in range(processes)]  # fmt: skip

@@ -27,10 +27,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.briefing.digest import OutMessage
 from bot.client import BriefingBot
 from bot.clock import FixedClock
+from bot.cluster import ClusterError, plan, supervise
 from bot.config import PROJECT_ROOT, normalise_database_url
 from bot.models import Event, GuildConfig, Kind
 from bot.poster import Poster, SeenMessage
-from bot.sharding import Shards, SingleProcess, parse_shard_ids, shard_of
+from bot.sharding import Shards, SingleProcess, parse_shard_ids, shard_of, split_shards
 from bot.store import SENT, Actor, Store
 from tests.conftest import NOW, World, make_settings
 from tests.seen import embed_text
@@ -362,3 +363,42 @@ def test_the_health_line_names_the_shards_servers_and_latency(tmp_path: Path) ->
     assert bot.health_line() == (
         "health: shard(s) 2-3 of 4, 0 server(s), gateway latency not connected (worst shard)"
     )
+
+
+def test_a_cluster_splits_the_shards_and_needs_postgresql(tmp_path: Path) -> None:
+    assert split_shards(4, 2) == [(0, 1), (2, 3)]
+    assert split_shards(5, 2) == [(0, 1), (2, 3, 4)]
+    with pytest.raises(ValueError, match="3 process"):
+        split_shards(2, 3)
+    pg = make_settings(tmp_path, database_url="postgresql+asyncpg://u@127.0.0.1/db",
+                       shard_count=None)  # fmt: skip
+    assert plan(pg, 3) == (6, [(0, 1), (2, 3), (4, 5)])
+    with pytest.raises(ClusterError, match="needs PostgreSQL"):
+        plan(make_settings(tmp_path), 2)
+    result = run_bot("cluster", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert result.returncode == 2 and result.stderr.strip() == (
+        "error: a cluster needs PostgreSQL: set DATABASE_URL=postgresql+asyncpg://user@host/db"
+    )
+
+
+async def test_a_process_that_exits_is_started_again_and_stopping_ends_them_all() -> None:
+    stopping = asyncio.Event()
+    runs: list[tuple[int, ...]] = []
+
+    def command(count: int, ids: tuple[int, ...]) -> list[str]:
+        runs.append(ids)
+        if ids == (0, 1) and runs.count(ids) == 1:
+            return [sys.executable, "-c", "raise SystemExit(3)"]  # dies at once, the first time
+        return [sys.executable, "-c", "import time; time.sleep(30)"]
+
+    task = asyncio.create_task(
+        supervise(4, [(0, 1), (2, 3)], stopping=stopping, command=command, restart_after=0.2)
+    )
+    for _ in range(100):
+        if runs.count((0, 1)) == 2:
+            break
+        await asyncio.sleep(0.05)
+    stopping.set()
+    members = await asyncio.wait_for(task, timeout=10)
+    assert [m.starts for m in members] == [2, 1]
+    assert all(m.process is not None and m.process.returncode is not None for m in members)

@@ -37,8 +37,10 @@ once if less than GRACE (6 h) late, else it is recorded as skipped with a log li
 likewise: the latest alert due for each milestone goes if less than 6 h late.
 
 Fan-out. Posts to different servers run concurrently up to `concurrency` at a time, and every
-request start is paced to at most `rate` per second, well under Discord's global limit of 50
-per second: a thousand servers at 09:00 become a steady stream, not a burst.
+request start is paced to at most `rate` per second (spaced evenly, and never more than
+`rate` in any one second), under Discord's global limit of 50 per second for the whole bot:
+a thousand servers at 09:00 become a steady stream, not a burst. With several processes
+(shards), each posts only for its own servers (`mine`) at its share of the budget.
 """
 
 from __future__ import annotations
