@@ -31,6 +31,7 @@ from bot.cluster import ClusterError, plan, supervise
 from bot.config import PROJECT_ROOT, normalise_database_url
 from bot.models import Event, GuildConfig, Kind
 from bot.poster import Poster, SeenMessage
+from bot.scheduler import DigestScheduler
 from bot.sharding import Shards, SingleProcess, parse_shard_ids, shard_of, split_shards
 from bot.store import SENT, Actor, Store
 from tests.conftest import NOW, World, make_settings
@@ -402,3 +403,19 @@ async def test_a_process_that_exits_is_started_again_and_stopping_ends_them_all(
     members = await asyncio.wait_for(task, timeout=10)
     assert [m.starts for m in members] == [2, 1]
     assert all(m.process is not None and m.process.returncode is not None for m in members)
+
+
+async def test_a_process_schedules_digests_only_for_its_own_servers(store: Store) -> None:
+    ids = await servers(store, 8)
+    mine = Shards(4, (1, 3))
+    scheduler = DigestScheduler(store, FakeDiscord(FixedClock(NOW)), FixedClock(NOW),
+                                mine=mine.owns)  # fmt: skip
+    await scheduler.start()
+    try:
+        digests = [j for j in scheduler.job_ids() if j.startswith("digest:")]
+        assert sorted(digests) == sorted(f"digest:{g}" for g in ids if mine.owns(g))
+        assert len(digests) == 4
+        await scheduler.reschedule(ids[1])  # shard 2: another process's, even when asked
+        assert f"digest:{ids[1]}" not in scheduler.job_ids()
+    finally:
+        scheduler.shutdown()
