@@ -247,13 +247,20 @@ def per_channel(discord: FakeDiscord, slot: str) -> Counter[int]:
     return Counter(s.channel_id for s in discord.sent if f"ref digest/{slot}" in s.footer)
 
 
-@needs_pg
-async def test_two_processes_post_each_digest_once_from_the_shard_holder(schema: Schema) -> None:
+async def two_processes(
+    schema: Schema,
+) -> tuple[FixedClock, FakeDiscord, Process, Process, list[int]]:
+    """Half a minute past every server's digest time: 200 servers, shards 0-1 and 2-3."""
     clock = FixedClock(SLOT_AT + timedelta(seconds=30))
     discord = FakeDiscord(clock)
     a = Process("a", await schema.open(clock), Shards(4, (0, 1)), discord, clock)
     b = Process("b", await schema.open(clock), Shards(4, (2, 3)), discord, clock)
-    ids = await servers(a.store, 200)
+    return clock, discord, a, b, await servers(a.store, 200)
+
+
+@needs_pg
+async def test_two_processes_post_each_digest_once_from_the_shard_holder(schema: Schema) -> None:
+    _, discord, a, b, ids = await two_processes(schema)
     slot = "2026-11-22"
 
     await asyncio.gather(a.poster.tick(), b.poster.tick())
@@ -272,11 +279,7 @@ async def test_two_processes_post_each_digest_once_from_the_shard_holder(schema:
 async def test_a_process_that_dies_mid_fan_out_comes_back_and_nothing_doubles(
     schema: Schema,
 ) -> None:
-    clock = FixedClock(SLOT_AT + timedelta(seconds=30))
-    discord = FakeDiscord(clock)
-    a = Process("a", await schema.open(clock), Shards(4, (0, 1)), discord, clock)
-    b = Process("b", await schema.open(clock), Shards(4, (2, 3)), discord, clock)
-    ids = await servers(a.store, 200)
+    clock, discord, a, b, ids = await two_processes(schema)
     slot = "2026-11-22"
     a.die_after = 37
     fan_out = asyncio.create_task(a.poster.tick())
