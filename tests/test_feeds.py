@@ -173,7 +173,24 @@ async def test_an_unreadable_article_falls_back_to_the_feeds_own_text(
     report = await poll(store, report.feed, clock, OPTIONS)
     assert report.new == 0 and len(report.unreadable) == 1
     assert "Talks update number 3" in report.unreadable[0] and "404" in report.unreadable[0]
-    assert (await poll(store, report.feed, clock, OPTIONS)).not_modified
+
+    # the page comes back: the next poll reads it, though the feed itself is unchanged
+    ch.items[-1].missing = False
+    clock.advance(timedelta(minutes=30))
+    report = await poll(store, report.feed, clock, OPTIONS)
+    assert (report.new, report.unreadable, report.not_modified) == (1, [], False)
+    assert (await poll(store, report.feed, clock, OPTIONS)).not_modified  # nothing waits now
+
+    # a page that stays away is tried for a day, then given up
+    ch.items.append(story(4, 0, missing=True))
+    first = await poll(store, report.feed, clock, OPTIONS)
+    assert len(first.unreadable) == 1
+    clock.advance(timedelta(hours=23))
+    assert len((await poll(store, first.feed, clock, OPTIONS)).unreadable) == 1
+    clock.advance(timedelta(hours=2))
+    given_up = await poll(store, first.feed, clock, OPTIONS)
+    assert given_up.not_modified and given_up.unreadable == []
+    assert (await store.feed(GUILD, feed.id)).items_queued == 3
 
 
 @pytest.mark.parametrize(

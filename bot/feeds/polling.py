@@ -4,8 +4,9 @@ A poll fetches the feed conditionally (a 304 costs nothing), parses it, and take
 newest items it has not seen (by GUID, link or article text) through the same fetch and
 ingest as `/source add url:`; the item's keys are claimed and its proposals queued in one
 transaction. An item whose article cannot be fetched is read from the feed's own text when
-that is a whole article, else noted as unreadable. A poll that fails (HTTP error, not a
-feed, too large) counts towards pausing the feed.
+that is a whole article, else noted as unreadable and tried again at each poll for a day
+(the feed is then fetched without validators, so a 304 does not hide it). A poll that
+fails (HTTP error, not a feed, too large) counts towards pausing the feed.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 RECENT = timedelta(hours=24)
 """Items this recent when a feed is added are ingested; older ones are taken as seen."""
+RETRY_FOR = timedelta(hours=24)
+"""An item whose article could not be read is tried again at each poll for this long."""
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,12 @@ async def follow(
 async def poll(store: Store, feed: Feed, clock: Clock, options: FeedOptions) -> PollReport:
     """One poll of a feed: fetch, parse and take what is new; a failure is counted (and
     pauses the feed after `options.pause_after` in a row)."""
+    retry = await store.retrying(feed.id, clock.now() - RETRY_FOR)
     try:
-        document = await fetch_feed(
+        document = await fetch_feed(  # no validators while items wait to be read again
             feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
+            etag=None if retry else feed.etag,
+            last_modified=None if retry else feed.last_modified,
             allow_private=options.allow_private,
             max_bytes=options.max_bytes,
             timeout=options.timeout,
@@ -170,7 +174,7 @@ async def take(
         keys = entry_keys(feed.id, entry)
         if not keys:
             continue
-        known = await store.seen_keys(feed.guild_id, keys)
+        known = await store.seen_keys(feed.guild_id, keys, retry_since=clock.now() - RETRY_FOR)
         if known:
             if len(known) < len(keys):  # a new GUID or link for an item seen: remember it
                 await store.mark_items(feed.guild_id, feed.id, [keys], DUPLICATE)

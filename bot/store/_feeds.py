@@ -195,15 +195,30 @@ class FeedStore(ProposalQueue):
         return found[0], paused
 
     # -- items -----------------------------------------------------------------------------------
-    async def seen_keys(self, guild_id: int, keys: Iterable[str]) -> set[str]:
-        """Which of these keys this server has seen."""
+    async def seen_keys(
+        self, guild_id: int, keys: Iterable[str], *, retry_since: datetime | None = None
+    ) -> set[str]:
+        """Which of these keys this server has seen; an item left unreadable since
+        `retry_since` or later does not count (it is tried again)."""
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return set()
         i = t.feed_items
         stmt = sa.select(i.c.key).where(i.c.guild_id == guild_id, i.c.key.in_(wanted))
+        if retry_since is not None:
+            stmt = stmt.where(sa.not_(sa.and_(i.c.outcome == UNREADABLE,
+                                              i.c.seen_at >= retry_since)))  # fmt: skip
         async with self.engine.connect() as conn:
             return {r[0] for r in await conn.execute(stmt)}
+
+    async def retrying(self, feed_id: int, since: datetime) -> bool:
+        """Has this feed items left unreadable since `since`, to be tried again?"""
+        i = t.feed_items
+        stmt = sa.select(sa.literal(1)).where(
+            i.c.feed_id == feed_id, i.c.outcome == UNREADABLE, i.c.seen_at >= since
+        )
+        async with self.engine.connect() as conn:
+            return (await conn.execute(stmt.limit(1))).first() is not None
 
     async def mark_items(
         self, guild_id: int, feed_id: int, items: Sequence[Sequence[str]], outcome: str
@@ -229,9 +244,17 @@ class FeedStore(ProposalQueue):
         """Claim the item's keys and queue its proposals in one transaction; None (and nothing
         written) when another poll claimed one of its keys first."""
         rows = self._item_row(guild_id, feed_id, keys, QUEUED, source.id, self.clock.now())
+        i = t.feed_items
         try:
             async with self._changing() as conn:
-                await conn.execute(sa.insert(t.feed_items), rows)
+                await conn.execute(  # an earlier failed read of this item gives way
+                    sa.delete(i).where(
+                        i.c.guild_id == guild_id,
+                        i.c.key.in_([r["key"] for r in rows]),
+                        i.c.outcome == UNREADABLE,
+                    )
+                )
+                await conn.execute(sa.insert(i), rows)
                 ids = await self._queue_in(conn, guild_id, source, proposals, actor)
         except IntegrityError:
             return None
