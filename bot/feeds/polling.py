@@ -169,17 +169,14 @@ async def take(
     options: FeedOptions,
 ) -> PollReport:
     """Ingest the entries not seen yet, oldest first, and note the poll."""
-    fresh: list[tuple[FeedEntry, list[str]]] = []
-    for entry in reversed(parsed.entries):
-        keys = entry_keys(feed.id, entry)
-        if not keys:
-            continue
-        known = await store.seen_keys(feed.guild_id, keys, retry_since=clock.now() - RETRY_FOR)
-        if known:
-            if len(known) < len(keys):  # a new GUID or link for an item seen: remember it
-                await store.mark_items(feed.guild_id, feed.id, [keys], DUPLICATE)
-            continue
-        fresh.append((entry, keys))
+    keyed = [(e, keys) for e in reversed(parsed.entries) if (keys := entry_keys(feed.id, e))]
+    known = await store.seen_keys(
+        feed.guild_id, [k for _, keys in keyed for k in keys], retry_since=clock.now() - RETRY_FOR
+    )
+    fresh = [(e, keys) for e, keys in keyed if known.isdisjoint(keys)]
+    # a new GUID or link for an item seen: remember it as that item's too
+    aliases = [keys for _, keys in keyed if not known.isdisjoint(keys) and not known >= set(keys)]
+    await store.mark_items(feed.guild_id, feed.id, aliases, DUPLICATE)
     gate = asyncio.Semaphore(options.article_concurrency)
 
     async def read(entry: FeedEntry) -> Article | str:
