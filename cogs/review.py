@@ -135,7 +135,7 @@ class ReviewPage(discord.ui.DynamicItem[Button], template=brief.PAGE_TEMPLATE):
     def __init__(self, offset: int, label: str = "Review queue") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label, style=discord.ButtonStyle.secondary, custom_id=f"rv:page:{offset}"
+                label=label, style=discord.ButtonStyle.secondary, custom_id=brief.page_id(offset)
             )
         )
         self.offset = offset

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 import discord
 
 from bot.briefing.common import COLOUR, WARN
+from bot.briefing.review import page_id
 from bot.briefing.text import add_field_lines, one_line, shrink_to_total, truncate
 from bot.briefing.text import timestamp as ts
 from bot.feeds import ParsedFeed
 from bot.models import PAUSED, Feed, PollReport
-
-REVIEW_ID = "rv:page:0"  # the review queue's first page (cogs.review answers it)
 
 
 def _plural(n: int, word: str) -> str:
@@ -23,7 +22,7 @@ def _plural(n: int, word: str) -> str:
 
 def review_view() -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(label="Review the queue", custom_id=REVIEW_ID))
+    view.add_item(discord.ui.Button(label="Review the queue", custom_id=page_id(0)))
     return view
 
 

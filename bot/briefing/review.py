@@ -16,6 +16,13 @@ from bot.models import Queued, Source
 
 PAGE_SIZE = 8
 PAGE_TEMPLATE = r"rv:page:(?P<offset>\d{1,6})"
+
+
+def page_id(offset: int) -> str:
+    """The custom id of a button that opens the review queue at `offset` (cogs.review)."""
+    return f"rv:page:{offset}"
+
+
 ACT_TEMPLATE = r"rv:(?P<act>acc|edit|rej|cite):(?P<id>\d{1,12})"
 OPEN_ID = "rv:open"
 KIND_LABEL = {
