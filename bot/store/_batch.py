@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.models import AnyItem, AuditAction, Kind, kind_of
 from bot.store import _schema as t
 from bot.store._indexing import dump
-from bot.store._types import CURATED, Actor, Stored, StoreError
+from bot.store._types import Actor, Stored, StoreError
 
 
 class _StoreCore(Protocol):
@@ -28,23 +28,13 @@ class _StoreCore(Protocol):
     clock: Clock
 
     @property
-    def _write(self) -> Callable[..., Awaitable[None]]: ...
-
-    @property
-    def _audit(self) -> Callable[..., Awaitable[None]]: ...
+    def _put(self) -> Callable[..., Awaitable[Stored]]: ...
 
     def _changing(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
 
     async def _visible_row(
         self, conn: AsyncConnection, kind: Kind, item_id: str, guild_id: int | None
     ) -> sa.Row[Any] | None: ...
-
-    async def _row(
-        self, conn: AsyncConnection, kind: Kind, item_id: str, scope: int
-    ) -> sa.Row[Any] | None: ...
-
-    @staticmethod
-    def _stored(kind: Kind, row: sa.Row[Any]) -> Stored: ...
 
     async def _save_in(
         self,
@@ -111,42 +101,27 @@ class BatchMixin:
         if len(set(keys)) != len(keys):
             raise StoreError("the same item appears twice in one change")
         now = self.clock.now()
-        scope = CURATED if guild_id is None else guild_id
         out: list[Stored] = []
         for item, new_only, (kind, item_id) in zip(items, flags, keys, strict=True):
             visible = await self._visible_row(conn, kind, item_id, guild_id)
             if new_only and visible is not None:
                 raise StoreError(f"a {kind.value} with id '{item_id}' already exists")
-            own = visible if visible is not None and visible.scope == scope else None
-            origin = t.origin_for(guild_id, own, visible)
-            await self._write(
+            default = AuditAction.EDIT if visible is not None else AuditAction.ADD
+            stored = await self._put(
                 conn,
+                kind,
                 item,
-                scope=scope,
-                origin=origin,
+                visible,
+                guild_id=guild_id,
                 actor=actor,
                 now=now,
-                existing=own,
-                modified=True,
+                action=action or default,
+                after=dump(item),
+                reason=reason,
                 removed=bool(visible.removed) if visible is not None else False,
                 removed_reason=visible.removed_reason if visible is not None else None,
             )
-            default = AuditAction.EDIT if visible is not None else AuditAction.ADD
-            await self._audit(
-                conn,
-                now=now,
-                guild_id=guild_id,
-                actor=actor,
-                kind=kind,
-                item_id=item_id,
-                action=action or default,
-                before=visible.data if visible is not None else None,
-                after=dump(item),
-                reason=reason,
-            )
-            row = await self._row(conn, kind, item_id, scope)
-            assert row is not None
-            out.append(self._stored(kind, row))
+            out.append(stored)
         return out
 
     async def removed_titles(

@@ -1,6 +1,7 @@
 """The store: the only code that speaks SQL. `Store` puts its parts together:
 
-- `_core.py`: opening, visibility, reads, and the one audited write (save, remove, restore);
+- `_core.py`: opening and reads; `_writes.py`: visibility and the one audited write (save,
+  remove, restore);
 - `_timeline.py`: timeline pages, counts and the editors' pickers;
 - `_curated.py`: curated loads and bulk inserts;
 - `_settings.py`: server settings and meta;
