@@ -37,6 +37,15 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def _one_line(exc: BaseException) -> str:
+    """A failure the user can cause (the database, a login) as one line, no traceback."""
+    from bot.store import StoreError
+
+    if isinstance(exc, StoreError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _setup_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level_number(),
@@ -77,7 +86,7 @@ def cmd_run(settings: Settings) -> int:
     try:
         bot.run(token, log_handler=None)
     except Exception as exc:  # discord.LoginFailure and friends: one line, no token
-        return _fail(f"{type(exc).__name__}: {exc}", 1)
+        return _fail(_one_line(exc), 1)
     return 0
 
 
@@ -99,12 +108,13 @@ def cmd_console(
         )
     zone = None
     if zone_name:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        from zoneinfo import ZoneInfo
 
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return _fail(f"--tz: '{zone_name}' is not an IANA time zone (e.g. Europe/London)")
+        from bot.bounds import is_zone, zone_error
+
+        if not is_zone(zone_name):
+            return _fail(f"--tz: {zone_error(zone_name)}")
+        zone = ZoneInfo(zone_name)
     return main(
         settings,
         script=script,
@@ -151,7 +161,7 @@ def cmd_prepare(settings: Settings) -> int:
     except DataError as exc:
         return _fail(f"the curated data has errors ({exc}); run check-data", 1)
     except Exception as exc:  # the database: one line, not a traceback
-        return _fail(f"{type(exc).__name__}: {exc}", 1)
+        return _fail(_one_line(exc), 1)
     return 0
 
 
@@ -190,7 +200,7 @@ def cmd_export(settings: Settings, path: Path, guild_id: int | None) -> int:
     except (TransferError, OSError) as exc:
         return _fail(str(exc), 1)
     except Exception as exc:  # the database: one line, not a traceback
-        return _fail(f"{type(exc).__name__}: {exc}", 1)
+        return _fail(_one_line(exc), 1)
     print(f"export: wrote {counts} to {path}")
     return 0
 
@@ -221,7 +231,7 @@ def cmd_import(settings: Settings, path: Path, guild_id: int | None, dry_run: bo
     try:
         lines = asyncio.run(go())
     except Exception as exc:  # the database: one line, not a traceback
-        return _fail(f"{type(exc).__name__}: {exc}", 1)
+        return _fail(_one_line(exc), 1)
     for line in lines:
         print(line)
     return 0
@@ -278,7 +288,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     except DataError as exc:
         return _fail(f"the curated data has errors ({exc}); run check-data", 1)
     except Exception as exc:  # the database: one line, not a traceback
-        return _fail(f"{type(exc).__name__}: {exc}", 1)
+        return _fail(_one_line(exc), 1)
     return 0
 
 

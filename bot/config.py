@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.bounds import is_zone, zone_error
 from bot.sharding import Shards, parse_shard_ids, shard_range_text
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -119,12 +119,8 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"'{value}' is not an IANA time zone (e.g. UTC, Europe/London)"
-            ) from None
+        if not is_zone(value):
+            raise ValueError(zone_error(value))
         return value
 
     @field_validator("shard_count", "shard_ids", mode="before")

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+
+from bot.bounds import RANGE_TEXT, day_in_range
 
 
 class Precision(StrEnum):
@@ -91,6 +94,8 @@ class FuzzyDate(BaseModel):
     def _ordered(self) -> FuzzyDate:
         if self.end < self.start:
             raise ValueError(f"date range ends ({self.end}) before it starts ({self.start})")
+        if not (day_in_range(self.start) and day_in_range(self.end)):
+            raise ValueError(f"the date {self.canonical()} is out of range: use one {RANGE_TEXT}")
         return self
 
     @model_serializer(mode="plain")
@@ -169,8 +174,24 @@ def _iso_day(text: str) -> date | None:
     return _safe_date(int(m[1]), int(m[2]), int(m[3]), text)
 
 
+def _in_range(parse: Callable[[str], FuzzyDate], text: str) -> FuzzyDate:
+    """A parsed date, refused when it lies outside what the bot computes with."""
+    try:
+        out = parse(text)
+    except OverflowError:
+        out = None
+    if out is None or not (day_in_range(out.start) and day_in_range(out.end)):
+        raise DateParseError(f"'{text.strip()}' is out of range; use a date {RANGE_TEXT}")
+    return out
+
+
 def parse_canonical(text: str) -> FuzzyDate:
-    """Parse the canonical forms listed in the module docstring (strict)."""
+    """Parse the canonical forms listed in the module docstring (strict), within the range
+    of bot.bounds."""
+    return _in_range(_parse_canonical, text)
+
+
+def _parse_canonical(text: str) -> FuzzyDate:
     raw = text
     text = " ".join(text.strip().split())
     if not text:
@@ -243,11 +264,15 @@ def parse_user_date(text: str) -> FuzzyDate:
     Accepts the canonical forms and: '9 Oct 2025', 'Oct 9, 2025', 'October 9 2025',
     'Oct 2025', '2025/10/09', '9/10/2025' is refused as ambiguous (day/month order).
     """
+    return _in_range(_parse_user_date, text)
+
+
+def _parse_user_date(text: str) -> FuzzyDate:
     cleaned = text.strip()
     if not cleaned:
         raise DateParseError(f"empty date; {_HELP}")
     try:
-        return parse_canonical(cleaned.replace("/", "-"))
+        return _parse_canonical(cleaned.replace("/", "-"))
     except DateParseError:
         pass
     lower = cleaned.lower().replace(",", " ").replace(".", " ")

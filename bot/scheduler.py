@@ -202,20 +202,30 @@ class DigestScheduler:
             self._data_version = await self.store.data_version()
             wanted: set[str] = set()
             for config in await self.store.guild_configs():
-                if self.mine(config.guild_id) and self._schedule_digest(config):
-                    wanted.add(f"digest:{config.guild_id}")
+                try:
+                    if self.mine(config.guild_id) and self._schedule_digest(config):
+                        wanted.add(f"digest:{config.guild_id}")
+                except Exception:
+                    log.exception(
+                        "scheduling the digest of guild %s failed; other servers go on",
+                        config.guild_id,
+                    )
             now = self.clock.now()
             milestones = [m for _, removed, m in await self.store.all_milestones() if not removed]
             for at in next_alert_times(milestones, now - GRACE):
                 job_id = f"alerts:{int(at.timestamp())}"
+                try:
+                    self.scheduler.add_job(
+                        run_alert_job,
+                        self._on_clock(DateTrigger(run_date=max(at, now), timezone=UTC)),
+                        args=[self.runtime_id],
+                        id=job_id,
+                        replace_existing=True,
+                    )
+                except Exception:
+                    log.exception("scheduling the alerts due %s failed; the others go on", at)
+                    continue
                 wanted.add(job_id)
-                self.scheduler.add_job(
-                    run_alert_job,
-                    self._on_clock(DateTrigger(run_date=max(at, now), timezone=UTC)),
-                    args=[self.runtime_id],
-                    id=job_id,
-                    replace_existing=True,
-                )
             for job in self.scheduler.get_jobs():
                 if job.id != "sweep" and job.id not in wanted:
                     job.remove()

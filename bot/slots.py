@@ -15,6 +15,7 @@ same, and tests check that the two agree.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -36,6 +37,8 @@ DIGEST_KIND = "digest"
 NOW_KIND = "digest-now"
 ALERT_KIND_PREFIX = "alert-"
 DIGEST_KINDS = (DIGEST_KIND, NOW_KIND)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,20 @@ def alert_slots(milestone: Milestone) -> list[AlertSlot]:
     gets no one-hour alert."""
     if milestone.outcome is not None:
         return []
-    at = milestone.at.astimezone(UTC)
-    return [
-        AlertSlot(milestone.id, name, at, at - delta)
-        for name, delta in ALERT_OFFSETS
-        if not (milestone.all_day and name == "1h")
-    ]
+    out: list[AlertSlot] = []
+    try:
+        at = milestone.at.astimezone(UTC)
+        for name, delta in ALERT_OFFSETS:
+            if not (milestone.all_day and name == "1h"):
+                out.append(AlertSlot(milestone.id, name, at, at - delta))
+    except OverflowError:
+        # bot.bounds keeps such instants out where they enter; one that got in anyway has
+        # no alerts rather than stopping every server's sweep
+        log.error(
+            "milestone %r at %s: its alert times overflow; no alerts", milestone.id, milestone.at
+        )
+        return []
+    return out
 
 
 def due_alerts(

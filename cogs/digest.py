@@ -13,12 +13,12 @@ import re
 from datetime import time
 from functools import cache, lru_cache
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bounds import iana_zones, is_zone, zone_error
 from bot.briefing.digest import WEEKDAYS, schedule_text, status_embed
 from bot.briefing.text import timestamp as ts
 from bot.client import BriefingBot
@@ -38,7 +38,7 @@ _TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*$")
 
 @cache
 def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+    return tuple(sorted(z for z in iana_zones() if "/" in z or z == "UTC"))
 
 
 @cache
@@ -77,12 +77,8 @@ def parse_time(text: str) -> time:
 
 
 def parse_zone(text: str) -> str:
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(
-            f"'{text}' is not a time zone I know: pick one from the list, e.g. Europe/London."
-        ) from None
+    if not is_zone(text):
+        raise UserError(f"{zone_error(text)} (pick one from the list).")
     return text
 
 

@@ -92,7 +92,7 @@ async def test_bad_time_or_zone_is_refused_and_nothing_saved(world: World) -> No
         "'25:00' is not a time I can use: give HH:MM in 24-hour form, e.g. 09:00."
     )
     result = await setup_digest(world, timezone="Mars/Olympus")
-    assert "'Mars/Olympus' is not a time zone I know" in result.response.content
+    assert "'Mars/Olympus' is not an IANA time zone" in result.response.content
     assert (await world.bot.store.guild_config(world.guild.id)).digest_channel_id is None
     assert refusals(world) == [UserError, UserError]
 

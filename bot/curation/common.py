@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.bounds import visible
 from bot.dates import DateParseError, FuzzyDate, Precision, parse_canonical, parse_user_date
 from bot.errors import UserError
 from bot.models import TITLE_MAX, TOPICS, AnyItem, Person, Source
@@ -54,7 +55,7 @@ def clean_text(value: str, what: str, limit: int) -> str:
     """Trim outer whitespace and drop control characters (NUL and the like, which no one
     types and PostgreSQL refuses); refuse empty or over-long text, naming the limit."""
     text = value.translate(_CONTROL).strip()
-    if not text:
+    if not visible(text):
         raise UserError(f"The {what} is empty: write up to {limit:,} characters.")
     if len(text) > limit:
         raise UserError(

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.bounds import RANGE_TEXT, instant_in_range, is_zone, zone_error
 from bot.curation.common import (
     PLACE_MAX,
     Changes,
@@ -37,13 +38,8 @@ def parse_zone(text: str | None, default: str) -> str:
     if text is None or not text.strip():
         return default
     name = text.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(
-            f"'{name}' is not a time zone I know; use an IANA name like America/New_York, "
-            "Asia/Shanghai or UTC."
-        ) from None
+    if not is_zone(name):
+        raise UserError(f"{zone_error(name)}.")
     return name
 
 
@@ -69,6 +65,8 @@ def parse_when(text: str, zone: str) -> tuple[datetime, bool]:
             "or 10 Nov 2026 09:30."
         )
     at = datetime.combine(day.start, clock or time(0, 0), tzinfo=ZoneInfo(zone))
+    if not instant_in_range(at):
+        raise UserError(f"'{text.strip()}' in {zone} is out of range; use a date {RANGE_TEXT}.")
     return at, clock is None
 
 

@@ -37,6 +37,8 @@ class Feed:
     added_by: str
     items_seen: int = 0
     items_queued: int = 0
+    last_skipped: str | None = None  # the last item a poll skipped, and why
+    last_skipped_at: datetime | None = None
 
     @property
     def name(self) -> str:

@@ -6,12 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import (
-    AwareDatetime,
     Field,
     model_validator,
 )
 
 from bot.models._common import (
+    Instant,
     ItemId,
     Model,
     ShortText,
@@ -50,9 +50,9 @@ class Outcome(Model):
 class Milestone(Model):
     id: ItemId
     name: ShortText
-    at: AwareDatetime
+    at: Instant
     """When it starts (or falls due), with the offset of the zone it is set in."""
-    ends: AwareDatetime | None = None
+    ends: Instant | None = None
     all_day: bool = False
     """The sources give the day(s) but not the hour: show dates, not times."""
     timezone: TimeZoneName

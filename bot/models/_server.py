@@ -7,11 +7,11 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import (
-    AwareDatetime,
     Field,
 )
 
 from bot.models._common import (
+    Instant,
     ItemId,
     Kind,
     Model,
@@ -39,7 +39,7 @@ class GuildConfig(Model):
     alerts_enabled: bool = True
     paused_reason: str | None = None
     editor_role_id: int | None = None
-    digest_since: AwareDatetime | None = None
+    digest_since: Instant | None = None
     """When the digest was (last) set up: slots and alerts before this are not owed."""
 
 
@@ -53,7 +53,7 @@ class AuditAction(StrEnum):
 
 class AuditEntry(Model):
     id: int | None = None
-    at: AwareDatetime
+    at: Instant
     guild_id: int | None
     actor_id: int | None
     actor_name: str

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    AwareDatetime,
     Field,
     HttpUrl,
     model_validator,
@@ -15,6 +13,8 @@ from pydantic import (
 
 from bot.dates import FuzzyDate
 from bot.models._common import (
+    Day,
+    Instant,
     ItemId,
     Model,
     ShortText,
@@ -37,13 +37,13 @@ class Source(Model):
     headline: ShortText
     author: str | None = None
     url: HttpUrl | None = None
-    published: AwareDatetime | None = None
+    published: Instant | None = None
     """Exact publication instant, when the page gives it."""
     published_window: FuzzyDate | None = None
     """When only a window is known (no date on the page; inferred from the story)."""
     timezone: TimeZoneName
     """The zone the article speaks in: its 'Monday', 'this evening' are read in this zone."""
-    page_date: date | None = None
+    page_date: Day | None = None
     """The date the page shows, when it differs from when the story was written."""
     retells: list[ItemId] = []
     """Sources this one retells (rewrites or syndicates)."""

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from bot.models._common import (
+    Day,
     ItemId,
     Model,
     ShortText,
@@ -38,10 +39,10 @@ class TariffStatus(StrEnum):
 
 class StatusChange(Model):
     status: TariffStatus
-    day: date
+    day: Day
     """The day the status took effect (YAML reads a bare `on` key as a boolean, hence `day`)."""
     note: str | None = None
-    until: date | None = None
+    until: Day | None = None
     """The day this status was due to end, as the sources gave it (a suspension "until
     10 Nov 2026"). Past it, with no later change on record, readers are told that what
     followed is not on record rather than shown the old status as if it still stood."""
@@ -80,7 +81,7 @@ class TariffMeasure(Model):
     """Counts toward the headline total: a duty on every good from the target, bar listed
     exemptions (not a product list)."""
     history: Annotated[list[StatusChange], Field(min_length=1)]
-    planned_from: date | None = None
+    planned_from: Day | None = None
     """For a threatened or announced measure: the start date it was given."""
     sources: SourceIds
     conflicts: ConflictIds = []

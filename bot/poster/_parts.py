@@ -102,6 +102,8 @@ class Outcome(StrEnum):
 @dataclass
 class TickReport:
     outcomes: dict[PostKey, Outcome] = field(default_factory=dict)
+    failed_servers: list[int] = field(default_factory=list)
+    """Servers whose planning raised this time (logged; the others went on)."""
 
     def keys(self, outcome: Outcome) -> list[PostKey]:
         return [k for k, o in self.outcomes.items() if o is outcome]

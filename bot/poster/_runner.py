@@ -89,9 +89,13 @@ class Poster:
         milestones = await self.store.all_milestones()
         plans = []
         for config in configs:
-            posts = await self._plan_digest(config, now, known, report)
-            if config.alerts_enabled:
-                posts.extend(await self._plan_alerts(config, now, known, milestones, report))
+            try:
+                posts = await self._plan_digest(config, now, known, report)
+                if config.alerts_enabled:
+                    posts.extend(await self._plan_alerts(config, now, known, milestones, report))
+            except Exception:
+                self._plan_failed(config, report)
+                continue
             if posts:
                 plans.append((config, posts))
         await self._fan_out(plans, report)
@@ -104,7 +108,11 @@ class Poster:
         if self._ours(config):
             now = self.clock.now()
             known = await self.store.post_keys_since(now - LOOKBACK)
-            posts = await self._plan_digest(config, now, known, report)
+            try:
+                posts = await self._plan_digest(config, now, known, report)
+            except Exception:
+                self._plan_failed(config, report)
+                return report
             await self._fan_out([(config, posts)], report)
         return report
 
@@ -117,7 +125,11 @@ class Poster:
         plans = []
         for config in await self.store.guild_configs():
             if self._ours(config) and config.alerts_enabled:
-                posts = await self._plan_alerts(config, now, known, milestones, report)
+                try:
+                    posts = await self._plan_alerts(config, now, known, milestones, report)
+                except Exception:
+                    self._plan_failed(config, report)
+                    continue
                 if posts:
                     plans.append((config, posts))
         await self._fan_out(plans, report)
@@ -130,6 +142,13 @@ class Poster:
             outcome = await self._deliver(config, key, self._builder(config, key))
         record = await self.store.get_post(key.guild_id, key.kind, key.slot)
         return outcome, (record.message_ids if record else [])
+
+    @staticmethod
+    def _plan_failed(config: GuildConfig, report: TickReport) -> None:
+        """One server's planning raised: logged with the server, counted, and the others go
+        on (its posts are tried again at the next sweep)."""
+        log.exception("planning posts for guild %s failed; other servers go on", config.guild_id)
+        report.failed_servers.append(config.guild_id)
 
     def _ours(self, config: GuildConfig) -> bool:
         return _active(config) and self.mine(config.guild_id)

@@ -22,6 +22,7 @@ from bot.store._store import (
     Store,
     Stored,
     StoreError,
+    StoreUnavailable,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Queued",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "Stored",
     "TimelineFilter",
     "TimelinePage",

@@ -13,6 +13,7 @@ from bot.models import MODEL_FOR_KIND, AnyItem, Conflict, Kind, TimelineFilter
 from bot.store import _schema as t
 from bot.store._cache import SMALL_KINDS, CuratedChange, Maintained
 from bot.store._indexing import CITES, TERM_MAX, cited_sources, tokens
+from bot.store._types import lenient_model
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -303,7 +304,9 @@ class BriefingQueries:
         )
         async with self.engine.connect() as conn:
             rows = {r.item_id: r.data for r in (await conn.execute(stmt)).all()}
-        return [_model(kind, rows[i]) for i in ids if i in rows]
+        scope = guild_id if guild_id is not None else 0
+        found = (lenient_model(kind, scope, rows[i]) for i in ids if i in rows)
+        return [item for item in found if item is not None]
 
 
 def _model(kind: Kind, data: dict[str, Any]) -> AnyItem:

@@ -30,7 +30,8 @@ from bot.store._types import (
     CURATED,
     Stored,
     audit_entry,
-    row_model,
+    lenient_model,
+    unavailable,
 )
 from bot.store._writes import ItemWrites
 
@@ -68,7 +69,10 @@ class StoreCore(ItemWrites, ClusterMixin, BriefingQueries, PostsMixin):
             await migrate(engine)
             store = cls(engine, clock, version_ttl, connect_args)
             await store.recheck_version()
-        except Exception:
+        except (OSError, sa.exc.DBAPIError, ConnectionError) as exc:
+            await engine.dispose()
+            raise unavailable(url, exc) from exc
+        except BaseException:
             await engine.dispose()
             raise
         return store
@@ -138,7 +142,9 @@ class StoreCore(ItemWrites, ClusterMixin, BriefingQueries, PostsMixin):
         out: list[AnyItem] = []
         for scope, item_id, data in rows:
             hit = shared.get(item_id) if scope == CURATED else None
-            out.append(hit if hit is not None else row_model(kind, data))
+            item = hit if hit is not None else lenient_model(kind, scope, data)
+            if item is not None:
+                out.append(item)
         return out
 
     async def list_stored(

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import Clock
 from bot.models import AuditEntry, Kind, Milestone
 from bot.store import _schema as t
-from bot.store._types import audit_entry
+from bot.store._types import audit_entry, lenient_model
 
 CLAIMED = "claimed"
 SENT = "sent"
@@ -228,4 +228,9 @@ class PostsMixin:
         stmt = sa.select(i.c.scope, i.c.removed, i.c.data).where(i.c.kind == Kind.MILESTONE.value)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return [(r.scope, bool(r.removed), Milestone.model_validate(r.data)) for r in rows]
+        out: list[tuple[int, bool, Milestone]] = []
+        for r in rows:
+            m = lenient_model(Kind.MILESTONE, r.scope, r.data)
+            if isinstance(m, Milestone):
+                out.append((r.scope, bool(r.removed), m))
+        return out

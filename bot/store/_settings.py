@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from bot.models import (
     AnyItem,
@@ -31,7 +32,7 @@ class ServerSettings(StoreCore):
             ).first()
         if row is None:
             return GuildConfig(guild_id=guild_id)
-        return GuildConfig.model_validate(row.data)
+        return _config(row.data) or GuildConfig(guild_id=guild_id)
 
     async def guild_configs(self) -> list[GuildConfig]:
         async with self.engine.connect() as conn:
@@ -40,7 +41,7 @@ class ServerSettings(StoreCore):
                     sa.select(t.guild_config.c.data).order_by(t.guild_config.c.guild_id)
                 )
             ).all()
-        return [GuildConfig.model_validate(r.data) for r in rows]
+        return [c for c in (_config(r.data) for r in rows) if c is not None]
 
     async def save_guild_config(self, config: GuildConfig) -> None:
         now = self.clock.now()
@@ -78,3 +79,18 @@ class ServerSettings(StoreCore):
             )
             if updated.rowcount == 0:
                 await conn.execute(sa.insert(t.meta).values(key=key, value=value))
+
+
+def _config(data: dict[str, Any]) -> GuildConfig | None:
+    """A stored server configuration, or None (logged) when the models no longer accept it
+    (a zone stored before zones were checked against tzdata's list): that server's digest
+    stops until its admins set it up again; no other server is touched."""
+    try:
+        return GuildConfig.model_validate(data)
+    except ValidationError as exc:
+        log.error(
+            "settings of server %s are not valid and are ignored: %s",
+            data.get("guild_id"),
+            exc.errors()[0].get("msg", exc),
+        )
+        return None

@@ -20,7 +20,16 @@ from bot.store._curated import CuratedLoads
 from bot.store._feeds import FeedStore
 from bot.store._settings import ServerSettings
 from bot.store._timeline import TimelineQueries
-from bot.store._types import CURATED, CURATED_ACTOR, Actor, LoadReport, NotFound, Stored, StoreError
+from bot.store._types import (
+    CURATED,
+    CURATED_ACTOR,
+    Actor,
+    LoadReport,
+    NotFound,
+    Stored,
+    StoreError,
+    StoreUnavailable,
+)
 
 __all__ = [
     "CURATED",
@@ -30,6 +39,7 @@ __all__ = [
     "NotFound",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "Stored",
 ]
 

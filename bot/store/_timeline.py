@@ -22,7 +22,7 @@ from bot.store._core import StoreCore
 from bot.store._titles import TitleIndex
 from bot.store._types import (
     CURATED,
-    row_model,
+    lenient_model,
 )
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,9 @@ class TimelineQueries(StoreCore):
                 conn, guild_id, where, ascending=going_newer, limit=limit + 1
             )
         more = len(rows) > limit
-        events = [cast(Event, row_model(Kind.EVENT, data)) for data in rows[:limit]]
+        scope = guild_id if guild_id is not None else CURATED
+        parsed = (lenient_model(Kind.EVENT, scope, data) for data in rows[:limit])
+        events = [cast(Event, e) for e in parsed if e is not None]
         if going_newer:
             events.reverse()
             return TimelinePage(events, has_older=True, has_newer=more)
