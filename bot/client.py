@@ -36,6 +36,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.curation_people",
     "cogs.digest",
     "cogs.review",
+    "cogs.source_add",
     "cogs.feeds",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.fetching import Article, FetchError, article_from_file, fetch_article
+from bot import worker
+from bot.bounds import is_zone, zone_error
+from bot.fetching import Article, FetchError, fetch_article, read_file
 from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
 from bot.ingest.items import ProposalError, cited, item_for, source_for
 from bot.models import (
@@ -34,11 +36,21 @@ class IngestError(Exception):
     """Bad input for ingest; str(exc) is one line saying how to do it right."""
 
 
+INGEST_BUDGET = 30.0
+"""Seconds the engine may take over one article in its worker (bot.worker)."""
+MAX_TEXT = 100_000
+"""Characters of an article the engine reads (about 16,000 words; a long feature is 5,000):
+past that it reads the first MAX_TEXT and says so, so one huge page costs seconds, not
+minutes."""
+
+
 @dataclass(frozen=True)
 class Ingested:
     article: Article
     source: ArticleIn
     result: IngestResult
+    notes: tuple[str, ...] = ()
+    """What the curator should know about how it was read (the text was cut)."""
 
 
 async def read_article(where: str, *, allow_private: bool = False) -> Article:
@@ -48,17 +60,15 @@ async def read_article(where: str, *, allow_private: bool = False) -> Article:
     path = Path(where)
     if not await asyncio.to_thread(path.is_file):
         raise FetchError(f"no file at {where}; give a path to a .txt or .html file, or a link")
-    return article_from_file(path)
+    return await read_file(path)
 
 
 def zone_for(published: datetime, name: str | None, default: str) -> str:
     """The zone the article speaks in: the one given; else, from the publication time's
     offset, a fixed zone (Etc/GMT-8 for +08:00); else the default."""
     if name:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise IngestError(f"'{name}' is not an IANA time zone (e.g. Asia/Shanghai)") from None
+        if not is_zone(name):
+            raise IngestError(zone_error(name))
         return name
     offset = published.utcoffset()
     if (
@@ -169,6 +179,7 @@ def as_text(ingested: Ingested) -> str:
         f"published {local:%a %d %b %Y %H:%M} {s.timezone}" + (f" · {s.url}" if s.url else ""),
         f"{len(result.proposals)} proposal(s): {counts}",
     ]
+    lines.extend(ingested.notes)
     for c in result.conflicts:
         lines.append(f"⚠ {c.why}: {c.claim}; {c.record}")
     for i, p in enumerate(result.proposals, 1):
@@ -213,8 +224,34 @@ async def ingest_article(
     source = article_in(
         article, published=published, zone=zone, outlet=outlet, default_zone=default_zone
     )
-    result = propose(source, await record_view(store, guild_id))
-    return Ingested(article=article, source=source, result=result)
+    notes: tuple[str, ...] = ()
+    if len(source.text) > MAX_TEXT:
+        notes = (
+            f"The article is {len(source.text):,} characters long; I read the first "
+            f"{MAX_TEXT:,} (about {MAX_TEXT // 6:,} words).",
+        )
+        source = source.model_copy(update={"text": _cut(source.text, MAX_TEXT)})
+    record = await record_view(store, guild_id)
+    try:
+        result = await worker.run(
+            propose, source, record, timeout=INGEST_BUDGET, what="reading the article's facts"
+        )
+    except worker.WorkFailed as exc:
+        raise IngestError(
+            f"{exc}; send a shorter text (the article alone) as a .txt file"
+        ) from None
+    return Ingested(article=article, source=source, result=result, notes=notes)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The first `limit` characters, ending at a paragraph or sentence break when one is
+    near, so no statement is read half."""
+    head = text[:limit]
+    for brk in ("\n\n", ". ", "\n"):
+        at = head.rfind(brk)
+        if at > limit * 0.8:
+            return head[: at + len(brk)].rstrip()
+    return head
 
 
 async def queue(

@@ -1,7 +1,6 @@
-"""/source add and /review: new reporting into the record, through curators.
+"""/review: new reporting into the record, through curators.
 
-`/source add url:` or `file:` reads an article (safely: see bot.fetching), stores it as a
-source of this server and queues what it proposes; `/review` pages through the queue and
+`/review` pages through the queue that `/source add` (cogs.source_add) and feeds fill, and
 opens one proposal with Accept, Edit, Reject and Source only. Nothing reaches readers
 unreviewed: an accepted proposal goes through the same audited write as /event add.
 
@@ -11,11 +10,9 @@ keep working after a restart; each checks again that the one pressing it may edi
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable
-from datetime import datetime
 from typing import Any
 
 import discord
@@ -26,17 +23,13 @@ from bot.briefing import review as brief
 from bot.client import BriefingBot, send_error
 from bot.dates import DateParseError, parse_user_date
 from bot.errors import UserError
-from bot.fetching import FetchError, article_from_bytes, fetch_article
+from bot.fetching import FetchError
 from bot.ingest import Proposal
 from bot.ingesting import (
-    Ingested,
     IngestError,
     accept,
     cite,
-    ingest_article,
     matched_item,
-    parse_published,
-    queue,
     reject,
 )
 from bot.models import Kind, Queued, Source
@@ -297,93 +290,6 @@ class RejectModal(discord.ui.Modal, title="Reject the proposal"):
         await modal_error(interaction, error, log)
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class SourceCuration(
-    commands.GroupCog,
-    group_name="source",
-    group_description="Add articles whose reporting curators review (editors only)",
-):
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
-
-    @app_commands.command(name="add", description="Read an article and propose what it adds")
-    @app_commands.describe(
-        url="A link to the article (http or https)",
-        file="Or the article as a .txt or .html file",
-        published="When it was published, if the page does not say (2025-08-25T22:38-04:00)",
-        timezone="The zone the article speaks in, e.g. Asia/Shanghai (default: server's)",
-        outlet="The outlet's name, if the page does not give it (e.g. Reuters)",
-    )
-    @editor_only()
-    async def add(
-        self,
-        interaction: Interaction,
-        url: str | None = None,
-        file: discord.Attachment | None = None,
-        published: str | None = None,
-        timezone: str | None = None,
-        outlet: str | None = None,
-    ) -> None:
-        if (url is None) == (file is None):
-            raise UserError("Give the article as `url:` (a link) or `file:` (.txt or .html).")
-        try:
-            when = parse_published(published) if published else None
-        except IngestError as exc:
-            raise UserError(str(exc).replace("--published", "`published`")) from None
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            source, queued, done = await self._ingest(
-                interaction, url, file, when, timezone, outlet
-            )
-        except KNOWN as exc:
-            await send_error(interaction, str(exc))
-            return
-        view = discord.ui.View(timeout=None)
-        view.add_item(ReviewPage(0, "Review the queue"))
-        await interaction.followup.send(
-            f"Queued {len(queued)} proposal(s) for review." if queued else "It proposed nothing.",
-            embed=brief.added_embed(source, done.result.proposals, done.result.conflicts),
-            view=view,
-            ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
-        )
-
-    async def _ingest(
-        self,
-        interaction: Interaction,
-        url: str | None,
-        file: discord.Attachment | None,
-        when: datetime | None,
-        timezone: str | None,
-        outlet: str | None,
-    ) -> tuple[Source, list[Queued], Ingested]:
-        store = self.bot.store
-        gid = guild_id(interaction)
-        if url is not None:
-            article = await fetch_article(
-                url.strip(), allow_private=self.bot.settings.fetch_allow_private
-            )
-        else:
-            assert file is not None
-            data = await file.read()
-            article = await asyncio.to_thread(
-                article_from_bytes, data, content_type=file.content_type, name=file.filename
-            )
-        config = await store.guild_config(gid)
-        done = await ingest_article(
-            store,
-            article,
-            guild_id=gid,
-            published=when,
-            zone=timezone,
-            outlet=outlet.strip()[:200] if outlet and outlet.strip() else None,
-            default_zone=config.timezone,
-        )
-        source, queued = await queue(store, done, gid, actor(interaction))
-        return source, queued, done
-
-
 class Review(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
@@ -397,6 +303,5 @@ class Review(commands.Cog):
 
 
 async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(SourceCuration(bot))
     await bot.add_cog(Review(bot))
     bot.add_dynamic_items(ReviewPage, ReviewOpen, ReviewAct)

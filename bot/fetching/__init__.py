@@ -13,17 +13,22 @@ Every failure is a FetchError whose message is one line saying what to do instea
 """
 
 from bot.fetching._article import (
+    MAX_FILE_BYTES,
     MIN_WORDS,
     Article,
     article_from_bytes,
     article_from_file,
+    extract,
     fetch_article,
+    read_file,
+    too_big,
     word_count,
 )
 from bot.fetching._feed import FeedDocument, fetch_feed
 from bot.fetching._http import FetchError, check_url
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "MIN_WORDS",
     "Article",
     "FeedDocument",
@@ -31,7 +36,10 @@ __all__ = [
     "article_from_bytes",
     "article_from_file",
     "check_url",
+    "extract",
     "fetch_article",
     "fetch_feed",
+    "read_file",
+    "too_big",
     "word_count",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import dataclasses
 import re
 from contextlib import suppress
 from dataclasses import dataclass
@@ -24,8 +25,10 @@ from typing import Any, Literal
 import charset_normalizer
 import trafilatura
 
+from bot import worker
 from bot.fetching._http import PASTE as _PASTE
 from bot.fetching._http import FetchError, fetch, parse_type
+from bot.worker import WorkFailed
 
 MIN_WORDS = 40
 _NO_TEXT = "found no article text on that page (a paywall, an index page or an empty page?); "
@@ -92,10 +95,43 @@ async def fetch_article(
         headers=_HEADERS,
         refuse=_refuse_for_link,
     )
-    return await asyncio.to_thread(_article, got.body, got.content_type, str(got.url), None, "link")
+    return await extract(got.body, content_type=got.content_type, url=str(got.url), source="link")
 
 
 # --- files and bytes -------------------------------------------------------------------------
+
+EXTRACT_BUDGET = 20.0
+"""Seconds one extraction may take in its worker process (bot.worker) before it is stopped."""
+MAX_FILE_BYTES = 5_000_000
+"""The largest file or attachment read, as for a link (fetch_article's max_bytes)."""
+
+
+def too_big(size: int, what: str) -> FetchError:
+    return FetchError(
+        f"{what} is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 1_000_000} MB: "
+        "send only the article's text, as a .txt file"
+    )
+
+
+async def extract(
+    data: bytes,
+    *,
+    content_type: str | None = None,
+    url: str | None = None,
+    name: str | None = None,
+    source: str = "file",
+) -> Article:
+    """The article in a page's or file's bytes, extracted in a worker process within
+    EXTRACT_BUDGET: a pathological page costs its own worker, never the event loop."""
+    if len(data) > MAX_FILE_BYTES:
+        raise too_big(len(data), "that page" if source == "link" else "that file")
+    try:
+        return await worker.run(
+            _article, data, content_type, url, name, source,
+            timeout=EXTRACT_BUDGET, what="reading the article",
+        )  # fmt: skip
+    except WorkFailed as exc:
+        raise FetchError(f"{exc}; {_PASTE}") from None
 
 
 def article_from_bytes(
@@ -106,11 +142,23 @@ def article_from_bytes(
 
 
 def article_from_file(path: Path) -> Article:
+    return _article(_read(path), None, None, path.name, "file")
+
+
+async def read_file(path: Path) -> Article:
+    """A file's article, extracted in a worker (bot.worker) like a page."""
+    data = await asyncio.to_thread(_read, path)
+    return await extract(data, name=path.name)
+
+
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise too_big(size, path.name)
+        return path.read_bytes()
     except OSError as exc:
         raise FetchError(f"could not read {path.name}: {exc.strerror or exc}") from None
-    return _article(data, None, None, path.name, "file")
 
 
 def _kind(mime: str, data: bytes = b"", name: str | None = None) -> Kind:
@@ -185,10 +233,35 @@ def _article(
         raise FetchError(_refusal(kind, mime, source))
     text = _decode(data, charset, kind == "html", source)
     article = _from_html(text, url) if kind == "html" else _from_plain(text, url)
+    article = _without_controls(article)
     if word_count(article.text) < MIN_WORDS:
         where = "on that page" if source == "link" else "in that file"
         raise FetchError(_NO_TEXT.replace("on that page", where) + _PASTE)
     return article
+
+
+_CONTROLS = {c: None for c in range(32) if chr(c) not in "\n\t"} | {0x7F: None}
+
+
+def _without_controls(article: Article) -> Article:
+    """No NUL or other control characters in anything kept (PostgreSQL refuses NUL in text;
+    a UTF-16 page read as another encoding is full of them), and no text of the page's
+    that is longer than any column it may reach."""
+
+    def clean(value: str | None, limit: int) -> str | None:
+        if value is None:
+            return None
+        out = " ".join(value.translate(_CONTROLS).split())
+        return (out if len(out) <= limit else out[: limit - 1] + "…") or None
+
+    return dataclasses.replace(
+        article,
+        text=article.text.translate(_CONTROLS),
+        title=clean(article.title, 300),
+        outlet=clean(article.outlet, 200),
+        author=clean(article.author, 200),
+        url=article.url if article.url is None or len(article.url) <= 2000 else None,
+    )
 
 
 def word_count(text: str) -> int:

@@ -16,6 +16,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
+from bot.bounds import MAX_URL
+
 PASTE = "paste the article text as a .txt file instead"
 _FINAL = "open it in a browser and give the address it ends on"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -46,9 +48,14 @@ class Fetched:
 
 
 def _refused(ip: IPAddress) -> bool:
-    """True for any address that is not a public internet address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """True for any address that is not a public internet address, including an IPv6 one
+    that carries an IPv4 address (mapped, 6to4, Teredo) which is not public."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+        if any(v4 is not None and _refused(v4) for v4 in embedded):
+            return True
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     return (
         ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
         or ip.is_multicast or ip.is_reserved or not ip.is_global
@@ -82,7 +89,13 @@ class _GuardedResolver(AbstractResolver):
 
 
 def check_url(raw: str | URL, allow_private: bool, *, hop: bool = False) -> URL:
-    """The URL if it is http(s) with a host (and, unless allowed, not a private IP literal)."""
+    """The URL if it is http(s) with a host (and, unless allowed, not a private IP literal),
+    at most MAX_URL characters (what the store keeps of an address)."""
+    if len(str(raw).strip()) > MAX_URL:
+        raise FetchError(
+            f"that address is {len(str(raw).strip()):,} characters long; the limit is "
+            f"{MAX_URL:,}: give the article's or feed's own short link"
+        )
     try:
         url = raw if isinstance(raw, URL) else URL(raw.strip())
         ok = url.scheme in ("http", "https") and bool(url.host)
