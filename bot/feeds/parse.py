@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+
+from bot.bounds import MAX_URL, instant_in_range
 
 PER_POLL = 50
 """The newest items taken from one document; older ones are left (and said to be)."""
@@ -59,11 +61,39 @@ class ParsedFeed:
 
 
 def _when(entry: Any) -> datetime | None:
+    """The item's date, or None when it gives none the bot can compute with (a date at the
+    edge of the calendar, 9999-12-31T23:59:59-12:00, is no date: the item is undated)."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), UTC)
+            try:
+                at = datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+            if instant_in_range(at):
+                return at
     return None
+
+
+def _link(value: object, base: str | None) -> str | None:
+    """An item's link as an absolute http(s) address (a relative one read against the
+    feed's address); None for javascript:, mailto:, malformed or over-long links."""
+    raw = _clean(value)
+    if raw is None:
+        return None
+    try:
+        url = urljoin(base, raw) if base else raw
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return None
+    return url if ok and len(url) <= MAX_URL else None
+
+
+def _bounded(value: str | None, limit: int) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    return value[: limit - 1] + "…"
 
 
 def _text(entry: Any) -> str:
@@ -84,9 +114,10 @@ def _clean(value: object) -> str | None:
 
 
 def parse_feed(
-    body: bytes, content_type: str | None = None, *, limit: int = PER_POLL
+    body: bytes, content_type: str | None = None, *, limit: int = PER_POLL, base: str | None = None
 ) -> ParsedFeed:
-    """The feed's items, newest first (dated items by date, then undated in document order)."""
+    """The feed's items, newest first (dated items by date, then undated in document order).
+    `base` is the feed's address, against which relative item links are read."""
     head = body[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise FeedError(
@@ -117,8 +148,8 @@ def parse_feed(
     entries = [
         FeedEntry(
             guid=_clean(e.get("id")),
-            link=_clean(e.get("link")),
-            title=_clean(unescape(_TAGS.sub(" ", e.get("title") or ""))),
+            link=_link(e.get("link"), base),
+            title=_bounded(_clean(unescape(_TAGS.sub(" ", str(e.get("title") or "")))), 300),
             published=_when(e),
             text=_text(e),
         )
@@ -129,8 +160,8 @@ def parse_feed(
     newest_first = [entries[n] for n in order] + [e for e in entries if e.published is None]
     feed = doc.get("feed", {})
     return ParsedFeed(
-        title=_clean(feed.get("title")),
-        link=_clean(feed.get("link")),
+        title=_bounded(_clean(feed.get("title")), 300),
+        link=_link(feed.get("link"), base),
         entries=tuple(newest_first[:limit]),
         total=len(entries),
     )

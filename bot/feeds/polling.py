@@ -12,6 +12,7 @@ fails (HTTP error, not a feed, too large) counts towards pausing the feed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from bot.ingest.items import source_for
 from bot.ingesting import IngestError, ingest_article, proposal_data
 from bot.models import EVERY_MAX, EVERY_MIN, Feed, Kind, PollReport
 from bot.store import Actor, Store
-from bot.store._feeds import DUPLICATE, SEEN, UNREADABLE
+from bot.store._feeds import DUPLICATE, SEEN, SKIPPED, UNREADABLE
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ async def check_feed(url: str, options: FeedOptions) -> Checked:
         timeout=options.timeout,
     )
     parsed = await asyncio.to_thread(
-        _parse, document.body, document.content_type, limit=options.per_poll
+        _parse, document.body, document.content_type, limit=options.per_poll, base=given
     )
     if parsed.total == 0:
         raise FeedError(
@@ -122,8 +123,20 @@ async def follow(
         for e in checked.parsed.entries
         if e.published is None or e.published < since
     ]
-    await store.mark_items(guild_id, feed.id, old, SEEN)
-    report = await take(store, feed, checked.parsed, checked.document, clock, options)
+    try:
+        await store.mark_items(guild_id, feed.id, old, SEEN)
+        report = await take(store, feed, checked.parsed, checked.document, clock, options)
+        if report.error is not None:
+            raise FeedError(report.error)
+    except Exception as exc:
+        await store.discard_feed(guild_id, feed.id)
+        if isinstance(exc, FeedError | FetchError):
+            raise
+        log.exception("following %s failed", checked.url)
+        raise FeedError(
+            f"reading that feed's items failed ({type(exc).__name__}), so I am not following "
+            "it; try again later, or tell the bot's operator"
+        ) from None
     return await store.feed(guild_id, feed.id), report
 
 
@@ -149,15 +162,19 @@ async def poll(store: Store, feed: Feed, clock: Clock, options: FeedOptions) -> 
             )
             return PollReport(feed=feed, not_modified=True)
         parsed = await asyncio.to_thread(
-            _parse, document.body, document.content_type, limit=options.per_poll
+            _parse, document.body, document.content_type, limit=options.per_poll, base=feed.url
         )
+        return await take(store, feed, parsed, document, clock, options)
     except (FetchError, FeedError) as exc:
-        now, paused = await store.record_poll(
-            feed.id, at=clock.now(), error=str(exc), pause_after=options.pause_after
-        )
+        why = str(exc)
         log.info("feed #%d (%s) failed: %s", feed.id, feed.url, exc)
-        return PollReport(feed=now, error=str(exc), paused=paused)
-    return await take(store, feed, parsed, document, clock, options)
+    except Exception as exc:  # any other failure counts too: a feed never dies silently
+        why = f"the poll failed unexpectedly ({type(exc).__name__}); the bot's log has the details"
+        log.exception("feed #%d (%s): poll failed", feed.id, feed.url)
+    now, paused = await store.record_poll(
+        feed.id, at=clock.now(), error=why, pause_after=options.pause_after
+    )
+    return PollReport(feed=now, error=why, paused=paused)
 
 
 async def take(
@@ -181,54 +198,40 @@ async def take(
 
     async def read(entry: FeedEntry) -> Article | str:
         async with gate:
-            return await _article(entry, options)
+            try:
+                return await _article(entry, options)
+            except Exception as exc:  # one item's page fails alone
+                log.exception("feed #%d: reading %s failed", feed.id, entry.link)
+                return f"reading it failed ({type(exc).__name__})"
 
     articles = await asyncio.gather(*(read(entry) for entry, _ in fresh))
     config = await store.guild_config(feed.guild_id)
     report = PollReport(feed=feed, entries=parsed.total, considered=len(parsed.entries))
-    new = proposals = duplicates = 0
-    unreadable: list[str] = []
+    counts = _Tally()
     for (entry, keys), article in zip(fresh, articles, strict=True):
-        if isinstance(article, str):
-            unreadable.append(f"{entry.title or entry.link or entry.guid}: {article}"[:300])
-            await store.mark_items(feed.guild_id, feed.id, [keys], UNREADABLE)
-            continue
-        keys = [*keys, _text_key(article.text)]
-        if await store.seen_keys(feed.guild_id, keys[-1:]):
-            duplicates += 1
-            await store.mark_items(feed.guild_id, feed.id, [keys], DUPLICATE)
-            continue
-        if article.published is None and article.published_date is None:
-            article = dataclasses.replace(article, published=entry.published or clock.now())
+        name = entry.title or entry.link or entry.guid or "an item"
         try:
-            done = await ingest_article(
-                store,
-                article,
-                guild_id=feed.guild_id,
-                outlet=article.outlet or feed.title,
-                default_zone=config.timezone,
+            await _take_one(store, feed, config.timezone, entry, keys, article, clock, counts)
+        except Exception as exc:  # one item fails alone: skipped, with the reason, and noted
+            log.exception("feed #%d: item %r failed", feed.id, name)
+            counts.unreadable.append(
+                f"{name}: could not be handled ({type(exc).__name__}); skipped"[:300]
             )
-        except IngestError as exc:
-            unreadable.append(f"{entry.title or entry.link}: {exc}"[:300])
-            await store.mark_items(feed.guild_id, feed.id, [keys], UNREADABLE)
-            continue
-        taken = await store.item_ids(Kind.SOURCE, feed.guild_id)
-        source = source_for(done.source, author=article.author, taken=taken)
-        data = proposal_data(done)
-        queued = await store.queue_item(
-            feed.guild_id, feed.id, keys, source, data, actor=feed_actor(feed)
-        )
-        if queued is None:  # another poll took it meanwhile
-            duplicates += 1
-            continue
-        new += 1
-        proposals += len(queued)
+            with contextlib.suppress(Exception):
+                await store.mark_items(feed.guild_id, feed.id, [keys], SKIPPED)
+    new, proposals, duplicates, unreadable = (
+        counts.new,
+        counts.proposals,
+        counts.duplicates,
+        counts.unreadable,
+    )
     now, _ = await store.record_poll(
         feed.id,
         at=clock.now(),
         etag=document.etag,
         last_modified=document.last_modified,
         title=parsed.title,
+        skipped=unreadable[-1] if unreadable else None,
     )
     return dataclasses.replace(
         report,
@@ -238,6 +241,61 @@ async def take(
         duplicates=duplicates,
         unreadable=unreadable,
     )
+
+
+@dataclass
+class _Tally:
+    new: int = 0
+    proposals: int = 0
+    duplicates: int = 0
+    unreadable: list[str] = dataclasses.field(default_factory=list)
+
+
+async def _take_one(
+    store: Store,
+    feed: Feed,
+    zone: str,
+    entry: FeedEntry,
+    keys: list[str],
+    article: Article | str,
+    clock: Clock,
+    counts: _Tally,
+) -> None:
+    """One new item: its article read into proposals queued (keys claimed in the same
+    transaction), or noted as a duplicate or unreadable."""
+    if isinstance(article, str):
+        counts.unreadable.append(f"{entry.title or entry.link or entry.guid}: {article}"[:300])
+        await store.mark_items(feed.guild_id, feed.id, [keys], UNREADABLE)
+        return
+    keys = [*keys, _text_key(article.text)]
+    if await store.seen_keys(feed.guild_id, keys[-1:]):
+        counts.duplicates += 1
+        await store.mark_items(feed.guild_id, feed.id, [keys], DUPLICATE)
+        return
+    if article.published is None and article.published_date is None:
+        article = dataclasses.replace(article, published=entry.published or clock.now())
+    try:
+        done = await ingest_article(
+            store,
+            article,
+            guild_id=feed.guild_id,
+            outlet=article.outlet or feed.title,
+            default_zone=zone,
+        )
+    except IngestError as exc:
+        counts.unreadable.append(f"{entry.title or entry.link}: {exc}"[:300])
+        await store.mark_items(feed.guild_id, feed.id, [keys], UNREADABLE)
+        return
+    taken = await store.item_ids(Kind.SOURCE, feed.guild_id)
+    source = source_for(done.source, author=article.author, taken=taken)
+    queued = await store.queue_item(
+        feed.guild_id, feed.id, keys, source, proposal_data(done), actor=feed_actor(feed)
+    )
+    if queued is None:  # another poll took it meanwhile
+        counts.duplicates += 1
+        return
+    counts.new += 1
+    counts.proposals += len(queued)
 
 
 async def _article(entry: FeedEntry, options: FeedOptions) -> Article | str:

@@ -28,6 +28,7 @@ QUEUED = "queued"
 SEEN = "seen"  # there when the feed was added, or otherwise not ingested
 DUPLICATE = "duplicate"  # a new id or link for an article already seen
 UNREADABLE = "unreadable"
+SKIPPED = "skipped"  # handling it failed (logged): not tried again
 
 
 def _feed(row: sa.Row[Any], seen: int = 0, queued: int = 0) -> Feed:
@@ -51,7 +52,16 @@ def _feed(row: sa.Row[Any], seen: int = 0, queued: int = 0) -> Feed:
         added_by=row.added_by,
         items_seen=seen,
         items_queued=queued,
+        last_skipped=row.last_skipped,
+        last_skipped_at=row.last_skipped_at,
     )
+
+
+def _bounded(text: str, limit: int) -> str:
+    """Text for a column of `limit` characters: no NUL (PostgreSQL refuses it), cut with an
+    ellipsis when longer."""
+    clean = text.replace("\x00", "")
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def _item_id(keys: Sequence[str]) -> str:
@@ -77,7 +87,7 @@ class FeedStore(ProposalQueue):
         now = self.clock.now()
         f = t.feeds
         values = {
-            "title": (title or None) and title[:300],
+            "title": (title or None) and _bounded(title, 300),
             "channel_id": channel_id,
             "every_minutes": every_minutes,
             "status": ACTIVE,
@@ -86,7 +96,7 @@ class FeedStore(ProposalQueue):
             "failures": 0,
             "last_error": None,
             "added_at": now,
-            "added_by": actor.name[:100],
+            "added_by": _bounded(actor.name, 100),
         }
         async with self._changing() as conn:
             row = (
@@ -164,35 +174,53 @@ class FeedStore(ProposalQueue):
         etag: str | None = None,
         last_modified: str | None = None,
         title: str | None = None,
+        skipped: str | None = None,
         pause_after: int = 3,
     ) -> tuple[Feed, bool]:
         """Note a poll's outcome; a failure that makes `pause_after` in a row pauses the feed.
-        The feed as it now is, and whether this poll paused it."""
+        `skipped` is the last item the poll skipped, and why. The feed as it now is, and
+        whether this poll paused it. Values from the web are bounded to their columns: a
+        validator too long to keep is dropped (the next poll fetches without it)."""
         f = t.feeds
         async with self._changing() as conn:
             row = (await conn.execute(sa.select(f).where(f.c.id == feed_id))).one()
             values: dict[str, Any] = {"last_polled_at": at}
+            if skipped:
+                values |= {"last_skipped": _bounded(skipped, 500), "last_skipped_at": at}
             paused = False
             if error is None:
                 values |= {"failures": 0, "last_error": None, "last_ok_at": at}
-                values |= {"etag": etag and etag[:500], "last_modified": last_modified}
+                values |= {
+                    "etag": etag if etag and len(etag) <= 500 else None,
+                    "last_modified": last_modified
+                    if last_modified and len(last_modified) <= 100
+                    else None,
+                }
                 if title and not row.title:
-                    values["title"] = title[:300]
+                    values["title"] = _bounded(title, 300)
             else:
                 failures = row.failures + 1
-                values |= {"failures": failures, "last_error": error[:500]}
+                values |= {"failures": failures, "last_error": _bounded(error, 500)}
                 if failures >= pause_after and row.status == ACTIVE:
                     paused = True
                     values |= {
                         "status": PAUSED,
                         "paused_at": at,
-                        "paused_reason": f"{failures} failed polls in a row; the last: {error}"[
-                            :500
-                        ],
+                        "paused_reason": _bounded(
+                            f"{failures} failed polls in a row; the last: {error}", 500
+                        ),
                     }
             await conn.execute(sa.update(f).where(f.c.id == feed_id).values(**values))
         found = await self._feeds(f.c.id == feed_id, counts=False)
         return found[0], paused
+
+    async def discard_feed(self, guild_id: int, feed_id: int) -> None:
+        """Undo a follow whose first poll failed: the feed and the items it marked go, so a
+        failed `/feed add` leaves nothing stored."""
+        f, i = t.feeds, t.feed_items
+        async with self._changing() as conn:
+            await conn.execute(sa.delete(i).where(i.c.guild_id == guild_id, i.c.feed_id == feed_id))
+            await conn.execute(sa.delete(f).where(f.c.guild_id == guild_id, f.c.id == feed_id))
 
     # -- items -----------------------------------------------------------------------------------
     async def seen_keys(

@@ -194,6 +194,8 @@ feeds = sa.Table(
     sa.Column("last_ok_at", UTCDateTime(), nullable=True),
     sa.Column("added_at", UTCDateTime(), nullable=False),
     sa.Column("added_by", sa.String(100), nullable=False),
+    sa.Column("last_skipped", sa.String(500), nullable=True),  # an item skipped, and why
+    sa.Column("last_skipped_at", UTCDateTime(), nullable=True),
     sa.UniqueConstraint("guild_id", "url", name="uq_feeds_guild_url"),
 )
 
