@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.briefing.cards import event_embed
+from bot.briefing.text import inert
 from bot.client import BriefingBot
 from bot.models import AuditAction, Event, Kind, Person, Source
 from bot.store import TimelineFilter
@@ -267,7 +268,11 @@ async def test_odd_text_is_stored_and_shown_faithfully(
     event_id = shown_id(shown)
     event = await world.bot.store.get_item(Kind.EVENT, event_id, world.guild.id)
     assert isinstance(event, Event) and (event.title, event.summary) == (title, summary)
-    assert (shown.embeds[0].title, shown.embeds[0].description) == (title, f"{summary} [1]")
+    # as typed once Discord renders it: the text's own markdown characters are escaped
+    assert (shown.embeds[0].title, shown.embeds[0].description) == (
+        inert(title),
+        f"{inert(summary)} [1]",
+    )
     assert await world.bot.store.count_events(world.guild.id) == before + 1
     found = await world.bot.store.timeline(world.guild.id, TimelineFilter(query=title), limit=5)
     assert event_id in {e.id for e in found.events}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.briefing.text import join_fitting, one_line, truncate
+from bot.briefing.text import join_fitting, shown
 from bot.models import Conflict, Source
 
 COLOUR = 0x2B6CB0
@@ -22,7 +22,7 @@ def source_when(source: Source) -> str:
 
 def source_line(source: Source, ref: int | None = None, *, headline_max: int = 90) -> str:
     """'[3] Dow Jones Newswires, 25 Aug 2025: [Headline](url)'."""
-    head = truncate(one_line(source.headline), headline_max)
+    head = shown(source.headline, headline_max)
     if source.url is not None:
         # Brackets in the text and parentheses in the address would end the link early.
         label = head.replace("[", "(").replace("]", ")")
@@ -31,7 +31,7 @@ def source_line(source: Source, ref: int | None = None, *, headline_max: int = 9
     else:
         title = f"“{head}”"
     prefix = f"[{ref}] " if ref is not None else ""
-    return f"{prefix}{truncate(source.outlet, 60)}, {source_when(source)}: {title}"
+    return f"{prefix}{shown(source.outlet, 60)}, {source_when(source)}: {title}"
 
 
 class Refs:
@@ -72,7 +72,7 @@ def outlet_names(ids: Iterable[str], sources: Mapping[str, Source]) -> str:
         name = s.outlet.split(" (")[0] if s is not None else i
         if name not in names:
             names.append(name)
-    return "; ".join(names)
+    return "; ".join(shown(n) for n in names)
 
 
 def named_conflicts(ids: Iterable[str], conflicts: Mapping[str, Conflict]) -> list[Conflict]:
@@ -88,12 +88,12 @@ def named_conflicts(ids: Iterable[str], conflicts: Mapping[str, Conflict]) -> li
 
 def conflict_lines(conflict: Conflict, refs: Refs, *, says_max: int = 160) -> list[str]:
     """A conflict as lines: the question, each claim with its source, the verdict."""
-    lines = [f"**{truncate(one_line(conflict.question), 150)}**"]
+    lines = [f"**{shown(conflict.question, 150)}**"]
     for claim in conflict.claims:
-        lines.append(f"• {refs.cite([claim.source])} {truncate(one_line(claim.says), says_max)}")
+        lines.append(f"• {refs.cite([claim.source])} {shown(claim.says, says_max)}")
     if conflict.verdict:
         support = refs.cite(conflict.supported_by) if conflict.supported_by else ""
-        verdict = truncate(one_line(conflict.verdict), 300)
+        verdict = shown(conflict.verdict, 300)
         lines.append(f"→ Record: {verdict} {support}".rstrip())
     else:
         lines.append("→ Not settled by the public record yet.")

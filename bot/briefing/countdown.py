@@ -21,7 +21,8 @@ from bot.briefing.text import (
     FIELD_VALUE_MAX,
     FIELDS_MAX,
     add_field_lines,
-    one_line,
+    plain,
+    shown,
     shrink_to_total,
     timestamp,
     truncate,
@@ -95,13 +96,13 @@ def status_line(m: Milestone, now: datetime) -> str:
     line = f"Passed {timestamp(end, 'R')}"
     if m.outcome is None:
         return line + " · outcome not yet recorded"
-    return f"{line} · **{m.outcome.status.value}**: {one_line(m.outcome.note)}"
+    return f"{line} · **{m.outcome.status.value}**: {shown(m.outcome.note)}"
 
 
 def milestone_field(m: Milestone, now: datetime) -> tuple[str, str]:
-    place = f" · {one_line(m.place)}" if m.place else ""
+    place = f" · {shown(m.place)}" if m.place else ""
     flag = f" {WARN}" if m.conflicts else ""
-    name = truncate(f"{one_line(m.name)}{flag}", 256)
+    name = truncate(f"{shown(m.name)}{flag}", 256)
     value = f"{when(m)}{place}\n{status_line(m, now)}"
     return name, truncate(value, FIELD_VALUE_MAX)
 
@@ -112,14 +113,13 @@ def countdown_embed(milestones: Sequence[Milestone], now: datetime) -> discord.E
     if upcoming:
         nearest = upcoming[0]
         embed.description = (
-            f"Next: **{truncate(one_line(nearest.name), 200)}** {when(nearest)} "
-            f"({timestamp(nearest.at, 'R')})."
+            f"Next: **{shown(nearest.name, 200)}** {when(nearest)} ({timestamp(nearest.at, 'R')})."
         )
     elif passed:
         latest = passed[0]
         embed.description = (
             "Nothing is coming up: every milestone on record has passed. "
-            f"The latest was **{truncate(one_line(latest.name), 200)}** "
+            f"The latest was **{shown(latest.name, 200)}** "
             f"{timestamp(latest.ends or latest.at, 'R')}."
         )
     else:
@@ -150,8 +150,8 @@ def milestone_embed(
 ) -> discord.Embed:
     refs = Refs(sources)
     embed = discord.Embed(
-        title=truncate(one_line(m.name), 256),
-        description=(truncate(one_line(m.description), 3000) + " " + refs.cite(m.sources))
+        title=shown(m.name, 256),
+        description=(shown(m.description, 3000) + " " + refs.cite(m.sources))
         if m.description
         else refs.cite(m.sources),
         colour=COLOUR,
@@ -159,13 +159,13 @@ def milestone_embed(
     embed.add_field(name="When", value=when(m), inline=True)
     embed.add_field(name="Kind", value=m.kind.value, inline=True)
     if m.place:
-        embed.add_field(name="Where", value=truncate(m.place, 1024), inline=True)
+        embed.add_field(name="Where", value=shown(m.place, 1024), inline=True)
     embed.add_field(name="Status", value=truncate(status_line(m, now), 1024), inline=False)
     if m.outcome is not None:
         embed.add_field(
             name="Outcome",
             value=truncate(
-                f"**{m.outcome.status.value}**: {one_line(m.outcome.note)} "
+                f"**{m.outcome.status.value}**: {shown(m.outcome.note)} "
                 f"{refs.cite(m.outcome.sources)}",
                 1024,
             ),
@@ -219,9 +219,7 @@ class MilestoneIndex:
             by_start=sorted(every, key=lambda i: _by_start(milestones[i])),
             by_end=sorted(every, key=lambda i: _by_end(milestones[i]), reverse=True),
             texts=[utils.default_process(_match_text(m)) for m in milestones],
-            labels=[
-                f"{one_line(m.name)} ({FuzzyDate.day(m.at.date()).label()}, " for m in milestones
-            ],
+            labels=[f"{plain(m.name)} ({FuzzyDate.day(m.at.date()).label()}, " for m in milestones],
         )
 
     def scores(self, typed: str) -> list[float]:
@@ -257,11 +255,11 @@ def choices(index: MilestoneIndex, typed: str, now: datetime) -> list[tuple[str,
 
 def unknown_milestone(index: MilestoneIndex, typed: str, now: datetime) -> str:
     close = choices(index, typed, now)[:3]
-    shown = truncate(one_line(typed), 80)
+    name = shown(typed, 80)
     if close:
-        names = " or ".join(f"**{label}**" for label, _ in close)
+        names = " or ".join(f"**{shown(label)}**" for label, _ in close)
         return (
-            f"No milestone called “{shown}”. Did you mean {names}? "
+            f"No milestone called “{name}”. Did you mean {names}? "
             "Pick one from the list as you type."
         )
-    return f"No milestone called “{shown}”. Use /countdown without a name to see them all."
+    return f"No milestone called “{name}”. Use /countdown without a name to see them all."

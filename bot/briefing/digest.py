@@ -19,7 +19,7 @@ import discord
 from bot import tariffs
 from bot.briefing import countdown
 from bot.briefing.tariffs import rate
-from bot.briefing.text import one_line, timestamp, truncate
+from bot.briefing.text import one_line, shown, timestamp, truncate
 from bot.models import (
     AuditAction,
     AuditEntry,
@@ -101,9 +101,12 @@ def when(milestone: Milestone) -> str:
 
 
 def _source_line(source: Source) -> str:
-    text = f"{source.outlet} — {source.headline}"
+    text = shown(f"{source.outlet} — {source.headline}")
     if source.url is not None:
-        return f"[{clip(text, 200)}]({source.url})"
+        # brackets in the text and parentheses in the address would end the link early
+        label = clip(text, 200).replace("[", "(").replace("]", ")")
+        target = str(source.url).replace("(", "%28").replace(")", "%29")
+        return f"[{label}]({target})"
     return clip(text, 300)
 
 
@@ -191,8 +194,8 @@ def _upcoming(data: DigestData) -> tuple[Section, list[str]]:
     upcoming = sorted((m for m in data.milestones if not m.passed(data.now)), key=lambda m: m.at)
     lines, cited = [], []
     for m in upcoming[:UPCOMING_MAX]:
-        place = f" · {m.place}" if m.place else ""
-        lines.append(f"**{m.name}** — {when(m)}{place}")
+        place = f" · {shown(m.place)}" if m.place else ""
+        lines.append(f"**{shown(m.name)}** — {when(m)}{place}")
         cited.extend(m.sources)
     if len(upcoming) > UPCOMING_MAX:
         lines.append(f"…and {len(upcoming) - UPCOMING_MAX} more.")
@@ -204,7 +207,7 @@ def _upcoming(data: DigestData) -> tuple[Section, list[str]]:
 def outcome_text(milestone: Milestone) -> str:
     if milestone.outcome is None:
         return "outcome not yet recorded"
-    return f"{milestone.outcome.status.value}: {milestone.outcome.note}"
+    return f"{milestone.outcome.status.value}: {shown(milestone.outcome.note)}"
 
 
 def _passed(data: DigestData) -> tuple[Section, list[str]]:
@@ -214,7 +217,7 @@ def _passed(data: DigestData) -> tuple[Section, list[str]]:
     lines, cited = [], []
     for m in passed[:PASSED_MAX]:
         day = countdown.day_stamp(m.at) if m.all_day else timestamp(m.at, "D")
-        lines.append(f"**{m.name}** — {day}: {outcome_text(m)}")
+        lines.append(f"**{shown(m.name)}** — {day}: {outcome_text(m)}")
         cited.extend(m.sources)
         if m.outcome is not None:
             cited.extend(m.outcome.sources)
@@ -227,7 +230,7 @@ def tariff_lines(measures: Sequence[TariffMeasure], today: datetime) -> tuple[li
     lines, cited = [], []
     for imposer, target, label in (("US", "CN", "US on China"), ("CN", "US", "China on US")):
         view = tariffs.view(measures, imposer, target, today.date())
-        layers = ", ".join(f"{clip(m.name, 80)} {rate(m.rate)}" for m in view.in_force)
+        layers = ", ".join(f"{clip(shown(m.name), 80)} {rate(m.rate)}" for m in view.in_force)
         detail = f" ({layers})" if layers else ""
         lines.append(f"**{label}: {rate(view.total)}** across the board{detail}")
         if view.targeted:
@@ -271,7 +274,7 @@ def change_lines(changes: Sequence[AuditEntry]) -> tuple[list[str], list[str]]:
         if event is None:
             lines.append(f"{_VERB[entry.action]}: {entry.item_id}")
             continue
-        lines.append(f"{_VERB[entry.action]}: **{event.title}** ({event.date.label()})")
+        lines.append(f"{_VERB[entry.action]}: **{shown(event.title)}** ({event.date.label()})")
         if entry.action is not AuditAction.REMOVE:
             cited.extend(event.sources)
     return lines, cited
@@ -337,12 +340,12 @@ def build_alert(
     ref: str,
     now: datetime,
 ) -> OutMessage:
-    title = _ALERT_TITLE[offset].format(name=milestone.name)
+    title = _ALERT_TITLE[offset].format(name=shown(milestone.name))
     lines = [f"**When:** {when(milestone)}"]
     if milestone.place:
-        lines.append(f"**Where:** {milestone.place}")
+        lines.append(f"**Where:** {shown(milestone.place)}")
     if milestone.description:
-        lines.append(milestone.description)
+        lines.append(shown(milestone.description))
     lines.append("")
     lines.append("**Sources**")
     lines.extend(source_lines(milestone.sources, sources, 5))

@@ -10,7 +10,7 @@ import discord
 
 from bot.briefing.common import COLOUR, WARN
 from bot.briefing.review import page_id
-from bot.briefing.text import add_field_lines, one_line, shrink_to_total, truncate
+from bot.briefing.text import add_field_lines, shown, shrink_to_total, truncate
 from bot.briefing.text import timestamp as ts
 from bot.feeds import ParsedFeed
 from bot.models import PAUSED, Feed, PollReport
@@ -27,13 +27,13 @@ def review_view() -> discord.ui.View:
 
 
 def feed_label(feed: Feed) -> str:
-    return truncate(f"#{feed.id} · {one_line(feed.name)}", 100)
+    return truncate(f"#{feed.id} · {shown(feed.name)}", 100)
 
 
 def _status(feed: Feed) -> str:
     if feed.status == PAUSED:
         since = f" since {ts(feed.paused_at, 'R')}" if feed.paused_at else ""
-        return f"{WARN} **paused**{since}: {truncate(one_line(feed.paused_reason or ''), 300)}"
+        return f"{WARN} **paused**{since}: {shown(feed.paused_reason or '', 300)}"
     return f"polled every {feed.every_minutes} min"
 
 
@@ -47,8 +47,11 @@ def feed_lines(feed: Feed) -> list[str]:
     if feed.failures and feed.status != PAUSED:
         lines.append(
             f"{WARN} {_plural(feed.failures, 'failed poll')} in a row: "
-            f"{truncate(one_line(feed.last_error or ''), 200)}"
+            f"{shown(feed.last_error or '', 200)}"
         )
+    if feed.last_skipped:
+        when = f" {ts(feed.last_skipped_at, 'R')}" if feed.last_skipped_at else ""
+        lines.append(f"{WARN} last item skipped{when}: {shown(feed.last_skipped, 200)}")
     where = (
         f"notices in <#{feed.channel_id}>" if feed.channel_id else "notices in the digest channel"
     )
@@ -100,7 +103,7 @@ def _outcome(report: PollReport) -> list[str]:
             f"{_plural(report.duplicates, 'item')} repeated an article already read (not new)."
         )
     for why in report.unreadable[:5]:
-        lines.append(f"{WARN} could not read {truncate(one_line(why), 250)}")
+        lines.append(f"{WARN} could not read {shown(why, 250)}")
     if len(report.unreadable) > 5:
         lines.append(f"… and {len(report.unreadable) - 5} more unreadable.")
     return lines
@@ -110,7 +113,7 @@ def added_text(feed: Feed, parsed: ParsedFeed, report: PollReport) -> str:
     """What /feed add answers."""
     newest = parsed.newest
     lines = [
-        f"Following **{truncate(one_line(feed.name), 200)}** (feed #{feed.id}): "
+        f"Following **{shown(feed.name, 200)}** (feed #{feed.id}): "
         f"{_plural(parsed.total, 'item')}"
         + (f", the newest {ts(newest, 'f')}." if newest else "."),
     ]
@@ -129,9 +132,9 @@ def added_text(feed: Feed, parsed: ParsedFeed, report: PollReport) -> str:
 
 def poll_text(report: PollReport) -> str:
     """What /feed poll and /feed resume answer for one feed."""
-    name = f"**{truncate(one_line(report.feed.name), 150)}** (#{report.feed.id})"
+    name = f"**{shown(report.feed.name, 150)}** (#{report.feed.id})"
     if report.error is not None:
-        line = f"{WARN} {name}: the poll failed: {truncate(one_line(report.error), 300)}"
+        line = f"{WARN} {name}: the poll failed: {shown(report.error, 300)}"
         if report.paused:
             line += " It is now paused; `/feed resume` tries it again."
         else:
@@ -153,12 +156,12 @@ def notice(report: PollReport) -> str | None:
     if report.proposals:
         parts.append(
             f"📥 {_plural(report.proposals, 'new proposal')} from "
-            f"**{truncate(one_line(feed.name), 150)}** wait for review."
+            f"**{shown(feed.name, 150)}** wait for review."
         )
     if report.paused:
         parts.append(
-            f"{WARN} I paused the feed **{truncate(one_line(feed.name), 150)}** (#{feed.id}): "
-            f"{truncate(one_line(feed.paused_reason or report.error or ''), 600)} "
+            f"{WARN} I paused the feed **{shown(feed.name, 150)}** (#{feed.id}): "
+            f"{shown(feed.paused_reason or report.error or '', 600)} "
             "`/feed resume` tries it again."
         )
     return "\n".join(parts) if parts else None

@@ -11,6 +11,7 @@ from typing import Any
 
 import discord
 
+from bot.briefing.text import shown
 from bot.briefing.text import truncate as shorten
 from bot.models import AuditAction, AuditEntry
 
@@ -29,9 +30,9 @@ def _value(value: Any) -> str:
     if value is None or value == [] or value == "":
         return "—"
     if isinstance(value, str):
-        return f"“{shorten(' '.join(value.split()), VALUE_MAX)}”"
+        return f"“{shown(value, VALUE_MAX)}”"
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return shorten(", ".join(value), VALUE_MAX)
+        return shown(", ".join(value), VALUE_MAX)
     return "(details)"
 
 
@@ -48,8 +49,8 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
         if lists and all(isinstance(v, str) for v in (old or []) + (new or [])):
             added = [v for v in new or [] if v not in (old or [])]
             gone = [v for v in old or [] if v not in (new or [])]
-            parts = [f"+{shorten(', '.join(added), VALUE_MAX)}"] if added else []
-            parts += [f"−{shorten(', '.join(gone), VALUE_MAX)}"] if gone else []
+            parts = [f"+{shown(', '.join(added), VALUE_MAX)}"] if added else []
+            parts += [f"−{shown(', '.join(gone), VALUE_MAX)}"] if gone else []
             lines.append(f"• {key}: {' '.join(parts) or 'reordered'}")
         elif isinstance(old, str | None) and isinstance(new, str | None):
             lines.append(f"• {key}: {_value(old)} → {_value(new)}")
@@ -60,11 +61,11 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
 
 def entry_text(entry: AuditEntry) -> str:
     unix = int(entry.at.timestamp())
-    who = entry.actor_name
+    who = shown(entry.actor_name)
     head = f"**{VERBS[entry.action]}** <t:{unix}:f> by {who}"
     lines = [head]
     if entry.reason:
-        lines.append(f"> {shorten(' '.join(entry.reason.split()), 300)}")
+        lines.append(f"> {shown(entry.reason, 300)}")
     if entry.action is AuditAction.ADD and entry.after is not None:
         title = entry.after.get("title") or entry.after.get("name")
         if isinstance(title, str):
@@ -78,10 +79,10 @@ def entry_text(entry: AuditEntry) -> str:
 
 def history_embed(title: str, item_id: str, entries: Sequence[AuditEntry]) -> discord.Embed:
     """Newest change first, as many as fit; the footer says how many older ones are left."""
-    embed = discord.Embed(title=shorten(f"History: {title}", 256), colour=0x4A5568)
+    embed = discord.Embed(title=shorten(f"History: {shown(title)}", 256), colour=0x4A5568)
     blocks: list[str] = []
     used = 0
-    shown = 0
+    listed = 0
     for entry in reversed(entries):
         block = entry_text(entry)
         cost = len(block) + (2 if blocks else 0)
@@ -89,9 +90,9 @@ def history_embed(title: str, item_id: str, entries: Sequence[AuditEntry]) -> di
             break
         blocks.append(block)
         used += cost
-        shown += 1
+        listed += 1
     embed.description = "\n\n".join(blocks) or "No recorded changes."
-    older = len(entries) - shown
+    older = len(entries) - listed
     footer = f"id: {item_id} · {len(entries)} change(s)"
     if older:
         footer += f" · {older} older not shown"

@@ -16,7 +16,8 @@ from bot.briefing.text import (
     CHOICES_MAX,
     DESCRIPTION_MAX,
     add_field_lines,
-    one_line,
+    plain,
+    shown,
     shrink_to_total,
     truncate,
 )
@@ -160,20 +161,20 @@ def resolve_person(people: PeopleIndex, typed: str) -> Person | None:
 def did_you_mean(people: PeopleIndex, typed: str) -> str:
     """The error for an unknown name, naming the closest people."""
     close = match_people(people, typed, limit=3)
-    shown = truncate(one_line(typed), 80)
+    name = shown(typed, 80)
     if close:
-        names = " or ".join(f"**{m.person.name}**" for m in close)
+        names = " or ".join(f"**{shown(m.person.name)}**" for m in close)
         return (
-            f"I don't know anyone called “{shown}”. Did you mean {names}? "
+            f"I don't know anyone called “{name}”. Did you mean {names}? "
             "Pick from the list as you type."
         )
-    return f"I don't know anyone called “{shown}”. Start typing a name and pick from the list."
+    return f"I don't know anyone called “{name}”. Start typing a name and pick from the list."
 
 
 def choice_label(person: Person) -> str:
     current = person.current_posts()
     role = current[0].title if current else person.affiliation
-    return truncate(f"{person.name} — {one_line(role)}", CHOICE_NAME_MAX)
+    return truncate(f"{plain(person.name)} — {plain(role)}", CHOICE_NAME_MAX)
 
 
 def choices(people: PeopleIndex, typed: str) -> list[tuple[str, str]]:
@@ -195,8 +196,8 @@ def post_line(post: Post, refs: Refs) -> str:
         when = f"until {post.end.label()}"
     else:
         when = "current" if post.current else "dates not recorded"
-    title = truncate(one_line(post.title), 200)
-    org = truncate(one_line(post.organisation), 120)
+    title = shown(post.title, 200)
+    org = shown(post.organisation, 120)
     return f"**{title}**, {org} ({when}) {refs.cite(post.sources)}"
 
 
@@ -215,17 +216,16 @@ def person_embed(
     for source_id in person.sources:
         refs.number(source_id)
     embed = discord.Embed(
-        title=truncate(person.name, 256),
-        description=truncate(one_line(person.bio), DESCRIPTION_MAX - 60)
-        + f" {refs.cite(person.sources)}",
+        title=shown(person.name, 256),
+        description=shown(person.bio, DESCRIPTION_MAX - 60) + f" {refs.cite(person.sources)}",
         colour=COLOUR,
     )
     embed.add_field(name="Country", value=truncate(person.country, 1024), inline=True)
-    embed.add_field(name="Affiliation", value=truncate(person.affiliation, 1024), inline=True)
+    embed.add_field(name="Affiliation", value=shown(person.affiliation, 1024), inline=True)
     if person.aliases:
         embed.add_field(
             name="Also called",
-            value=truncate(", ".join(person.aliases), 1024),
+            value=shown(", ".join(person.aliases), 1024),
             inline=True,
         )
     current = [post_line(p, refs) for p in person.posts if p.current]
@@ -240,12 +240,12 @@ def person_embed(
                 bosses.append(boss_id)
                 continue
             role = boss.current_posts()[0].title if boss.current_posts() else boss.affiliation
-            bosses.append(f"{boss.name} ({truncate(one_line(role), 120)})")
+            bosses.append(f"{shown(boss.name)} ({shown(role, 120)})")
         add_field_lines(embed, "Aide to", bosses, max_fields=1)
     aides = [p.name for p in people.values() if person.id in p.aide_to]
     add_field_lines(embed, "Aides", aides, max_fields=1)
     event_lines = [
-        f"**{e.date.label()}** · {truncate(one_line(e.title), 140)} {refs.cite(e.sources)}"
+        f"**{e.date.label()}** · {shown(e.title, 140)} {refs.cite(e.sources)}"
         + (f" {WARN}" if e.has_conflict else "")
         for e in events
     ]

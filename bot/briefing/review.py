@@ -9,7 +9,14 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.briefing.common import COLOUR, WARN
-from bot.briefing.text import add_field_lines, join_fitting, one_line, shrink_to_total, truncate
+from bot.briefing.text import (
+    add_field_lines,
+    join_fitting,
+    one_line,
+    shown,
+    shrink_to_total,
+    truncate,
+)
 from bot.dates import FuzzyDate
 from bot.ingest import ConflictNote, Proposal
 from bot.models import Queued, Source
@@ -46,7 +53,7 @@ def _when(date: str | None) -> str:
 def source_label(source: Source | None, source_id: str) -> str:
     if source is None:
         return source_id
-    return f"{source.outlet}, {source.date_window.label()}"
+    return f"{shown(source.outlet)}, {source.date_window.label()}"
 
 
 def line(q: Queued) -> str:
@@ -83,7 +90,9 @@ def queue_embed(
 
 
 def _conflict_line(c: ConflictNote) -> str:
-    return f"{WARN} {c.why}: the article says {c.claim}; the record: {c.record}"
+    return (
+        f"{WARN} {shown(c.why)}: the article says {shown(c.claim)}; the record: {shown(c.record)}"
+    )
 
 
 def proposal_embed(
@@ -91,16 +100,16 @@ def proposal_embed(
 ) -> discord.Embed:
     """One proposal in full: evidence, what would change in the record, conflicts."""
     embed = discord.Embed(
-        title=truncate(f"#{q.id} · {proposal.title}", 256),
-        description=truncate(one_line(proposal.summary), 1000),
+        title=truncate(f"#{q.id} · {shown(proposal.title)}", 256),
+        description=shown(proposal.summary, 1000),
         colour=COLOUR,
     )
     embed.add_field(name="Kind", value=KIND_LABEL.get(proposal.kind, proposal.kind))
     embed.add_field(name="When", value=_when(proposal.date))
     if proposal.people:
-        embed.add_field(name="People", value=truncate(", ".join(proposal.people), 1024))
+        embed.add_field(name="People", value=shown(", ".join(proposal.people), 1024))
     if proposal.rate is not None:
-        basis = f" under {proposal.legal_basis}" if proposal.legal_basis else ""
+        basis = f" under {shown(proposal.legal_basis)}" if proposal.legal_basis else ""
         embed.add_field(
             name="Tariff",
             value=f"{proposal.imposer} on {proposal.target}: **{proposal.rate:g}%**{basis} "
@@ -109,13 +118,13 @@ def proposal_embed(
         )
     if proposal.matches:
         change = (
-            f"Cite this article on **{truncate(matched_title or proposal.matches, 200)}** "
+            f"Cite this article on **{shown(matched_title or proposal.matches, 200)}** "
             f"(`{proposal.matches}`)"
         )
     else:
         change = f"Add a {KIND_LABEL.get(proposal.kind, proposal.kind)} citing this article"
     embed.add_field(name="Would change", value=change, inline=False)
-    quoted = [f"> {truncate(one_line(e), 400)}" for e in proposal.evidence]
+    quoted = [f"> {shown(e, 400)}" for e in proposal.evidence]
     add_field_lines(embed, "Evidence", quoted, max_fields=2)
     add_field_lines(
         embed, "Conflicts", [_conflict_line(c) for c in proposal.conflicts], max_fields=1
@@ -136,8 +145,10 @@ def added_embed(
         label = KIND_LABEL.get(p.kind, p.kind)
         counts[label] = counts.get(label, 0) + 1
     embed = discord.Embed(
-        title=truncate(f"Added: {source.headline}", 256),
-        description=f"{source.outlet} · {source.date_window.label()} · source id `{source.id}`",
+        title=truncate(f"Added: {shown(source.headline)}", 256),
+        description=(
+            f"{shown(source.outlet)} · {source.date_window.label()} · source id `{source.id}`"
+        ),
         colour=COLOUR,
     )
     summary = [f"{n} × {label}" for label, n in sorted(counts.items())] or ["none"]

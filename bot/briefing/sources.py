@@ -15,7 +15,7 @@ from bot.briefing.text import (
     FIELDS_MAX,
     chunk_lines,
     join_fitting,
-    one_line,
+    shown,
     truncate,
 )
 from bot.models import Conflict, Source
@@ -45,12 +45,12 @@ def source_block(facts: SourceFacts, titles: Mapping[str, str]) -> list[tuple[st
     """(field name, field value) pairs for one source: one field, or two when it has much
     to say; what does not fit even then is counted, never dropped silently."""
     s = facts.source
-    name = truncate(f"{one_line(s.outlet)} · {source_when(s)}", 256)
-    head = truncate(one_line(s.headline), 200)
+    name = truncate(f"{shown(s.outlet)} · {source_when(s)}", 256)
+    head = shown(s.headline, 200)
     lines = [f"[{head}]({s.url})" if s.url else f"“{head}”"]
     meta = [_kind(s), f"cited by {facts.cited_by} item{'s' if facts.cited_by != 1 else ''}"]
     if s.author:
-        meta.append(f"by {truncate(s.author, 60)}")
+        meta.append(f"by {shown(s.author, 60)}")
     if s.page_date is not None:
         meta.append(f"page dated {s.page_date.day} {s.page_date:%b %Y}")
     lines.append(" · ".join(meta))
@@ -58,10 +58,10 @@ def source_block(facts: SourceFacts, titles: Mapping[str, str]) -> list[tuple[st
         retold = ", ".join(truncate(titles.get(r, r), 60) for r in s.retells)
         lines.append(f"Retells: {retold}")
     for problem in s.problems:
-        lines.append(f"{WARN} {one_line(problem)}")
+        lines.append(f"{WARN} {shown(problem)}")
     for c in facts.conflicts:
         state = "settled" if c.settled else "unsettled"
-        lines.append(f"In conflict: {truncate(one_line(c.question), 120)} ({state})")
+        lines.append(f"In conflict: {shown(c.question, 120)} ({state})")
     chunks = chunk_lines(lines, FIELD_VALUE_MAX)
     if len(chunks) > 2:
         first = chunks[0]

@@ -22,7 +22,7 @@ from bot.briefing.text import (
     add_field_lines,
     chunk_lines,
     join_fitting,
-    one_line,
+    shown,
     shrink_to_total,
     truncate,
 )
@@ -81,10 +81,10 @@ class TariffBriefing:
 def _layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     since = stack.in_force_since(m, as_of) or m.effective_from
     when = f"since {day(since)}" if since else ""
-    coverage = "" if m.coverage == "all goods" else f" on {truncate(m.coverage, 80)}"
+    coverage = "" if m.coverage == "all goods" else f" on {shown(m.coverage, 80)}"
     return (
-        f"**{rate_of(m)}**{coverage} · {truncate(one_line(m.name), 80)} · "
-        f"{truncate(one_line(m.legal_basis), 90)} · {when}{_unknown_after(m, as_of)} "
+        f"**{rate_of(m)}**{coverage} · {shown(m.name, 80)} · "
+        f"{shown(m.legal_basis, 90)} · {when}{_unknown_after(m, as_of)} "
         f"{refs.cite(m.sources)}"
     )
 
@@ -93,7 +93,7 @@ def _product_layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     since = stack.in_force_since(m, as_of) or m.effective_from
     when = f" · since {day(since)}" if since else ""
     return (
-        f"**{rate_of(m)}** · {truncate(one_line(m.name), 70)}: {truncate(m.coverage, 110)}"
+        f"**{rate_of(m)}** · {shown(m.name, 70)}: {shown(m.coverage, 110)}"
         f"{when}{_unknown_after(m, as_of)} {refs.cite(m.sources)}"
     )
 
@@ -108,18 +108,18 @@ def _threat(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     planned = f", due {day(due)}" if due else ", no start date given"
     heard = f" ({label} {day(first)})" if first else f" ({label})"
     return (
-        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)}{planned}{heard} · "
-        f"{truncate(one_line(m.legal_basis), 80)} {refs.cite(m.sources)}"
+        f"**{rate_of(m)}** · {shown(m.name, 80)}{planned}{heard} · "
+        f"{shown(m.legal_basis, 80)} {refs.cite(m.sources)}"
     )
 
 
 def _suspended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     start = stack.status_since(m, TariffStatus.SUSPENDED, as_of)
     note = _last_note(m, as_of)
-    tail = f"; {truncate(one_line(note), 90)}" if note else ""
+    tail = f"; {shown(note, 90)}" if note else ""
     since = f" since {day(start)}" if start else ""
     return (
-        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)} · suspended{since}{tail}"
+        f"**{rate_of(m)}** · {shown(m.name, 80)} · suspended{since}{tail}"
         f"{_unknown_after(m, as_of)} {refs.cite(m.sources)}"
     )
 
@@ -128,11 +128,8 @@ def _ended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     start, end = m.effective_from, m.effective_until
     span = f"{day(start)} – {day(end)}" if start and end else ""
     note = _last_note(m, as_of)
-    tail = f"; {truncate(one_line(note), 90)}" if note else ""
-    return (
-        f"**{rate_of(m)}** · {truncate(one_line(m.name), 80)} · in force {span}{tail} "
-        f"{refs.cite(m.sources)}"
-    )
+    tail = f"; {shown(note, 90)}" if note else ""
+    return f"**{rate_of(m)}** · {shown(m.name, 80)} · in force {span}{tail} {refs.cite(m.sources)}"
 
 
 def _ended_layers(pair: Sequence[TariffMeasure], as_of: date) -> list[TariffMeasure]:
@@ -225,7 +222,7 @@ def partner_line(measures: Sequence[TariffMeasure], target: str, as_of: date, re
     name = country(target)
     if view.in_force:
         layers = "; ".join(
-            f"{rate(m.rate)} {truncate(one_line(m.name), 40)} since "
+            f"{rate(m.rate)} {shown(m.name, 40)} since "
             f"{day(stack.in_force_since(m, as_of) or as_of)} {refs.cite(m.sources)}"
             for m in view.in_force
         )
@@ -235,7 +232,7 @@ def partner_line(measures: Sequence[TariffMeasure], target: str, as_of: date, re
         if ended:
             m = ended[0]
             text = (
-                f"**{name}**: none in force; {rate(m.rate)} {truncate(one_line(m.name), 40)} "
+                f"**{name}**: none in force; {rate(m.rate)} {shown(m.name, 40)} "
                 f"ran {day(m.effective_from or as_of)} – {day(m.effective_until or as_of)} "
                 f"{refs.cite(m.sources)}"
             )

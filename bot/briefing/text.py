@@ -12,6 +12,8 @@ from typing import Literal
 
 import discord
 
+from bot.bounds import INVISIBLE
+
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -38,6 +40,30 @@ TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
 def one_line(text: str) -> str:
     """Collapse all whitespace (newlines included) to single spaces."""
     return " ".join(text.split())
+
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, INVISIBLE))
+
+
+def inert(text: str) -> str:
+    """Text from articles, feeds, curators or the record as Discord shows it literally: its
+    markdown escaped (bold, masked links, headings, quotes, spoilers, code), so only the
+    bot's own formatting is markdown. (Mentions stay as typed: every message the bot sends
+    has mentions disabled, so none pings.)"""
+    return discord.utils.escape_markdown(text)
+
+
+def shown(text: str, limit: int | None = None) -> str:
+    """Third-party or user text for a place Discord renders as markdown: on one line,
+    inert, and cut at a word boundary to `limit` (marked)."""
+    out = inert(one_line(text))
+    return out if limit is None else truncate(out, limit)
+
+
+def plain(text: str) -> str:
+    """Text on one line without zero-width characters: for labels Discord shows without
+    markdown (menu options, autocomplete choices)."""
+    return one_line(text.translate(_ZERO_WIDTH))
 
 
 def truncate(text: str, limit: int, marker: str = ELLIPSIS) -> str:

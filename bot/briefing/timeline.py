@@ -22,8 +22,10 @@ from bot.briefing.text import (
     SELECT_DESCRIPTION_MAX,
     SELECT_LABEL_MAX,
     add_field_lines,
+    inert,
     join_fitting,
-    one_line,
+    plain,
+    shown,
     shrink_to_total,
     truncate,
 )
@@ -126,7 +128,7 @@ def describe_filter(flt: TimelineFilter, people: Mapping[str, Person]) -> str:
         parts.append(f"matching “{truncate(flt.query, 60)}”")
     if flt.person:
         person = people.get(flt.person)
-        parts.append(f"with {person.name if person else flt.person}")
+        parts.append(f"with {shown(person.name if person else flt.person)}")
     if flt.topic:
         parts.append(f"on {flt.topic}")
     if flt.since and flt.until:
@@ -141,12 +143,9 @@ def describe_filter(flt: TimelineFilter, people: Mapping[str, Person]) -> str:
 def event_line(event: Event) -> str:
     n = len(event.all_source_ids())
     mark = f" {WARN} sources disagree" if event.has_conflict else ""
-    summary = truncate(one_line(event.summary), SUMMARY_LINE_MAX)
+    summary = shown(event.summary, SUMMARY_LINE_MAX)
     plural = "source" if n == 1 else "sources"
-    return (
-        f"**{event.date.label()}** · {truncate(one_line(event.title), 150)}\n"
-        f"{summary}\n-# {n} {plural}{mark}"
-    )
+    return f"**{event.date.label()}** · {shown(event.title, 150)}\n{summary}\n-# {n} {plural}{mark}"
 
 
 def page_embed(
@@ -192,9 +191,9 @@ def empty_message(flt: TimelineFilter, people: Mapping[str, Person]) -> str:
 def select_options(events: Sequence[Event]) -> list[discord.SelectOption]:
     return [
         discord.SelectOption(
-            label=truncate(f"{e.date.label()} · {one_line(e.title)}", SELECT_LABEL_MAX),
+            label=truncate(f"{e.date.label()} · {plain(e.title)}", SELECT_LABEL_MAX),
             value=e.id,
-            description=truncate(one_line(e.summary), SELECT_DESCRIPTION_MAX),
+            description=truncate(plain(e.summary), SELECT_DESCRIPTION_MAX),
             emoji="⚠️" if e.has_conflict else None,
         )
         for e in events
@@ -212,21 +211,22 @@ def event_embed(
     for source_id in event.sources:
         refs.number(source_id)
     embed = discord.Embed(
-        title=truncate(one_line(event.title), 256),
-        description=truncate(event.summary.strip(), DESCRIPTION_MAX - 100)
+        title=shown(event.title, 256),
+        description=truncate(inert(event.summary.strip()), DESCRIPTION_MAX - 100)
         + f" {refs.cite(event.sources)}",
         colour=COLOUR,
     )
     embed.add_field(name="When", value=event.date.label(), inline=True)
     embed.add_field(name="Topic", value=event.topic, inline=True)
     if event.place:
-        embed.add_field(name="Where", value=truncate(event.place, 1024), inline=True)
+        embed.add_field(name="Where", value=shown(event.place, 1024), inline=True)
     if event.people:
-        names = [people[p].name if p in people else p for p in event.people]
+        names = [shown(people[p].name if p in people else p) for p in event.people]
         embed.add_field(name="People", value=join_fitting(names, 1024, sep=", "), inline=False)
     quotes = [
-        f"“{truncate(one_line(q.text), 200)}” — "
-        f"{people[q.speaker].name if q.speaker in people else q.speaker} {refs.cite([q.source])}"
+        f"“{shown(q.text, 200)}” — "
+        f"{shown(people[q.speaker].name if q.speaker in people else q.speaker)} "
+        f"{refs.cite([q.source])}"
         for q in event.quotes
     ]
     add_field_lines(embed, "Quotes", quotes, max_fields=1)
