@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster cluster eval clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster bench-stall cluster eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-feeds: $(STAMP)
 # for Discord that enforces the global 50 requests/s (bench/README.md).
 bench-cluster: $(STAMP)
 	$(BIN)/python -m bench.cluster
+
+# The event loop's longest stall while a 5 MB article is read and ingested through the
+# worker processes, against the loop idle, in the same run (bench/README.md).
+bench-stall: $(STAMP)
+	$(BIN)/python -m bench.loop_stall
 
 # How good the ingest engine is: recall and precision on the seed articles and the test
 # articles, the known problems it flags, and its throughput (bench/README.md).
