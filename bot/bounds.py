@@ -79,8 +79,14 @@ def is_zone(name: str) -> bool:
     return name in iana_zones()
 
 
+def quoted(text: str, limit: int = 60) -> str:
+    """User text as a one-line error shows it: control characters escaped, cut at `limit`."""
+    one = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
 def zone_error(name: str) -> str:
-    shown = name if len(name) <= 60 else name[:57] + "…"
+    shown = quoted(name)
     return (
         f"'{shown}' is not an IANA time zone; use a name like America/New_York, "
         "Asia/Shanghai or UTC"

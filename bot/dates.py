@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
 
-from bot.bounds import RANGE_TEXT, day_in_range
+from bot.bounds import RANGE_TEXT, day_in_range, quoted
 
 
 class Precision(StrEnum):
@@ -66,7 +66,7 @@ def _safe_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DateParseError(f"'{text}' is not a real date ({exc}); {_HELP}") from None
+        raise DateParseError(f"'{quoted(text)}' is not a real date ({exc}); {_HELP}") from None
 
 
 class FuzzyDate(BaseModel):
@@ -181,7 +181,7 @@ def _in_range(parse: Callable[[str], FuzzyDate], text: str) -> FuzzyDate:
     except OverflowError:
         out = None
     if out is None or not (day_in_range(out.start) and day_in_range(out.end)):
-        raise DateParseError(f"'{text.strip()}' is out of range; use a date {RANGE_TEXT}")
+        raise DateParseError(f"'{quoted(text.strip())}' is out of range; use a date {RANGE_TEXT}")
     return out
 
 
@@ -201,16 +201,16 @@ def _parse_canonical(text: str) -> FuzzyDate:
         left, _, right = text.partition("..")
         s, e = _iso_day(left.strip()), _iso_day(right.strip())
         if s is None or e is None:
-            raise DateParseError(f"'{raw}': a span is written 2025-05-10..2025-05-11")
+            raise DateParseError(f"'{quoted(raw)}': a span is written 2025-05-10..2025-05-11")
         if e < s:
-            raise DateParseError(f"'{raw}': the span ends before it starts")
+            raise DateParseError(f"'{quoted(raw)}': the span ends before it starts")
         if s == e:
             return FuzzyDate.day(s)
         return FuzzyDate.model_construct(start=s, end=e, precision=Precision.SPAN)
     if lower.startswith("week of "):
         s = _iso_day(text[8:].strip())
         if s is None:
-            raise DateParseError(f"'{raw}': a week is written 'week of 2025-08-25'")
+            raise DateParseError(f"'{quoted(raw)}': a week is written 'week of 2025-08-25'")
         return FuzzyDate.model_construct(
             start=s, end=s + timedelta(days=6), precision=Precision.WEEK
         )
@@ -218,10 +218,12 @@ def _parse_canonical(text: str) -> FuzzyDate:
         if lower.startswith(part + " "):
             m = _ISO_MONTH.match(text[len(part) + 1 :].strip())
             if not m:
-                raise DateParseError(f"'{raw}': part of a month is written '{part} 2025-11'")
+                raise DateParseError(
+                    f"'{quoted(raw)}': part of a month is written '{part} 2025-11'"
+                )
             year, month = int(m[1]), int(m[2])
             if not 1 <= month <= 12:
-                raise DateParseError(f"'{raw}': month {month} does not exist")
+                raise DateParseError(f"'{quoted(raw)}': month {month} does not exist")
             end = min(_month_end(year, month), date(year, month, 1) + timedelta(days=last - 1))
             return FuzzyDate.model_construct(
                 start=date(year, month, first), end=end, precision=Precision.PART_OF_MONTH
@@ -233,7 +235,7 @@ def _parse_canonical(text: str) -> FuzzyDate:
     if m:
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise DateParseError(f"'{raw}': month {month} does not exist")
+            raise DateParseError(f"'{quoted(raw)}': month {month} does not exist")
         return FuzzyDate.model_construct(
             start=date(year, month, 1), end=_month_end(year, month), precision=Precision.MONTH
         )
@@ -252,7 +254,7 @@ def _parse_canonical(text: str) -> FuzzyDate:
         return FuzzyDate.model_construct(
             start=date(year, 1, 1), end=date(year, 12, 31), precision=Precision.YEAR
         )
-    raise DateParseError(f"'{raw}' is not a date I can read; {_HELP}")
+    raise DateParseError(f"'{quoted(raw)}' is not a date I can read; {_HELP}")
 
 
 _WORD = re.compile(r"[a-z]+|\d+")
@@ -283,12 +285,12 @@ def _parse_user_date(text: str) -> FuzzyDate:
     # ordinal suffixes: 9th, 1st
     others = [t for t in others if t not in {"st", "nd", "rd", "th", "of", "the"}]
     if len(months) != 1 or others:
-        raise DateParseError(f"'{text}' is not a date I can read; {_HELP}")
+        raise DateParseError(f"'{quoted(text)}' is not a date I can read; {_HELP}")
     month = _MONTHS[months[0]]
     years = [n for n in numbers if len(n) == 4]
     days = [n for n in numbers if len(n) <= 2]
     if len(years) != 1 or len(days) > 1 or len(years) + len(days) != len(numbers):
-        raise DateParseError(f"'{text}' needs a four-digit year; {_HELP}")
+        raise DateParseError(f"'{quoted(text)}' needs a four-digit year; {_HELP}")
     year = int(years[0])
     if days:
         return FuzzyDate.day(_safe_date(year, month, int(days[0]), text))

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.bounds import iana_zones, is_zone, zone_error
+from bot.bounds import iana_zones, is_zone, quoted, zone_error
 from bot.briefing.digest import WEEKDAYS, schedule_text, status_embed
 from bot.briefing.text import timestamp as ts
 from bot.client import BriefingBot
@@ -71,7 +71,7 @@ def parse_time(text: str) -> time:
     minute = int(match.group(2) or 0) if match else -1
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise UserError(
-            f"'{text}' is not a time I can use: give HH:MM in 24-hour form, e.g. 09:00."
+            f"'{quoted(text)}' is not a time I can use: give HH:MM in 24-hour form, e.g. 09:00."
         )
     return time(hour, minute)
 

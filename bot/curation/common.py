@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 from rapidfuzz import fuzz, process
 
-from bot.bounds import visible
+from bot.bounds import quoted, visible
 from bot.dates import DateParseError, FuzzyDate, Precision, parse_canonical, parse_user_date
 from bot.errors import UserError
 from bot.models import TITLE_MAX, TOPICS, AnyItem, Person, Source
@@ -76,15 +76,18 @@ _NUMERIC_DAY = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 def parse_date(text: str) -> FuzzyDate:
     """A date as people type it; an impossible day says why ('February 2025 has 28 days')."""
+    shown = quoted(text.strip())
     m = _NUMERIC_DAY.match(text.strip())
     if m:
         year, month, day = (int(g) for g in m.groups())
         if not 1 <= month <= 12:
-            raise UserError(f"'{text.strip()}' is not a real date: there is no month {month}.")
+            raise UserError(
+                f"'{quoted(text.strip())}' is not a real date: there is no month {month}."
+            )
         days = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days:
             raise UserError(
-                f"'{text.strip()}' is not a real date: {calendar.month_name[month]} {year} has "
+                f"'{shown}' is not a real date: {calendar.month_name[month]} {year} has "
                 f"{days} days. Use a date like 2025-10-09 or 9 Oct 2025."
             )
     try:
@@ -144,7 +147,7 @@ def parse_topic(text: str | None, default: str = DEFAULT_TOPIC) -> str:
         return default
     value = text.strip().lower()
     if value not in TOPICS:
-        raise UserError(f"Unknown topic '{text.strip()}': use one of {', '.join(TOPICS)}.")
+        raise UserError(f"Unknown topic '{quoted(text.strip())}': use one of {', '.join(TOPICS)}.")
     return value
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.bounds import RANGE_TEXT, instant_in_range, is_zone, zone_error
+from bot.bounds import RANGE_TEXT, instant_in_range, is_zone, quoted, zone_error
 from bot.curation.common import (
     PLACE_MAX,
     Changes,
@@ -61,12 +61,14 @@ def parse_when(text: str, zone: str) -> tuple[datetime, bool]:
     day = parse_date(raw)
     if day.precision is not Precision.DAY:
         raise UserError(
-            f"'{text.strip()}' is not a single day; a milestone needs one, like 2026-11-10 "
+            f"'{quoted(text.strip())}' is not a single day; a milestone needs one, like 2026-11-10 "
             "or 10 Nov 2026 09:30."
         )
     at = datetime.combine(day.start, clock or time(0, 0), tzinfo=ZoneInfo(zone))
     if not instant_in_range(at):
-        raise UserError(f"'{text.strip()}' in {zone} is out of range; use a date {RANGE_TEXT}.")
+        raise UserError(
+            f"'{quoted(text.strip())}' in {zone} is out of range; use a date {RANGE_TEXT}."
+        )
     return at, clock is None
 
 
@@ -77,7 +79,7 @@ def _kind(text: str | None, default: MilestoneKind) -> MilestoneKind:
         return MilestoneKind(text.strip().lower())
     except ValueError:
         kinds = ", ".join(k.value for k in MilestoneKind)
-        raise UserError(f"Unknown kind '{text.strip()}': use one of {kinds}.") from None
+        raise UserError(f"Unknown kind '{quoted(text.strip())}': use one of {kinds}.") from None
 
 
 @dataclass(frozen=True)
