@@ -71,9 +71,11 @@ bench-stall: $(STAMP)
 	$(BIN)/python -m bench.loop_stall
 
 # How good the ingest engine is: recall and precision on the seed articles and the test
-# articles, the known problems it flags, and its throughput (bench/README.md).
+# articles, the known problems it flags, and its throughput; then, strictly, on the blind
+# corpus's dev part and its held-out part (bench/corpus/, bench/README.md).
 eval: $(STAMP)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.corpus_eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

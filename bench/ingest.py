@@ -107,7 +107,8 @@ def eval_seeds(ds: Dataset) -> list[Row]:
         }
         strict = sum(1 for p in result.proposals if p.matches in citing)
         flags = []
-        if any(c.item == "jamieson-greer" for p in result.proposals for c in p.conflicts):
+        notes = [*result.conflicts, *(c for p in result.proposals for c in p.conflicts)]
+        if any(c.item == "jamieson-greer" for c in notes):
             flags.append("USTR misnamed")
         if s.page_date is not None:
             on_page = propose(seed_article(ds, s.id, page_date=True), record)
@@ -135,7 +136,7 @@ def _hits(gold: dict[str, Any], p: Proposal, result: IngestResult) -> bool:
     if not all(str(w).casefold() in text for w in gold.get("about", [])):
         return False
     if gold["kind"] == "conflict":
-        return any(c.item == gold.get("record") for c in p.conflicts)
+        return any(c.item == gold.get("record") for c in [*p.conflicts, *result.conflicts])
     if gold.get("matches") and p.matches != gold["matches"]:
         return False
     kinds = {gold["kind"], "source-only"} if gold.get("matches") else {gold["kind"]}

@@ -16,7 +16,7 @@ from bot import worker
 from bot.bounds import is_zone, zone_error
 from bot.fetching import Article, FetchError, fetch_article, read_file
 from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
-from bot.ingest.items import ProposalError, cited, item_for, source_for
+from bot.ingest.items import ProposalError, cited, item_for, source_for, updated
 from bot.models import (
     ACCEPTED,
     CITED,
@@ -145,6 +145,9 @@ def as_json(ingested: Ingested) -> dict[str, Any]:
             p.model_dump(mode="json", exclude_none=True) for p in ingested.result.proposals
         ],
         "conflicts": [c.model_dump(mode="json") for c in ingested.result.conflicts],
+        "held_back": [
+            p.model_dump(mode="json", exclude_none=True) for p in ingested.result.held_back
+        ],
     }
 
 
@@ -156,9 +159,14 @@ def _line(i: int, p: Proposal) -> list[str]:
         out.append(f"      {p.imposer} on {p.target}: {p.rate:g}% ({p.status}{basis})")
     if p.people:
         out.append(f"      people: {', '.join(p.people)}")
-    if p.matches:
+    if p.kind == "update" and p.change is not None:
+        ch = p.change
+        out.append(f"      changes {p.matches} {ch.field}: {ch.old or 'not on record'} -> {ch.new}")
+    elif p.matches:
         verb = "cite this article on" if p.kind == "source-only" else "changes"
         out.append(f"      {verb}: {p.matches}")
+    if p.reasons:
+        out.append(f"      score {p.score:g}: {'; '.join(p.reasons)}")
     for c in p.conflicts:
         out.append(f"      ⚠ {c.why}: the article says {c.claim}; the record: {c.record}")
     for e in p.evidence[:2]:
@@ -184,6 +192,10 @@ def as_text(ingested: Ingested) -> str:
         lines.append(f"⚠ {c.why}: {c.claim}; {c.record}")
     for i, p in enumerate(result.proposals, 1):
         lines.extend(_line(i, p))
+    if result.held_back:
+        lines.append(f"{len(result.held_back)} weaker proposal(s) held back (not queued):")
+        for p in result.held_back:
+            lines.append(f"    [{p.kind}] {p.date or '—'} · {p.title} (score {p.score:g})")
     return "\n".join(lines)
 
 
@@ -301,6 +313,8 @@ async def accept(
     """Apply a proposal (as edited, when `proposal` is given) through the audited write;
     say what changed, or that the record already has it."""
     p = proposal or Proposal.model_validate(queued.data)
+    if p.kind == "update":
+        return await apply_update(store, guild_id, queued, actor, p)
     if p.kind == "source-only" or (p.matches and proposal is None):
         return await cite(store, guild_id, queued, actor)
     config = await store.guild_config(guild_id)
@@ -322,6 +336,25 @@ async def accept(
         guild_id, queued.id, status=ACCEPTED, actor=actor, items=[item], expect_new=True
     )
     return f"Accepted #{queued.id}: added {kind.value} `{item.id}` citing `{queued.source_id}`."
+
+
+async def apply_update(
+    store: Store, guild_id: int, queued: Queued, actor: Actor, p: Proposal
+) -> str:
+    """Apply an update to the recorded item it names, through the audited write."""
+    item = await matched_item(store, guild_id, p.matches or "")
+    if item is None:
+        raise IngestError(f"Proposal #{queued.id} names no item on record to update.")
+    try:
+        changed = updated(item, p, source_id=queued.source_id)
+    except (ProposalError, ValueError) as exc:
+        raise IngestError(f"Proposal #{queued.id} cannot be applied as it stands: {exc}") from None
+    await store.decide(guild_id, queued.id, status=ACCEPTED, actor=actor, items=[changed])
+    assert p.change is not None
+    return (
+        f"Accepted #{queued.id}: `{item.id}` {p.change.field} is now {p.change.new} "
+        f"(was {p.change.old or 'not on record'}), citing `{queued.source_id}`."
+    )
 
 
 async def cite(store: Store, guild_id: int, queued: Queued, actor: Actor) -> str:

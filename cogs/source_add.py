@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.briefing import review as brief
+from bot.briefing.text import shown
 from bot.client import BriefingBot, send_error
 from bot.errors import UserError
 from bot.fetching import MAX_FILE_BYTES, extract, fetch_article, too_big
@@ -68,6 +69,11 @@ class SourceCuration(
         view = discord.ui.View(timeout=None)
         view.add_item(ReviewPage(0, "Review the queue"))
         lead = f"Queued {len(queued)} proposal(s) for review." if queued else "It proposed nothing."
+        held = done.result.held_back
+        if held:
+            titles = "; ".join(shown(p.title, 80) for p in held[:3])
+            more = f" and {len(held) - 3} more" if len(held) > 3 else ""
+            lead += f"\n{len(held)} weaker one(s) held back, not queued: {titles}{more}."
         await interaction.followup.send(
             "\n".join((lead, *done.notes)),
             embed=brief.added_embed(source, done.result.proposals, done.result.conflicts),

@@ -81,10 +81,11 @@ def _seed(dataset: Dataset, source_id: str, *, page_date: bool = False) -> Artic
 
 def test_the_misnamed_trade_representative_is_flagged(dataset: Dataset) -> None:
     result = propose(_seed(dataset, "reuters-label-delegation"), _record(dataset))
-    flagged = [p for p in result.proposals if p.matches == "katherine-tai" and p.conflicts]
+    flagged = [c for c in result.conflicts if c.claim.startswith("Katherine Tai is")]
     assert flagged, "Katherine Tai named as USTR in Aug 2025"
-    note = flagged[0].conflicts[0]
+    note = flagged[0]
     assert "Jamieson Greer held that post" in note.record and note.item == "jamieson-greer"
+    assert not any(p.matches == "katherine-tai" for p in result.proposals)
 
 
 def test_a_page_dated_later_than_its_story_is_flagged(dataset: Dataset) -> None:
@@ -92,14 +93,15 @@ def test_a_page_dated_later_than_its_story_is_flagged(dataset: Dataset) -> None:
     on_page = propose(_seed(dataset, "envoys-video-call", page_date=True), record)
     assert [c.why for c in on_page.conflicts] == [
         "a page date that differs from the story's own date"
-    ]
+    ]  # and "Chinese Vice-Premier He Lifeng" is not read as the Premier
     assert "30 Oct 2025" in on_page.conflicts[0].claim
     as_written = propose(_seed(dataset, "envoys-video-call"), record)
     assert as_written.conflicts == []
     matched = {p.matches for p in as_written.proposals if p.kind == "source-only"}
     assert {"bessent-he-video-call", "malaysia-round", "rare-earth-controls"} <= matched
-    # dated by the statement before: "Hours after Beijing announced..." and "Days later..."
-    assert {"trump-100-threat", "shipping-sanctions"} <= matched
+    # "Hours after Beijing announced the export restrictions, Trump threatened a 100%
+    # tariff from November 1": the threatened layer and its due date, cited
+    assert {"us-cn-threat-100", "tariff-100-start"} <= matched
 
 
 def test_an_undated_tariff_is_cited_on_the_recorded_layer(dataset: Dataset) -> None:
@@ -145,7 +147,18 @@ def test_a_rate_that_differs_from_the_record_is_flagged(dataset: Dataset) -> Non
         timezone="America/New_York",
     )
     result = propose(article, _record(dataset))
-    tariff = next(p for p in result.proposals if p.rate == 15)
-    assert tariff.kind == "tariff" and tariff.date == "2026-03-04"
-    note = tariff.conflicts[0]
-    assert note.item == "us-cn-sec122-10" and "10% in force" in note.record
+    # a rate moved: an update of the recorded layer, its value now beside the article's
+    update = next(p for p in result.proposals if p.kind == "update")
+    assert update.matches == "us-cn-sec122-10" and update.date == "2026-03-04"
+    assert update.change is not None
+    assert (update.change.field, update.change.old, update.change.new) == ("rate", "10%", "15%")
+    stated = ArticleIn(
+        text="The Section 122 surcharge on Chinese goods stood at 15% on Wednesday, a broker said.",
+        published=article.published,
+        timezone=article.timezone,
+    )
+    # a rate stated as it was, and not the record's: a problem of the article, flagged
+    said = propose(stated, _record(dataset))
+    assert not said.proposals
+    note = next(c for c in said.conflicts if c.why == "a rate that differs from the recorded one")
+    assert note.item == "us-cn-sec122-10" and "10%" in note.record

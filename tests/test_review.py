@@ -151,7 +151,7 @@ async def test_a_curator_adds_articles_and_reviews_what_they_propose(
 
     # reject, with a reason; a decided proposal cannot be decided again
     pending = [q for q in (await store.review_queue(gid, limit=100))[0] if q.status == PENDING]
-    target = next(q for q in pending if q.source_id == paris_source.id)
+    target = pending[0]  # the Paris article made three, all decided above: the KL one's
     detail = messages(await world.admin.select(listing, [str(target.id)], custom_id="rv:open"))[-1]
     form = await world.admin.click(detail, label="Reject")
     rejected = await world.admin.submit_modal(form, {"reason": "background, not news"})
@@ -160,7 +160,15 @@ async def test_a_curator_adds_articles_and_reviews_what_they_propose(
     again = messages(await world.admin.click(detail, label="Accept"))[-1]
     assert again.ephemeral and "already rejected by curator" in again.content
 
-    # the queue pages: older articles' proposals on the next page
+    # the queue pages: older articles' proposals on the next page (a third article, more
+    # productive than these two, fills the first page)
+    body, published = article_body("04_sunday_busan_deal")
+    third = await world.admin.slash(
+        world.channel, "source add", file=("busan.txt", body.encode()), published=published,
+        timezone="Europe/London",
+    )  # fmt: skip
+    assert messages(third)[-1].content.startswith("Queued ")
+    assert (await store.review_queue(gid, limit=100))[1] > 8
     fresh = messages(await world.admin.slash(world.channel, "review"))[-1]
     older = messages(await world.admin.click(fresh, label="Older ▶"))[-1]
     assert older.embeds[0].title == "Review queue"

@@ -37,6 +37,7 @@ KIND_LABEL = {
     "tariff": "tariff change",
     "milestone": "new milestone",
     "person": "new person",
+    "update": "change to an item on record",
     "source-only": "cite on an item on record",
 }
 
@@ -116,7 +117,14 @@ def proposal_embed(
             f"({proposal.status or 'announced'})",
             inline=False,
         )
-    if proposal.matches:
+    if proposal.kind == "update" and proposal.change is not None:
+        c = proposal.change
+        change = (
+            f"Change the {c.field} of **{shown(matched_title or proposal.matches or '', 200)}** "
+            f"(`{proposal.matches}`): now {shown(c.old or 'not on record', 200)} → "
+            f"**{shown(c.new, 200)}**"
+        )
+    elif proposal.matches:
         change = (
             f"Cite this article on **{shown(matched_title or proposal.matches, 200)}** "
             f"(`{proposal.matches}`)"
@@ -124,6 +132,12 @@ def proposal_embed(
     else:
         change = f"Add a {KIND_LABEL.get(proposal.kind, proposal.kind)} citing this article"
     embed.add_field(name="Would change", value=change, inline=False)
+    if proposal.reasons:
+        embed.add_field(
+            name="Why proposed",
+            value=shown(f"score {proposal.score:g}: " + "; ".join(proposal.reasons), 1024),
+            inline=False,
+        )
     quoted = [f"> {shown(e, 400)}" for e in proposal.evidence]
     add_field_lines(embed, "Evidence", quoted, max_fields=2)
     add_field_lines(

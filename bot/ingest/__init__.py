@@ -1,7 +1,8 @@
 """Article text + publication time and zone + the record -> proposals for curators (pure)."""
 
-from bot.ingest.engine import propose, sentences
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
+from bot.ingest.pipeline import propose
+from bot.ingest.text import sentences
 from bot.ingest.when import Found, find_dates
 
 __all__ = [

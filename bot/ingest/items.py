@@ -7,7 +7,7 @@ matched item citing the article. A proposal the record has already caught up wit
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from bot.models import (
     Event,
     Milestone,
     MilestoneKind,
+    Outcome,
     Person,
     Source,
     StatusChange,
@@ -161,6 +162,49 @@ def item_for(
             }
         )
     raise ProposalError(f"a {proposal.kind} proposal is not accepted as a new item")
+
+
+def updated(item: AnyItem, proposal: Proposal, *, source_id: str) -> AnyItem:
+    """The recorded item as an accepted update leaves it, citing the article: a milestone's
+    outcome (extended, held), a tariff layer's end (its status runs to the new day, from
+    the day the article reports it). A rate is not changed in place: a rate change is a new
+    layer replacing the old on the same day, which a curator adds as a tariff."""
+    change = proposal.change
+    if change is None:
+        raise ProposalError("this update says nothing about what it changes")
+    day = FuzzyDate.model_validate(proposal.date).start if proposal.date else None
+    sources = list(dict.fromkeys([*getattr(item, "sources", []), source_id]))
+    if isinstance(item, Milestone) and change.field == "outcome":
+        status = "held" if change.new == "held" else "extended"
+        note = (
+            "Held, as reported."
+            if status == "held"
+            else f"{change.new[:1].upper()}{change.new[1:]}."
+        )
+        return item.model_copy(
+            update={
+                "outcome": Outcome(status=status, note=note[:500], sources=[source_id]),
+                "sources": sources,
+            }
+        )
+    if isinstance(item, TariffMeasure) and change.field == "end":
+        new_end = FuzzyDate.model_validate(change.new).start
+        current = item.history[-1]
+        start = max(day or current.day, current.day + timedelta(days=1))
+        if new_end <= start:
+            raise ProposalError(f"the new end ({new_end}) is not after {start}")
+        step = StatusChange(
+            status=current.status, day=start, until=new_end, note="end moved, as reported"
+        )
+        return TariffMeasure.model_validate(
+            item.model_copy(
+                update={"history": [*item.history, step], "sources": sources}
+            ).model_dump()
+        )
+    raise ProposalError(
+        f"a change of the {change.field} of {item.id} is not applied in place; add it with "
+        "Edit as a new item (a new rate is a new tariff layer)"
+    )
 
 
 def cited(item: AnyItem, source_id: str) -> AnyItem | None:

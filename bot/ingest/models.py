@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bot.models import Disputable, Event, Milestone, Person, TariffMeasure
 
-ProposalKind = Literal["event", "tariff", "milestone", "person", "source-only"]
+ProposalKind = Literal["event", "tariff", "milestone", "person", "update", "source-only"]
 
 
 class Model(BaseModel):
@@ -39,6 +39,15 @@ class ConflictNote(Model):
     """The id of the record item (or person) it contradicts, when there is one."""
 
 
+class Change(Model):
+    """What an update does to a recorded item: the field, the record's value now and the
+    article's."""
+
+    field: Literal["end", "outcome", "date", "rate", "status"]
+    old: str | None = None
+    new: str
+
+
 class Proposal(Model):
     kind: ProposalKind
     date: str | None = None
@@ -62,12 +71,21 @@ class Proposal(Model):
     # milestone proposals
     at: datetime | None = None
     timezone: str | None = None
+    # updates of a recorded item (kind "update", `matches` the item)
+    change: Change | None = None
+    score: float = 0.0
+    """How strongly the article states it; the queue shows the strongest first."""
+    reasons: list[str] = []
+    """The rules that made it and scored it."""
 
 
 class IngestResult(Model):
     proposals: list[Proposal]
     conflicts: list[ConflictNote] = []
-    """Problems of the article as a whole (a page dated later than its story)."""
+    """Problems of the article: a page dated later than its story, an official given a post
+    they did not hold, a date or rate that differs from the record's for the same fact."""
+    held_back: list[Proposal] = []
+    """Proposals scored below the threshold: not queued, but a curator can see them."""
 
 
 class RecordView(Model):

@@ -55,7 +55,8 @@ NUMBERS = {
 FUTURE = re.compile(
     r"\b(will|would|shall|is set to|are set to|is due|are due|is expected|are expected|"
     r"expected to|plans? to|planned|scheduled|is to|are to|next|upcoming|to meet|to hold|"
-    r"is going to|are going to|aims? to|on track)\b",
+    r"is going to|are going to|aims? to|on track|takes? effect|comes? into (?:force|effect)|"
+    r"kicks? in|goes into effect|starting|effective)\b",
     re.IGNORECASE,
 )
 
@@ -268,7 +269,7 @@ def _year_for_month(month: int, today: date, future: bool) -> int:
     return d.year if d else today.year
 
 
-_BREAK = re.compile(r"[;:]|,\s|\band\b|\bbut\b")
+_BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s|\band\b|\bbut\b")
 
 
 def _future(sentence: str, at: int) -> bool:
@@ -281,7 +282,7 @@ def _future(sentence: str, at: int) -> bool:
         return True
     if re.search(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b", clause):
         return False
-    return bool(FUTURE.search(sentence[at : at + 40]))
+    return bool(FUTURE.search(sentence[at : at + 70]))
 
 
 def find_dates(sentence: str, today: date) -> list[Found]:

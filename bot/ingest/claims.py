@@ -1,0 +1,332 @@
+"""Stage 3: claims built from a sentence's mentions: who did what, when; who imposes what
+rate on whom under which basis, in what state, from when; what is due when; what happened
+to a deadline (extended to a new date); who holds which post. At most one dated claim of
+an event or a milestone per sentence: its main date, not one per date expression.
+
+Pure: mentions and the article's day in, claims out; the record is consulted later
+(bot.ingest.compare).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.dates import FuzzyDate
+from bot.ingest.mentions import (
+    BACKGROUND,
+    MILESTONE,
+    ON_CN,
+    ON_US,
+    RATE,
+    UNDER_WAY,
+    Mentions,
+    Titled,
+    direction,
+    retag,
+)
+from bot.ingest.when import Found, _future
+
+CHANGES = re.compile(
+    r"\b(cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|hik\w*|fall|falls|fell|drop\w*|go(?:es)? up|"
+    r"rose|rise|rises|climb\w*|jump\w*|went (?:up|down)|"
+    r"go(?:es)? down|bring \w+ down)\b.{0,80}?\bto\s+\d",
+    re.IGNORECASE,
+)
+TARIFF_NEWS = re.compile(
+    r"\b(impos\w*|levy|levied|took effect|takes? effect|in force|cut|cuts|lower\w*|rais\w*|"
+    r"hik\w*|suspend\w*|paus\w*|lift\w*|remov\w*|exempt\w*|announc\w*|threat\w*|propos\w*|"
+    r"collect\w*|appl(?:y|ies)|slapp?\w*|put|reduc\w*|increas\w*)\b",
+    re.IGNORECASE,
+)
+MEETING = re.compile(
+    r"\b(met|meet|meeting|talks|held|call|spoke|visit\w*|summit|round|consultations|"
+    r"negotiat\w*|turned to|signed|ruled|ruling)\b",
+    re.IGNORECASE,
+)
+SIDES = re.compile(
+    r";\s+|,?\s+while\s+|,\s+and\s+|\s+and\s+(?=(?:beijing|china|washington|the u\.?s\.?|"
+    r"the united states)\b)",
+    re.IGNORECASE,
+)
+SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day)\b", re.IGNORECASE)
+AFTER_LAST = re.compile(
+    r"\b(?P<hours>hours|minutes) (?:after|later)\b|\b(?P<days>days) later\b|"
+    r"\b(?P<next>the next day|a day later|the following day)\b",
+    re.IGNORECASE,
+)
+EFFECTIVE = re.compile(
+    r"\b(?:from|starting|effective|beginning|as of|as from|takes? effect(?: on)?|"
+    r"(?:goods )?entered (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
+    r"(?:(?:\d{1,2}[:.]\d{2}|12:01)\s*[ap]\.?m\.?(?:\s+\w+)?\s+on\s+)?$",
+    re.IGNORECASE,
+)
+NEW_END = re.compile(
+    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on)\s+(?:\w+\s+){0,1}$",
+    re.IGNORECASE,
+)
+SUSPENDS = re.compile(
+    r"\b(?:suspen\w*|paus\w*|on hold|truce|reprieve|keep\w* \w*suspend\w*)\b.{0,160}?"
+    r"\b(?:until|through|till|runs? to|run to)\b",
+    re.IGNORECASE,
+)
+EXTEND_BY = re.compile(
+    r"\bby (?P<n>one|a|two|three|six|\d{1,2}) (?P<unit>years?|months?)\b", re.IGNORECASE
+)
+_COUNT = {"one": 1, "a": 1, "two": 2, "three": 3, "six": 6}
+
+
+def _months(m: re.Match[str]) -> int:
+    n = int(m["n"]) if m["n"].isdigit() else _COUNT[m["n"].lower()]
+    return n * 12 if m["unit"].lower().startswith("year") else n
+
+
+ATTRIBUTION = re.compile(
+    r",?\s*(?:officials?|sources?|analysts?|people familiar[^,]*|the ministry|\w+ said|"
+    r"said \w+(?: \w+)?|according to [^,.]+)\s*(?:said|say|says)?\.?$",
+    re.IGNORECASE,
+)
+LEAD_IN = re.compile(
+    r"^(?:on|late on|early on|by|in|at)\s+[^,]{1,40},\s+|^(?:separately|meanwhile|also|"
+    r"however|earlier|later),\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    kind: str  # event | milestone | tariff | person | update | post
+    sentence: str
+    when: FuzzyDate | None = None
+    found: Found | None = None
+    people: list[str] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+    reasons: list[str] = field(default_factory=list)
+    # tariffs
+    rate: float | None = None
+    imposer: str | None = None
+    target: str | None = None
+    basis: str | None = None
+    status: str | None = None
+    # updates: the new end, as the article gives it, or how far it moves
+    new_end: FuzzyDate | None = None
+    extend_months: int | None = None
+    # people and posts
+    titled: Titled | None = None
+    relative: bool = False
+    changes: bool = False
+    """A rate statement that moves a rate ("cut to 10%", "raise to 25%")."""
+
+    @property
+    def title(self) -> str:
+        return headline(self.sentence)
+
+
+def headline(sentence: str, limit: int = 110) -> str:
+    """A sentence said as a headline: no lead-in date phrase, no attribution, no full stop,
+    cut at a word."""
+    text = LEAD_IN.sub("", sentence.strip())
+    text = ATTRIBUTION.sub("", text).strip().rstrip(".")
+    text = re.sub(r"^[\"“”']+|[\"“”']+$", "", text)
+    text = text[:1].upper() + text[1:]
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
+    low = sentence.casefold()
+    ahead = when is not None and when.start > today
+    for status, pattern in (
+        ("suspended", r"\bsuspend|\bpaus|on hold"),
+        ("lifted", r"\blift|\bremov|\bdrop|\bscrap|\bvoid|struck down|\bexpire|\blapse|exempt"),
+        ("threatened", r"\bthreat|\bcould\b|\bwould\b|\bwarn|\bpropos"),
+    ):
+        if re.search(pattern, low):
+            return status
+    if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
+        return "announced"
+    if re.search(r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais", low):
+        return "in_force"
+    return "announced"
+
+
+def _is_background(m: Mentions, found: Found) -> bool:
+    """A date in a clause about what came before ("since May last year", "after the
+    Geneva talks"): background, not the statement's own time."""
+    before = m.sentence[max(0, found.start - 40) : found.start]
+    if re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE):
+        return True  # past perfect: what had happened before the news
+    return bool(BACKGROUND.search(before)) and not re.search(
+        r"\b(on|this|next|last)\s*$", before, re.IGNORECASE
+    )
+
+
+def _after(sentence: str, last: FuzzyDate) -> Found | None:
+    """A date the sentence gives only against the statement before it."""
+    same = SAME_DAY.search(sentence)
+    if same:
+        return Found(same.group(0), same.start(), same.end(), last)
+    m = AFTER_LAST.search(sentence)
+    if m is None:
+        return None
+    if m["hours"]:
+        when = FuzzyDate.model_validate(f"{last.end}..{last.end + timedelta(days=1)}")
+    elif m["days"]:
+        end = last.end + timedelta(days=6)
+        when = FuzzyDate.model_validate(f"{last.end + timedelta(days=1)}..{end}")
+    else:
+        when = FuzzyDate.day(last.end + timedelta(days=1))
+    return Found(m.group(0), m.start(), m.end(), when)
+
+
+def _relative(found: Found) -> bool:
+    return not re.search(r"\d", found.text)
+
+
+def _date_after(m: Mentions, pattern: re.Pattern[str]) -> Found | None:
+    for found in m.dates:
+        if pattern.search(m.sentence[max(0, found.start - 60) : found.start]):
+            return found
+    return None
+
+
+def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
+    """The claims of one sentence."""
+    out: list[Claim] = []
+    s = m.sentence
+    for t in m.titled:
+        if t.person is None:
+            out.append(Claim("person", s, titled=t, people=[t.name], reasons=["titled name"]))
+        else:
+            out.append(Claim("post", s, titled=t, people=[t.person], when=FuzzyDate.day(today)))
+    dates = list(m.dates)
+    if last is not None:
+        after = _after(s, last)
+        if after is not None and (not dates or after.start < dates[0].start):
+            dates.insert(0, after)
+    own = [f for f in dates if not _is_background(m, f)]
+    main = own[0] if own else None
+
+    # what happened to a deadline: extended (postponed) to a new date
+    held = SUSPENDS.search(s)
+    if m.extends or held:
+        new_end = _date_after(m, NEW_END)
+        if new_end is not None and not m.extends and new_end.when.start <= today:
+            new_end = None  # "suspended until last May": not a move
+        by = EXTEND_BY.search(s) if m.extends else None
+        if new_end is None and by is not None:
+            out.append(
+                Claim(
+                    "update",
+                    s,
+                    when=main.when if main else FuzzyDate.day(today),
+                    found=main,
+                    extend_months=_months(by),
+                    rate=m.new_rate,
+                    reasons=[f"extended by {by.group(0)[3:]}"],
+                    people=list(m.people),
+                    words=set(m.words),
+                )
+            )
+            return out
+        if new_end is not None:
+            said = next((f for f in own if f is not new_end), None)
+            out.append(
+                Claim(
+                    "update",
+                    s,
+                    when=said.when if said else FuzzyDate.day(today),
+                    found=said,
+                    new_end=new_end.when,
+                    rate=m.new_rate,
+                    reasons=["extended to a new date" if m.extends else "suspended until a date"],
+                    people=list(m.people),
+                    words=set(m.words),
+                )
+            )
+            return out
+
+    event_too = bool(m.people) and bool(MEETING.search(s))
+    if m.tariff and m.rates and (TARIFF_NEWS.search(s) or not event_too):
+        effective = _date_after(m, EFFECTIVE)
+        when_found = effective or main
+        # "Washington will cut its tariff on Chinese goods to 10% and Beijing its tariff on
+        # US goods to 10%": one claim for each side
+        parts = [m]
+        if ON_US.search(s) and ON_CN.search(s):
+            parts = [retag(m, piece) for piece in SIDES.split(s) if RATE.search(piece)] or [m]
+        for part in parts:
+            imposer, target, why = direction(part)
+            out.append(
+                Claim(
+                    "tariff",
+                    s,
+                    when=when_found.when if when_found else None,
+                    found=when_found,
+                    rate=part.new_rate,
+                    imposer=imposer,
+                    target=target,
+                    basis=part.basis if len(parts) > 1 else m.basis,
+                    status=_status(part.sentence, when_found.when if when_found else None, today),
+                    changes=bool(CHANGES.search(part.sentence)),
+                    reasons=[f"rate {part.new_rate:g}%", f"direction: {why}"],
+                    people=list(m.people),
+                    words=set(m.words),
+                )
+            )
+        if not event_too:
+            return out
+    elif m.rates and CHANGES.search(s) and not m.tariff:
+        return out  # "it would fall to 10 percent": a rate without its tariff named
+
+    if main is None:
+        if (m.people or m.trade) and UNDER_WAY.search(s):
+            out.append(
+                Claim("event", s, reasons=["under way"], people=list(m.people), words=set(m.words))
+            )
+        return out
+    if not m.people and not m.trade:
+        return out
+    ahead = main.when.start > today or (main.when.end >= today and _future(s, main.start))
+    kind = "milestone" if ahead and MILESTONE.search(s) else "event"
+    if ahead and kind == "event" and not m.people:
+        return out  # a future statement with nothing due: not a fact yet
+    later = next(
+        (
+            f
+            for f in own[1:]
+            if kind == "event"
+            and f.when.start > today
+            and MILESTONE.search(s[max(0, f.start - 60) : f.start])
+        ),
+        None,
+    )
+    if later is not None:  # "held a call on Tuesday and agreed to meet in mid-January"
+        out.append(
+            Claim(
+                "milestone",
+                s,
+                when=later.when,
+                found=later,
+                relative=_relative(later),
+                reasons=[f"milestone dated by “{later.text}”"],
+                people=list(m.people),
+                words=set(m.words),
+            )
+        )
+    out.append(
+        Claim(
+            kind,
+            s,
+            when=main.when,
+            found=main,
+            relative=_relative(main),
+            reasons=[f"{kind} dated by “{main.text}”"],
+            people=list(m.people),
+            words=set(m.words),
+        )
+    )
+    return out

@@ -1,0 +1,349 @@
+"""Stage 5: claims against the record.
+
+- A statement repeats a recorded item only when the kind agrees (an event an event, a
+  milestone a milestone, a rate a tariff layer), the dates agree within both precisions,
+  and the actors or the words agree (shared people, or the item's distinctive words);
+  otherwise it is new. New news is never glued to an old item of another year.
+- An extension names the recorded deadline or suspension it moves: an update, with the
+  record's value beside the article's (and the new date as a milestone of its own).
+- Conflicts: an official named with a post the record says they did not hold on that day
+  (any post, not only a former holder's); a date that differs from the recorded one for
+  the same fact; a rate that differs from the layer on record; a page dated later than its
+  story (from facts that really match).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.dates import FuzzyDate
+from bot.ingest.claims import Claim, headline
+from bot.ingest.mentions import words
+from bot.ingest.models import Change, ConflictNote, Proposal, RecordView
+from bot.models import Event, Milestone, Person, TariffMeasure
+
+POST_KEYS = [
+    ("trade representative", ("trade representative", "ustr")),
+    ("treasury secretary", ("treasury", "secretary of the treasury")),
+    ("commerce secretary", ("secretary of commerce", "commerce secretary")),
+    ("agriculture secretary", ("agriculture",)),
+    ("vice premier", ("vice premier",)),
+    ("premier", ("premier",)),
+    ("commerce minister", ("minister of commerce", "commerce minister")),
+    ("vice president", ("vice president",)),
+    ("president", ("president",)),
+]
+GENERIC = frozenset(
+    words(
+        "additional tariff tariffs duty duties goods imports rate percent points cut lower "
+        "products action measure effect layer"
+    )
+)
+SUSPENSION = re.compile(
+    r"\b(truce|suspension|suspended|pause|paused|hold|deadline|expir\w*|cranes?|port fees|"
+    r"rare[- ]earths?|gallium|germanium|antimony|export (?:ban|controls?)|counter-?tariffs?|"
+    r"24[- ](?:point|percentage)|reciprocal)\b",
+    re.IGNORECASE,
+)
+
+
+def when_of(item: Event | Milestone) -> FuzzyDate:
+    if isinstance(item, Event):
+        return item.date
+    local = item.at.astimezone(ZoneInfo(item.timezone)).date()
+    end = (item.ends or item.at).astimezone(ZoneInfo(item.timezone)).date()
+    if end == local:
+        return FuzzyDate.day(local)
+    return FuzzyDate.model_validate(f"{local.isoformat()}..{end.isoformat()}")
+
+
+def text_of(item: Event | Milestone | TariffMeasure) -> str:
+    if isinstance(item, Event):
+        return f"{item.title} {item.summary} {item.place or ''}"
+    if isinstance(item, Milestone):
+        return f"{item.name} {item.description or ''} {item.place or ''}"
+    return f"{item.name} {item.legal_basis} {item.coverage}"
+
+
+def near(a: FuzzyDate, b: FuzzyDate, slack: int = 1) -> bool:
+    return a.start <= b.end + timedelta(days=slack) and b.start <= a.end + timedelta(days=slack)
+
+
+def _place_in(place: str, sentence: str) -> bool:
+    """The item's place (its first name: 'Geneva' of 'Geneva, Switzerland') in the text."""
+    head = re.split(r"[,(]", place)[0].strip()
+    return len(head) >= 4 and re.search(rf"\b{re.escape(head)}\b", sentence) is not None
+
+
+def _post_key(post: str) -> str | None:
+    low = post.casefold().replace("-", " ")
+    for key, _ in POST_KEYS:
+        if key in low:
+            return key
+    if "minister of commerce" in low:
+        return "commerce minister"
+    return None
+
+
+class Record:
+    """The record as the comparison reads it, each item's words read once."""
+
+    def __init__(self, view: RecordView) -> None:
+        self.view = view
+        self.people = {p.id: p for p in view.people}
+        self.items: list[Event | Milestone] = [*view.events, *view.milestones]
+        self.item_words = {id(i): words(text_of(i)) for i in self.items}
+        self.tariff_words = {id(t): words(text_of(t)) for t in view.tariffs}
+        self.today: date | None = None
+
+    # -- repeats -------------------------------------------------------------------------
+    def _score(self, item: Event | Milestone, claim: Claim) -> tuple[int, int]:
+        shared_people = len(set(claim.people) & set(getattr(item, "people", [])))
+        shared_words = len(claim.words & self.item_words[id(item)])
+        return shared_people, shared_words
+
+    def repeats(self, claim: Claim) -> Event | Milestone | None:
+        """The recorded item this dated statement repeats, under the rule above."""
+        assert claim.when is not None
+        want = Milestone if claim.kind == "milestone" else Event
+        best: tuple[int, Event | Milestone] | None = None
+        for item in self.items:
+            passed_milestone = isinstance(item, Milestone) and claim.kind == "event"
+            if not isinstance(item, want) and not passed_milestone:
+                continue
+            window = when_of(item)
+            if not near(claim.when, window):
+                continue
+            if (
+                claim.when.precision.value in ("year", "quarter", "month")
+                and (window.end - window.start).days < 2
+            ):
+                # a vague window holds many items: only a strong match names one
+                pass
+            people, shared = self._score(item, claim)
+            place = bool(item.place) and _place_in(item.place or "", claim.sentence)
+            score = 3 * people + shared + (2 if place else 0)
+            inside = claim.when.start <= window.start and window.end <= claim.when.end
+            enough = (
+                (people >= 1 and shared >= 1)
+                or shared >= 3
+                or people >= 2
+                or (place and (shared >= 1 or inside))
+            )
+            if claim.when.precision.value in ("year", "quarter", "month", "week"):
+                enough = enough and score >= 4
+            if enough and (best is None or score > best[0]):
+                best = (score, item)
+        return best[1] if best is not None else None
+
+    def moved(self, claim: Claim) -> tuple[Event | Milestone, int] | None:
+        """A recorded item the statement clearly describes, on another date: (item, days
+        the article's date lies after the record's)."""
+        assert claim.when is not None
+        for item in self.items:
+            if isinstance(item, Milestone) != (claim.kind == "milestone"):
+                continue
+            window = when_of(item)
+            if near(claim.when, window) or abs((claim.when.start - window.start).days) > 60:
+                continue
+            people, shared = self._score(item, claim)
+            if (people >= 1 and shared >= 3) or shared >= 5:
+                return item, (claim.when.start - window.start).days
+        return None
+
+    # -- tariffs --------------------------------------------------------------------------
+    def _agrees(self, claim: Claim, t: TariffMeasure) -> bool:
+        """The statement and the layer are about the same goods or the same legal basis."""
+        if claim.basis is not None:
+            return claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+        return len((claim.words - GENERIC) & self.tariff_words[id(t)]) >= 1
+
+    def layer(self, claim: Claim) -> TariffMeasure | None:
+        """The recorded layer a rate statement repeats: the same direction and rate, and
+        what agrees of the rest — the legal basis (+3, and a different one excludes it),
+        the goods' words (+1 each), a change of the layer near the statement's date (+3),
+        the layer in force then (+1, not for a statement that moves a rate). The best at 3
+        or more, when it is the only best."""
+        scored: list[tuple[int, TariffMeasure]] = []
+        for t in self.view.tariffs:
+            if t.rate != claim.rate or (t.imposer, t.target) != (claim.imposer, claim.target):
+                continue
+            score = len((claim.words - GENERIC) & self.tariff_words[id(t)])
+            if claim.basis is not None:
+                if claim.basis.casefold() not in (t.legal_basis + t.name).casefold():
+                    continue
+                score += 3
+            if claim.when is not None:
+                w = claim.when
+                if any(w.start - timedelta(days=3) <= d <= w.end for d in t.change_dates()):
+                    score += 3
+                elif t.in_force_on(w.start) and not claim.changes:
+                    score += 1
+                elif claim.changes or not t.in_force_on(w.start):
+                    continue
+            if score >= 3:
+                scored.append((score, t))
+        scored.sort(key=lambda x: -x[0])
+        if len(scored) > 1 and scored[0][0] == scored[1][0]:
+            return None
+        return scored[0][1] if scored else None
+
+    def rate_moved(self, claim: Claim) -> TariffMeasure | None:
+        """The recorded layer whose rate the statement moves ("the forced-labour duty cut
+        to 10%"): same direction, the goods' or basis' words, another rate, in force (or
+        suspended) when the article was written."""
+        if claim.rate is None:
+            return None
+        best: tuple[int, TariffMeasure] | None = None
+        for t in self.view.tariffs:
+            if (t.imposer, t.target) != (claim.imposer, claim.target) or t.rate == claim.rate:
+                continue
+            shared = len((claim.words - GENERIC) & self.tariff_words[id(t)])
+            basis = (
+                claim.basis is not None
+                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+            )
+            score = shared + (2 if basis else 0)
+            status = t.status_on(self.today) if self.today else None
+            if status is None or status.value not in ("in_force", "suspended"):
+                continue
+            if score >= 3 and (best is None or score > best[0]):
+                best = (score, t)
+        return best[1] if best is not None else None
+
+    def other_rate(self, claim: Claim) -> TariffMeasure | None:
+        if claim.basis is None or claim.rate is None or claim.when is None:
+            return None
+        for t in self.view.tariffs:
+            if (
+                (t.imposer, t.target) == (claim.imposer, claim.target)
+                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+                and t.rate != claim.rate
+                and t.in_force_on(claim.when.start)
+                and t.applies_to_all
+            ):
+                return t
+        return None
+
+    # -- updates --------------------------------------------------------------------------
+    def extended(self, claim: Claim, today: date) -> Milestone | TariffMeasure | None:
+        """The recorded deadline or suspended layer an extension moves: the one whose words
+        the statement shares most, due before the new end."""
+        best: tuple[int, Milestone | TariffMeasure] | None = None
+        keys = {w.casefold() for w in SUSPENSION.findall(claim.sentence)}
+        for m in self.view.milestones:
+            if m.kind.value not in ("deadline", "tariff"):
+                continue
+            if claim.new_end is not None and when_of(m).start >= claim.new_end.start:
+                continue
+            if m.outcome is not None and m.outcome.status.value == "extended":
+                continue
+            score = len(claim.words & self.item_words[id(m)]) + 2 * len(
+                keys & {w.casefold() for w in SUSPENSION.findall(text_of(m))}
+            )
+            if score >= 3 and (best is None or score > best[0]):
+                best = (score, m)
+        for t in self.view.tariffs:
+            status = t.status_on(today)
+            if (
+                status is not None
+                and status.value == "suspended"
+                and claim.rate is not None
+                and t.rate == claim.rate
+                and (claim.words - GENERIC) & self.tariff_words[id(t)]
+            ):
+                return t  # "the suspension of the 100% tariff on cranes": that layer
+        for t in self.view.tariffs:
+            status = t.status_on(today)
+            if status is None or status.value != "suspended":
+                continue
+            score = len(claim.words & self.tariff_words[id(t)]) + 2 * len(
+                keys & {w.casefold() for w in SUSPENSION.findall(text_of(t))}
+            )
+            if claim.rate is not None and t.rate == claim.rate:
+                score += 3
+            if score >= 3 and (best is None or score > best[0]):
+                best = (score, t)
+        return best[1] if best is not None else None
+
+    # -- people -------------------------------------------------------------------------
+    def post_conflict(self, person: Person, post: str, day: date) -> ConflictNote | None:
+        """The article gives `person` a post the record says they did not hold on `day`."""
+        key = _post_key(post)
+        if key is None:
+            return None
+        if key == "premier" and "vice" in post.casefold():
+            key = "vice premier"
+        names = dict(POST_KEYS)[key]
+
+        def holds(p: Person) -> bool:
+            return any(
+                any(re.search(rf"(?<!vice ){re.escape(n)}", q.title.casefold()) for n in names)
+                and (key != "premier" or "vice premier" not in q.title.casefold())
+                and (key != "president" or "vice president" not in q.title.casefold())
+                and (q.start is None or q.start.start <= day)
+                and (q.end is None or q.end.end >= day)
+                for q in p.posts
+            )
+
+        if holds(person):
+            return None
+        if key == "president" and not any("president" in q.title.casefold() for q in person.posts):
+            return None
+        country = (
+            "United States" if re.search(r"\bU\.?S\.?\b|United States", post) else person.country
+        )
+        holder = next(
+            (
+                p
+                for p in self.view.people
+                if holds(p) and p.id != person.id and p.country == country
+            ),
+            None,
+        )
+        now = [q.title for q in person.posts if q.end is None or q.end.end >= day]
+        record = (
+            f"{holder.name} held that post on {FuzzyDate.day(day).label()}"
+            if holder
+            else f"the record has no such post for {person.name} on {FuzzyDate.day(day).label()}"
+        )
+        if now:
+            record += f"; {person.name} was {now[0]}"
+        return ConflictNote(
+            claim=f"{person.name} is {post}",
+            record=record,
+            why="an official given a post the record says they did not hold on that date",
+            item=holder.id if holder else person.id,
+        )
+
+
+def proposal(claim: Claim, kind: str, **extra: object) -> Proposal:
+    fields: dict[str, object] = {
+        "kind": kind,
+        "date": claim.when.canonical() if claim.when is not None else None,
+        "title": headline(claim.sentence),
+        "summary": claim.sentence,
+        "people": claim.people,
+        "evidence": [claim.sentence],
+        "reasons": claim.reasons,
+    }
+    fields.update(extra)
+    return Proposal.model_validate(fields)
+
+
+def end_of(item: Milestone | TariffMeasure) -> date | None:
+    if isinstance(item, Milestone):
+        return when_of(item).start
+    return next((c.until for c in reversed(item.history) if c.until is not None), None)
+
+
+def change_of(item: Milestone | TariffMeasure, new_end: FuzzyDate, today: date) -> Change:
+    if isinstance(item, Milestone):
+        old = item.outcome.note if item.outcome else f"due {when_of(item).label()}"
+        return Change(field="outcome", old=old, new=f"extended to {new_end.label()}")
+    status = item.status_on(today)
+    until = next((c.until for c in reversed(item.history) if c.until is not None), None)
+    was = f"{status.value if status else 'unknown'} until {until.isoformat()}" if until else None
+    return Change(field="end", old=was, new=new_end.canonical())

@@ -1,0 +1,321 @@
+"""Stage 2: what a sentence mentions, each with where it stands: dates (bot.ingest.when),
+people the record knows (by name and alias), titled names ("Agriculture Secretary Brooke
+Rollins"), rates, legal bases, who acts on whom, and the words that say what kind of
+statement it is.
+
+The tagger sits behind `Tagger`, so a trained model could later fill it; today's is rules:
+spaCy's PhraseMatcher built from the record's names and aliases and a lexicon of posts, on
+the blank English tokenizer (no model, nothing fetched).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from bot.ingest.text import _nlp
+from bot.ingest.when import Found, find_dates
+from bot.models import Person
+
+TRADE = re.compile(
+    r"\b(tariffs?|dut(?:y|ies)|talks|truce|trade|exports?|imports?|controls?|sanctions?|deal|"
+    r"meeting|summit|negotiat\w*|rare[- ]earths?|soybeans?|call|visit|agreement|court|ruling|"
+    r"surcharge|investigations?|probes?|framework|consultations?|meet|gathering|forum|"
+    r"apec|g20|leaders|bans?|chips|sales|purchases|trip|round|delegation|proclamation|"
+    r"notice|pause|suspension|exemptions?)\b",
+    re.IGNORECASE,
+)
+TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
+RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", re.IGNORECASE)
+NEW_RATE = re.compile(
+    r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)\s*"
+    r"(?:%|per ?cent|percent)",
+    re.IGNORECASE,
+)
+MILESTONE = re.compile(
+    r"\b(deadline|expir\w*|runs? out|lapses?|scheduled|summit|leaders' meeting|meet|"
+    r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?|round|will hold|"
+    r"to hold|will visit|to visit|will lead|to lead|will travel|talks|consultations|hearing|"
+    r"ends?|ending)\b",
+    re.IGNORECASE,
+)
+EXTEND = re.compile(
+    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|rolled over|renew\w*)\b",
+    re.IGNORECASE,
+)
+UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:\w+ing|set to|expected to|due to)\b", re.IGNORECASE)
+BACKGROUND = re.compile(
+    r"\b(since|after|following|before|ahead of|unlike|as in|as it did|like the|recalled|"
+    r"first (?:agreed|struck|reached|imposed)|began|started the)\b",
+    re.IGNORECASE,
+)
+BASES = [
+    ("Section 122", r"section 122"),
+    ("Section 232", r"section 232"),
+    ("Section 301", r"section 301"),
+    ("IEEPA", r"\bieepa\b|emergency economic powers"),
+    ("fentanyl", r"fentanyl"),
+    ("reciprocal", r"reciprocal"),
+    ("Customs Tariff Commission", r"tariff commission"),
+]
+POSTS = [
+    "Vice Premier", "Vice-Premier", "Premier", "President", "Vice President",
+    "U.S. Trade Representative",
+    "US Trade Representative", "United States Trade Representative", "Trade Representative",
+    "trade representative", "international trade representative", "Commerce Secretary",
+    "Treasury Secretary", "Agriculture Secretary", "Secretary of State",
+    "Secretary of Commerce", "Secretary of the Treasury", "Secretary of Agriculture",
+    "Commerce Minister", "Minister of Commerce", "commerce minister", "Vice Minister",
+    "Vice Commerce Minister", "Finance Minister", "Foreign Minister", "Ambassador",
+    "Chinese Ambassador", "negotiator", "trade negotiator", "chief negotiator",
+    "spokesperson", "spokesman", "spokeswoman", "Press Secretary", "Chief of Staff",
+    "Deputy Trade Representative", "Deputy USTR", "Senator", "Sen.", "Governor", "Gov.",
+    "Representative", "Rep.", "Chairman", "Chair",
+]  # fmt: skip
+"""Titles a person is named with; the name follows."""
+NAME = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{1,2}\.?)(?:[ -](?:[A-Z][a-z]+|[A-Z]\.)){1,2}")
+NOT_NAMES = frozenset(
+    {"Xi", "Trump", "The", "China", "Chinese", "Beijing", "Washington", "State", "Council"}
+)
+AMBIGUOUS = frozenset({"He", "Li", "Lee", "Wang", "Xi Jinping's"})
+
+CN_ACTOR = re.compile(
+    r"\b(china|beijing|chinese (?:government|side|authorities|officials|commerce ministry)|"
+    r"mofcom|(?:ministry|minister) of commerce|commerce ministry|state council|"
+    r"customs tariff commission|tariff commission|xi jinping|he lifeng|li chenggang)\b",
+    re.IGNORECASE,
+)
+US_ACTOR = re.compile(
+    r"\bu\.s\.|\b(united states|(?-i:US)|washington|white house|trump|ustr|cbp|customs and border|"
+    r"treasury|commerce department|bessent|greer|lutnick|the administration)\b",
+    re.IGNORECASE,
+)
+ON_US = re.compile(
+    r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?"
+    r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
+    r"|\bfrom the (?:u\.s\.|united states)",
+    re.IGNORECASE,
+)
+ON_CN = re.compile(
+    r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
+    r"\bfrom china\b|\bchinese-made\b",
+    re.IGNORECASE,
+)
+CN_OWNS = re.compile(
+    r"\b(china'?s|beijing'?s|chinese)\s+(?:\w+\s+){0,3}(?:counter-?tariffs?|tariffs?|dut(?:y|ies)|"
+    r"levies|retaliat\w*)",
+    re.IGNORECASE,
+)
+US_OWNS = re.compile(
+    r"\b(u\.s\.|(?-i:US)|american|washington'?s|america'?s)\s+(?:\w+\s+){0,2}(?:tariffs?|dut(?:y|ies)|"
+    r"levies|surcharge)",
+    re.IGNORECASE,
+)
+
+
+class Tagger(Protocol):
+    """Finds the record's people and the posts named in a sentence (character spans)."""
+
+    def people(self, text: str) -> list[tuple[int, int, str]]: ...
+
+    def posts(self, text: str) -> list[tuple[int, int, str]]: ...
+
+
+class RuleTagger:
+    """spaCy PhraseMatcher over the record's names and aliases, and the posts lexicon."""
+
+    def __init__(self, people: list[Person]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = _nlp()
+        self._nlp = nlp
+        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for p in people:
+            names = {p.name}
+            names.update(a for a in p.aliases if a[:1].isupper() and a not in AMBIGUOUS)
+            first, *rest = p.name.split()
+            if rest and len(rest[-1]) >= 4 and first not in AMBIGUOUS:
+                names.add(rest[-1])
+            kept = [
+                n
+                for n in names
+                if n.casefold() != n
+                and not re.search(r"\b(secretary|representative|minister)\b", n, re.I)
+            ]
+            if kept:
+                self._names.add(p.id, [nlp.make_doc(n) for n in kept])
+        self._posts = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._posts.add("POST", [nlp.make_doc(t) for t in POSTS])
+
+    def _spans(self, matcher: Any, text: str) -> list[tuple[int, int, str]]:
+        doc = self._nlp.make_doc(text)
+        out = []
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            out.append((span.start_char, span.end_char, self._nlp.vocab.strings[match_id]))
+        return out
+
+    def people(self, text: str) -> list[tuple[int, int, str]]:
+        return self._spans(self._names, text)
+
+    def posts(self, text: str) -> list[tuple[int, int, str]]:
+        spans = self._spans(self._posts, text)
+        # the longest post at each place ("U.S. Trade Representative", not "Representative")
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        out: list[tuple[int, int, str]] = []
+        for s in spans:
+            if out and s[0] < out[-1][1]:
+                continue
+            out.append((s[0], s[1], text[s[0] : s[1]]))
+        return out
+
+
+@dataclass(frozen=True)
+class Titled:
+    post: str
+    name: str
+    person: str | None  # the record's id, when it knows the name
+    start: int
+
+
+@dataclass
+class Mentions:
+    sentence: str
+    dates: list[Found]
+    people: list[str]
+    titled: list[Titled]
+    rates: list[float]
+    new_rate: float | None
+    basis: str | None
+    tariff: bool
+    trade: bool
+    extends: bool
+    cn_first: int | None = None
+    us_first: int | None = None
+    words: set[str] = field(default_factory=set)
+
+
+STOP = frozenset(
+    """
+    that this with from have been will would their there which while about after before
+    said says were they them than then into over also more most some such only other what
+    when where your year years week weeks month months days time both each officials
+    official people against under between during since because could should chinese china
+    united states american beijing washington trade talks tariff tariffs goods economic
+    countries sides president secretary minister administration senior monday tuesday
+    wednesday thursday friday saturday sunday january february march april june july
+    august september october november december next last says told added
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> set[str]:
+    """Content words, lower case, plural and tense endings cut."""
+    return {_stem(w) for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in STOP} - STOP
+
+
+def tag(sentence: str, today: date, tagger: Tagger, people: dict[str, Person]) -> Mentions:
+    found_people: list[str] = []
+    spans = sorted(tagger.people(sentence))
+    for _, _, pid in spans:
+        if pid not in found_people:
+            found_people.append(pid)
+    titled: list[Titled] = []
+    for start, end, post in tagger.posts(sentence):
+        if re.search(r"\b(?:vice|deputy)[ -]$", sentence[max(0, start - 7) : start], re.I):
+            continue  # "Vice-Premier": the tokenizer split it; not the Premier
+        m = NAME.match(sentence, end + 1) if sentence[end : end + 1] == " " else None
+        if m is None:
+            continue
+        name = m.group(0)
+        if name.split()[0] in NOT_NAMES:
+            continue
+        known = next(
+            (pid for s, e, pid in spans if s <= m.start() < e or m.start() <= s < m.end()), None
+        )
+        titled.append(Titled(" ".join(post.split()), name, known, start))
+    rates = [float(r) for r in RATE.findall(sentence)]
+    new = NEW_RATE.search(sentence)
+    if new is None:
+        rates_now = _not_from(sentence)
+        rates = rates_now or rates
+    cn = CN_ACTOR.search(sentence)
+    us = US_ACTOR.search(sentence)
+    return Mentions(
+        sentence=sentence,
+        dates=find_dates(sentence, today),
+        people=found_people,
+        titled=titled,
+        rates=rates,
+        new_rate=float(new.group(1)) if new else (rates[0] if rates else None),
+        basis=next((b for b, pat in BASES if re.search(pat, sentence, re.IGNORECASE)), None),
+        tariff=bool(TARIFF.search(sentence)),
+        trade=bool(TRADE.search(sentence)),
+        extends=bool(EXTEND.search(sentence)),
+        cn_first=cn.start() if cn else None,
+        us_first=us.start() if us else None,
+        words=words(sentence),
+    )
+
+
+def _not_from(text: str) -> list[float]:
+    """The rates of a sentence that are not the old rate ("5%, down from 10%": 5)."""
+    return [
+        float(r.group(1))
+        for r in RATE.finditer(text)
+        if not re.search(r"\b(?:from|down from|up from|was|were)\s+$", text[: r.start()], re.I)
+    ]
+
+
+def retag(m: Mentions, piece: str) -> Mentions:
+    """The mentions of one clause of the sentence (its rates, basis and actors)."""
+    rates = [float(r) for r in RATE.findall(piece)]
+    new = NEW_RATE.search(piece)
+    if new is None:
+        rates = _not_from(piece) or rates
+    cn, us = CN_ACTOR.search(piece), US_ACTOR.search(piece)
+    return Mentions(
+        sentence=piece,
+        dates=m.dates,
+        people=m.people,
+        titled=m.titled,
+        rates=rates,
+        new_rate=float(new.group(1)) if new else (rates[0] if rates else None),
+        basis=next((b for b, pat in BASES if re.search(pat, piece, re.IGNORECASE)), None),
+        tariff=m.tariff,
+        trade=m.trade,
+        extends=m.extends,
+        cn_first=cn.start() if cn else None,
+        us_first=us.start() if us else None,
+        words=m.words,
+    )
+
+
+def direction(m: Mentions) -> tuple[str, str, str]:
+    """(imposer, target, why) of a tariff statement: its object ("on U.S. pork"), whose
+    tariff it is ("China's additional tariff"), else who acts first in the sentence."""
+    s = m.sentence
+    if ON_US.search(s):
+        return "CN", "US", "on US goods"
+    if m.basis in ("Section 122", "Section 232", "Section 301", "IEEPA", "fentanyl", "reciprocal"):
+        return "US", "CN", f"a US measure ({m.basis})"
+    if m.basis == "Customs Tariff Commission":
+        return "CN", "US", "China's Customs Tariff Commission"
+    if ON_CN.search(s):
+        return "US", "CN", "on Chinese goods"
+    if CN_OWNS.search(s) or re.search(r"counter-?tariff|retaliat", s, re.I):
+        return "CN", "US", "China's tariff"
+    if US_OWNS.search(s):
+        return "US", "CN", "the US tariff"
+    if m.cn_first is not None and (m.us_first is None or m.cn_first < m.us_first):
+        return "CN", "US", "China acts"
+    return "US", "CN", "the US acts"

@@ -1,0 +1,381 @@
+"""Article text -> proposals for the record. Pure: no I/O, no clock (the article's own
+publication time is the only 'now').
+
+The stages, each a module of its own:
+
+1. bot.ingest.text: the article cut into sentences; datelines, bylines and boilerplate set
+   aside.
+2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
+3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
+   date expression).
+4. here: the claims compared with the record (bot.ingest.compare), claims about the same
+   fact merged into one proposal with all its evidence, each scored with its reasons; the
+   strongest first, and those under THRESHOLD held back (kept for a curator to see).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from bot.dates import FuzzyDate, Precision
+from bot.ingest.claims import Claim, build, headline
+from bot.ingest.compare import Record, change_of, end_of, near, proposal, text_of, when_of
+from bot.ingest.mentions import RuleTagger, tag, words
+from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
+from bot.ingest.text import read
+from bot.models import Event, Milestone
+
+STRONG = re.compile(
+    r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
+    r"visit|consultations|delegation|proclamation|notice|order|ruling|launched|opened|"
+    r"published|confirmed)\b",
+    re.IGNORECASE,
+)
+HEARSAY = re.compile(
+    r"^(?:observers|analysts|traders|investors|economists|some|many|critics|business "
+    r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
+    re.IGNORECASE,
+)
+THRESHOLD = 2.0
+"""Proposals scoring under this are held back (measured on the dev corpus: see
+bench/README.md)."""
+
+
+class Pipeline:
+    def __init__(self, view: RecordView) -> None:
+        self.record = Record(view)
+        self.tagger = RuleTagger(view.people)
+        self.known_names = {p.name.casefold() for p in view.people} | {
+            a.casefold() for p in view.people for a in p.aliases
+        }
+
+    def run(self, article: ArticleIn) -> IngestResult:
+        local = article.published.astimezone(ZoneInfo(article.timezone))
+        today = local.date()
+        self.record.today = today
+        out: list[Proposal] = []
+        notes: list[ConflictNote] = []
+        shifts: list[int] = []
+        last: FuzzyDate | None = None
+        previous: list[str] = []
+        before: set[str] = set()
+        for sentence in read(article.text):
+            m = tag(sentence.text, today, self.tagger, self.record.people)
+            if not m.people and sentence.text[:1] in '“"':
+                m.people = previous  # a quote that goes on from the sentence before
+            previous = m.people
+            if len(sentence.text.split()) < 14:
+                m.words |= before  # a short statement is read with the one before
+            before = m.words
+            for claim in build(m, today, last):
+                self._claim(claim, today, out, notes, shifts)
+            if m.dates:
+                last = m.dates[0].when
+        merged = sorted(_merge(out), key=lambda p: -p.score)
+        kept = [p for p in merged if p.score >= THRESHOLD]
+        held = [p for p in merged if p.score < THRESHOLD]
+        return IngestResult(
+            proposals=kept,
+            conflicts=_unique([*notes, *_page_date(shifts, today)]),
+            held_back=held,
+        )
+
+    # -- one claim -----------------------------------------------------------------------
+    def _claim(
+        self,
+        c: Claim,
+        today: date,
+        out: list[Proposal],
+        notes: list[ConflictNote],
+        shifts: list[int],
+    ) -> None:
+        rec = self.record
+        if c.kind == "person":
+            assert c.titled is not None
+            name = c.titled.name
+            if name.casefold() in self.known_names:
+                return
+            out.append(
+                Proposal(
+                    kind="person",
+                    title=name,
+                    summary=f"Named in the article as {c.titled.post}.",
+                    people=[name],
+                    evidence=[c.sentence],
+                    score=3.0,
+                    reasons=[f"a titled name the record does not know ({c.titled.post})"],
+                )
+            )
+            return
+        if c.kind == "post":
+            assert c.titled is not None and c.titled.person is not None
+            person = rec.people.get(c.titled.person)
+            if person is not None:
+                note = rec.post_conflict(person, c.titled.post, today)
+                if note is not None:
+                    notes.append(note)
+            return
+        if c.kind == "update":
+            self._update(c, today, out)
+            return
+        if c.kind == "tariff":
+            self._tariff(c, today, out, notes)
+            return
+        if c.when is None:
+            self._under_way(c, today, out)
+            return
+        item = rec.repeats(c)
+        if item is not None:
+            if (
+                isinstance(item, Milestone)
+                and c.kind == "event"
+                and item.outcome is None
+                and when_of(item).end < today
+            ):
+                out.append(
+                    proposal(
+                        c,
+                        "update",
+                        matches=item.id,
+                        change={"field": "outcome", "old": None, "new": "held"},
+                        score=4.0,
+                    )
+                )
+                return
+            out.append(proposal(c, "source-only", matches=item.id, score=3.0))
+            return
+        moved = rec.moved(c)
+        if moved is not None:
+            item, days = moved
+            if c.relative:
+                shifts.append(days)
+                out.append(proposal(c, "source-only", matches=item.id, score=2.0))
+            else:
+                assert c.found is not None
+                notes.append(
+                    ConflictNote(
+                        claim=f"“{c.found.text}”: {c.when.label()}",
+                        record=f"{item.id}: {when_of(item).label()}",
+                        why="a date that differs from the recorded one for the same fact",
+                        item=item.id,
+                    )
+                )
+            return
+        score = 1.0 + 2 * min(len(c.people), 2) + (0.5 if c.found and not c.relative else 0)
+        if STRONG.search(c.sentence):
+            score += 1
+        if HEARSAY.search(c.sentence):
+            score -= 1
+        if c.when.precision in (Precision.YEAR, Precision.QUARTER):
+            score -= 2
+        out.append(proposal(c, c.kind, score=score))
+
+    def _update(self, c: Claim, today: date, out: list[Proposal]) -> None:
+        item = self.record.extended(c, today)
+        if c.new_end is None:
+            end = end_of(item) if item is not None else None
+            if item is None or end is None or c.extend_months is None:
+                return
+            c.new_end = FuzzyDate.day(end + relativedelta(months=c.extend_months))
+        if item is not None:
+            out.append(
+                proposal(
+                    c,
+                    "update",
+                    matches=item.id,
+                    change=change_of(item, c.new_end, today),
+                    score=4.0,
+                    title=f"{item.name}: extended to {c.new_end.label()}",
+                )
+            )
+            if not isinstance(item, Milestone):
+                return  # a layer's new end shows on the layer; nothing new to count down to
+            name = item.name
+        else:
+            name = headline(c.sentence, 80)
+        out.append(
+            Proposal(
+                kind="milestone",
+                date=c.new_end.canonical(),
+                title=f"{name} (new end date)" if item is not None else name,
+                summary=c.sentence,
+                people=c.people,
+                evidence=[c.sentence],
+                score=3.0,
+                reasons=[*c.reasons, "the new date to count down to"],
+            )
+        )
+
+    def _tariff(
+        self, c: Claim, today: date, out: list[Proposal], notes: list[ConflictNote]
+    ) -> None:
+        rec = self.record
+        if c.when is not None and rec.layer(c) is None:
+            moved = rec.rate_moved(c)
+            if moved is not None and c.changes:
+                out.append(
+                    proposal(
+                        c,
+                        "update",
+                        matches=moved.id,
+                        change={"field": "rate", "old": f"{moved.rate:g}%", "new": f"{c.rate:g}%"},
+                        score=4.0,
+                        reasons=[*c.reasons, f"moves the rate of {moved.id}"],
+                    )
+                )
+                return
+            if moved is not None and c.when.end < today and c.rate is not None:
+                notes.append(
+                    ConflictNote(
+                        claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
+                        record=f"{moved.id}: {moved.rate:g}%",
+                        why="a rate that differs from the recorded one",
+                        item=moved.id,
+                    )
+                )
+                return
+        fields = {
+            "rate": c.rate,
+            "imposer": c.imposer,
+            "target": c.target,
+            "legal_basis": c.basis,
+            "status": c.status,
+        }
+        if c.when is None:
+            layer = rec.layer(c)
+            start = layer.effective_from if layer is not None else None
+            if layer is not None and start is not None:
+                c.when = FuzzyDate.day(start)
+                out.append(proposal(c, "source-only", matches=layer.id, score=2.5, **fields))
+                for item in self._with_rate(c.when, c.rate):
+                    out.append(proposal(c, "source-only", matches=item.id, score=2.5))
+            return
+        layer = rec.layer(c)
+        if layer is not None:
+            out.append(proposal(c, "source-only", matches=layer.id, score=3.0, **fields))
+            for item in self._with_rate(c.when, c.rate):
+                out.append(proposal(c, "source-only", matches=item.id, score=2.5))
+            return
+        conflicts = []
+        other = rec.other_rate(c)
+        if other is not None and c.rate is not None:
+            conflicts.append(
+                ConflictNote(
+                    claim=f"{c.basis} at {c.rate:g}%",
+                    record=f"{other.id}: {other.rate:g}% in force on {c.when.label()}",
+                    why="a rate that differs from the recorded one",
+                    item=other.id,
+                )
+            )
+        score = 2.0 + (1 if c.basis else 0) + (1 if c.found else 0)
+        out.append(proposal(c, "tariff", conflicts=conflicts, score=score, **fields))
+
+    def _with_rate(self, when: FuzzyDate, rate: float | None) -> list[Event | Milestone]:
+        """Recorded events and milestones on this date that state the same rate."""
+        if rate is None:
+            return []
+        pattern = re.compile(rf"(?<![\d.]){re.escape(f'{rate:g}')}\s*(?:%|per ?cent|percent)")
+        return [
+            i
+            for i in self.record.items
+            if near(when, when_of(i), slack=0) and pattern.search(text_of(i))
+        ][:2]
+
+    def _under_way(self, c: Claim, today: date, out: list[Proposal]) -> None:
+        """An event under way as the article is written ("is preparing to") is cited where
+        recorded; its date is the recorded item's."""
+        for event in self.record.view.events:
+            if not event.date.contains(today) and not (
+                event.date.start.year == today.year
+                and event.date.start.month == today.month
+                and event.date.precision is Precision.MONTH
+            ):
+                continue
+            people, shared = self.record._score(event, c)
+            if 3 * people + shared >= 4:
+                c.when = event.date
+                out.append(proposal(c, "source-only", matches=event.id, score=2.5))
+                return
+
+
+def _key(p: Proposal) -> tuple[str, ...]:
+    if p.matches:
+        return (p.kind, p.matches)
+    if p.kind == "person":
+        return (p.kind, p.title.casefold())
+    if p.kind == "tariff":
+        return (p.kind, str(p.imposer), str(p.target), f"{p.rate}", str(p.date))
+    return (p.kind, str(p.date))
+
+
+def _same_fact(a: Proposal, b: Proposal) -> bool:
+    if a.kind in ("event", "milestone"):
+        if a.date is not None and a.date == b.date and len(a.date) == 10:
+            return True  # one article, one day: one event of that day
+        shared = words(a.summary) & words(b.summary)
+        return bool(set(a.people) & set(b.people)) or len(shared) >= 2
+    return True
+
+
+def _merge(proposals: list[Proposal]) -> list[Proposal]:
+    """Claims about the same fact become one proposal with all their evidence; the
+    strongest wording leads, and the score is the best claim's plus a little per further
+    sentence that states it."""
+    out: list[Proposal] = []
+    for p in proposals:
+        twin = next((q for q in out if _key(q) == _key(p) and _same_fact(q, p)), None)
+        if twin is None:
+            out.append(p)
+            continue
+        lead, other = (twin, p) if twin.score >= p.score else (p, twin)
+        evidence = lead.evidence + [e for e in other.evidence if e not in lead.evidence]
+        people = lead.people + [x for x in other.people if x not in lead.people]
+        merged = lead.model_copy(
+            update={
+                "evidence": evidence,
+                "people": people,
+                "score": max(lead.score, other.score) + 0.5,
+                "reasons": [*lead.reasons, "stated again"],
+                "conflicts": lead.conflicts or other.conflicts,
+            }
+        )
+        out[out.index(twin)] = merged
+    return out
+
+
+def _unique(notes: list[ConflictNote]) -> list[ConflictNote]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for n in notes:
+        if (n.claim, n.why) not in seen:
+            seen.add((n.claim, n.why))
+            out.append(n)
+    return out
+
+
+def _page_date(shifts: list[int], page_day: date) -> list[ConflictNote]:
+    late = [s for s in shifts if s >= 2]
+    if len(late) < 2 or len(late) < len(shifts) / 2:
+        return []
+    days = min(late)
+    story = page_day - timedelta(days=days)
+    return [
+        ConflictNote(
+            claim=f"the page is dated {FuzzyDate.day(page_day).label()}",
+            record=(
+                f"read against that date, {len(late)} of its relative dates fall "
+                f"{days} or more days after the record's dates for the same events: the "
+                f"story reads as written on or before {FuzzyDate.day(story).label()}"
+            ),
+            why="a page date that differs from the story's own date",
+        )
+    ]
+
+
+def propose(article: ArticleIn, record: RecordView) -> IngestResult:
+    """The proposals an article makes against the record (see the module doc)."""
+    return Pipeline(record).run(article)

@@ -1,0 +1,104 @@
+"""Stage 1: an article's text cut into the sentences that carry its story.
+
+spaCy's rule-based sentencizer (`spacy.blank("en")`, no model to download) splits the
+paragraphs, keeping "U.S.", "Oct. 9" and "Mr." inside their sentences. Page furniture is
+recognised and set aside before anything reads a date in it: the dateline ("WASHINGTON,
+Nov 24 (Wire) -", whose date is the filing day, not an event), bylines and sign-offs
+("Reporting by ...; Editing by ..."), calls to sign up or share, "Related coverage" and the
+links listed under it, headings of a notice or alert (a short line with no full stop), and
+the clock time that opens a live blog's entry. A page that repeats its story is read once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z.'\- ]{{2,}}(?:,\s*[A-Z][A-Za-z.' ]+)?)"
+    rf"(?:,?\s+(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}))?"
+    r"(?:,?\s+\d{4})?\s*(?:\([^)]{1,40}\))?\s*(?:--|-|–|—|:)\s+"
+)
+"""WASHINGTON, Nov 24 (Wire) -  /  BEIJING, Nov. 26 (ZNS) --  /  GENEVA, May 12 -"""
+ENTRY_TIME = re.compile(
+    r"^(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}|[A-Z][a-z]+ time)?|"
+    r"\d{1,2}\s*[ap]\.?m\.?\s*(?:[A-Z]{2,4}|[A-Z][a-z]+ time)?)"
+    r"(?:\s*\([^)]{1,40}\))?\s*(?:--|-|–|—|:|\|)\s+"
+)
+"""A live blog's entry stamp: "09:15 ET —", "10:02 p.m. Beijing time:", "8.40am (Beijing) -"."""
+BOILERPLATE = re.compile(
+    r"^\(?\s*(?:reporting by|additional reporting|editing by|writing by|compiled by|"
+    r"sign up|subscribe|follow us|related (?:coverage|articles|stories|reading)|related:|"
+    r"read more|more from|share this|advertisement|copyright|©|all rights reserved|tags:|"
+    r"this (?:alert|article|newsletter) (?:is|was|does)|disclaimer|for more information|"
+    r"contact us|click here|our standards|photo:|image:|file photo|you are receiving|"
+    r"unsubscribe|forward this|was this forwarded)",
+    re.IGNORECASE,
+)
+LINK_LIST = re.compile(r"^\s*(?:[-•*]|\d+\.)\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    paragraph: int
+
+
+@cache
+def _nlp() -> Any:
+    """spaCy's blank English pipeline with the rule-based sentencizer, built once a process."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs with the furniture set aside: a list under a 'Related' heading, headings,
+    boilerplate; datelines and entry stamps cut from the front of what stays."""
+    out: list[str] = []
+    in_links = False
+    for raw in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[:.]\d{2}))", text):
+        lines = [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
+        for line in lines:
+            if BOILERPLATE.match(line):
+                in_links = bool(re.match(r"(?i)\(?\s*related|more from|read more", line))
+                continue
+            if in_links and LINK_LIST.match(line):
+                continue
+            in_links = False
+            line = DATELINE.sub("", line, count=1)
+            line = ENTRY_TIME.sub("", line, count=1)
+            if LINK_LIST.match(line):
+                line = LINK_LIST.sub("", line, count=1)
+            words = line.split()
+            if len(words) < 4:
+                continue
+            if len(words) <= 9 and not re.search(r"[.!?”\"]$", line):
+                continue  # a heading
+            out.append(line)
+    return out
+
+
+def read(text: str) -> list[Sentence]:
+    """The article's sentences that carry its story, each once, in order."""
+    nlp = _nlp()
+    seen: set[str] = set()
+    out: list[Sentence] = []
+    for n, para in enumerate(_paragraphs(text)):
+        for sent in nlp(para).sents:
+            s = " ".join(sent.text.split())
+            key = s.casefold()
+            if len(s.split()) < 4 or key in seen:
+                continue
+            seen.add(key)
+            out.append(Sentence(s, n))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [s.text for s in read(text)]
