@@ -48,7 +48,8 @@ async def test_today_both_ways_with_peak_scope_and_chart(world: World) -> None:
     assert "**24%** · Suspended part of China's counter-tariff" in text
     assert "due to end 10 Nov 2026, what followed is not on record" in text
     assert "Japan" in text and "EU" in text and "UK" in text
-    assert "Section 301" in text and "ended on 20 Feb 2026" in text
+    assert "Section 301" in text and "ended on 24 Feb 2026" in text
+    assert "Supreme Court on 20 Feb 2026" in text  # the ruling, beside the collection end
     assert "] The White House (Executive Order 14228)" in text
     attachments = [a for m in [result.response, *result.followups] for a in m.attachments]
     assert [a.filename for a in attachments] == ["tariffs.png"]
@@ -84,7 +85,8 @@ async def test_as_of_2026_shows_what_replaced_the_ieepa_duties(world: World) -> 
     assert "Sources disagree" in embed_text(us)  # the 10% or 15% question
     gap = await world.member.slash(world.channel, "tariffs", as_of="2026-02-22")
     us = _embed(gap, "US tariffs on Chinese goods, as of 22 Feb 2026")
-    assert "Across the board: 0%" in us.description  # type: ignore[attr-defined]
+    # ruled void on 20 Feb, but customs collected the IEEPA duties until 24 Feb
+    assert "Across the board: 20%" in us.description  # type: ignore[attr-defined]
     threats = next(f.value for f in us.fields if f.name == "Threatened or announced")  # type: ignore[attr-defined]
     assert "**10%** · Temporary import surcharge (Section 122), due 24 Feb 2026" in threats
 

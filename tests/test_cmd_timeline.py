@@ -61,7 +61,7 @@ async def test_older_then_newer_pages_back_to_the_start(world: World) -> None:
     events = await world.bot.store.list_items(Kind.EVENT, world.guild.id)
     assert pages == -(-len(events) // 8)
     assert len(seen_titles) == len(events) == len(set(seen_titles))
-    assert seen_titles[-1].startswith("Trump returns to the White House")
+    assert seen_titles[-1].startswith("US Section 232 duties on steel (25%)")
     assert button(message, "◀ Newer").get("disabled") is False
     while not button(message, "◀ Newer").get("disabled"):
         await world.member.click(message, label="◀ Newer")

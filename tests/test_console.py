@@ -225,7 +225,7 @@ BOT_SCRIPT = f"""\
 /help
 /timeline topic:tariffs until:2025-12-31
 :press older
-:select 3 1
+:select 3 3
 /timeline person:Li Chenggang since:Aug 2025
 /who name:Li Chenggang
 /tariffs
@@ -296,7 +296,7 @@ async def test_a_script_through_the_bots_own_commands(tmp_path: Path) -> None:
     assert '│ **4 Feb 2025** · US puts a 10% "fentanyl" tariff on all Chinese goods' in older
     assert "Tit-for-tat" not in older
     assert "[1] ◀ Newer   [2] Older ▶ (disabled)" in older
-    opened = answer("reader> :select 3 1").splitlines()
+    opened = answer("reader> :select 3 3").splitlines()  # third on the older page
     assert opened[:2] == [
         "── TestBot: reply (only visible to you) ──",
         '│ # US puts a 10% "fentanyl" tariff on all Chinese goods',

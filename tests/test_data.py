@@ -82,8 +82,10 @@ def test_tariff_levels_follow_from_the_stack(dataset: Dataset) -> None:
     after_busan = tariffs.view(dataset.tariffs, "US", "CN", date(2025, 11, 20))
     assert after_busan.total == 20
     assert not [m for m in after_busan.threatened if m.applies_to_all]
-    # the IEEPA duties were void from 20 Feb 2026; Section 122 took over from 24 Feb
-    assert tariffs.total_on(us, date(2026, 2, 22)) == 0
+    # the IEEPA duties were ruled void on 20 Feb 2026 but collected until 24 Feb, when
+    # Section 122 took over: no days at zero in between
+    assert tariffs.total_on(us, date(2026, 2, 22)) == 20
+    assert tariffs.total_on(us, date(2026, 2, 24)) == 10
     assert tariffs.total_on(us, date(2026, 4, 1)) == 10
     # it lapsed on 24 Jul 2026, when the forced-labour Section 301 duty began
     assert tariffs.total_on(us, date(2026, 11, 30)) == 12.5
