@@ -73,8 +73,15 @@ class Sources(commands.Cog):
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        sources = await self.bot.store.list_typed(Source, guild_id)
         counts = await self.bot.store.citation_counts(guild_id)
+        curated = {s.id for s in await self.bot.store.list_typed(Source, None)}
+        # an article a curator or a feed added reaches readers only once an accepted item
+        # cites it; until then curators see it in /review
+        sources = [
+            s
+            for s in await self.bot.store.list_typed(Source, guild_id)
+            if s.id in curated or counts.get(s.id, 0) > 0
+        ]
         conflicts = list((await self.bot.store.conflicts_by_id(guild_id)).values())
         facts = [
             brief.SourceFacts(

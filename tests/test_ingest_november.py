@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.models import Kind, TariffMeasure
+from bot.models import Kind, Source, TariffMeasure
 from bot.store import ACCEPTED, PENDING
 from tests.conftest import World
 from tests.seen import embed_text
@@ -72,6 +72,10 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
         d.get("matches") in ("bessent-he-video-call", "li-appointed-trade-rep") for d in data
     )
 
+    # nothing unreviewed reaches readers: the article is not among their sources yet
+    before = embed_text(messages(await world.member.slash(world.channel, "sources"))[-1].embeds[0])
+    assert "Test Wire" not in before and "added by this server" not in before
+
     # the update's card shows the record's value beside the article's, and why
     shown = messages(await world.admin.slash(world.channel, "review"))[-1]
     update = next(q for q in queue if q.kind == "update")
@@ -89,6 +93,13 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
     assert layer.history[-1].until == date(2027, 5, 10)
     assert layer.status_on(date(2027, 1, 1)) is not None
     assert layer.overdue_on(date(2027, 1, 1)) is None  # no longer "what followed unknown"
+    # now an accepted item cites it: readers see it, not labelled a seed article
+    source = next(s for s in await store.list_typed(Source, gid) if s.outlet == "Test Wire")
+    assert len(source.id) > 58  # its citation term is cut in the index: still counted
+    assert (await store.citation_counts(gid))[source.id] == 1
+    after = messages(await world.member.slash(world.channel, "sources"))[-1].embeds[0]
+    assert "1 added by this server" in (after.title or "")
+    assert "article added by this server's curators" in embed_text(after)
     # another server's record is untouched
     other = await store.get_item(Kind.TARIFF, "us-cn-301-maritime-cranes-100", gid + 1)
     assert isinstance(other, TariffMeasure) and other.history[-1].until == date(2026, 11, 10)

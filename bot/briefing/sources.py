@@ -38,7 +38,9 @@ class SourceFacts:
 
 
 def _kind(source: Source) -> str:
-    return "seed article" if source.kind == "article" else "public record"
+    if source.kind != "article":
+        return "public record"
+    return "seed article" if source.seed_file else "article added by this server's curators"
 
 
 def source_block(facts: SourceFacts, titles: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -103,10 +105,12 @@ def sources_embed(
     """The embed for one page, the page actually shown (clamped) and the number of pages."""
     pages = paginate(facts, titles) or [[]]
     page = max(0, min(page, len(pages) - 1))
-    seeds = sum(1 for f in facts if f.source.kind == "article")
-    records = len(facts) - seeds
+    seeds = sum(1 for f in facts if f.source.kind == "article" and f.source.seed_file)
+    added = sum(1 for f in facts if f.source.kind == "article" and not f.source.seed_file)
+    records = len(facts) - seeds - added
+    extra = f", {added} added by this server" if added else ""
     embed = discord.Embed(
-        title=f"Sources ({seeds} seed articles, {records} public-record references)",
+        title=f"Sources ({seeds} seed articles{extra}, {records} public-record references)",
         description=(
             "Seed articles are the five reports this briefing is drawn from; public-record "
             "references (official documents, wire reports) date facts and settle conflicts."

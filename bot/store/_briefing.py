@@ -231,7 +231,14 @@ class BriefingQueries:
                         own.append((r.kind, r.item_id))
             for keys, scope, sign in ((sorted(hidden), 0, -1), (own, guild_id, 1)):
                 await self._add_citations(conn, counts, keys, scope, sign, cites)
-        return {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
+        # the index keeps a term's first TERM_MAX characters: a source id past that length
+        # is counted under its cut term, and given back under its own id
+        out = {term[len(CITES) :]: n for term, n in counts.items() if n > 0}
+        for item in await self.list_items(Kind.SOURCE, guild_id):
+            cut = (CITES + item.id)[:TERM_MAX][len(CITES) :]
+            if cut != item.id and cut in out:
+                out[item.id] = out[cut]
+        return out
 
     async def _curated_citations(self) -> tuple[dict[str, int], set[tuple[str, str]]]:
         """(citation term -> count over the curated rows every server sees, the removed
