@@ -256,6 +256,12 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         store = await Store.open(settings.database_url)
         try:
             await load_into_store(store, settings.data_dir)  # the record as the bot serves it
+            if args.guild is not None and args.guild not in await store.known_guilds():
+                raise IngestError(
+                    f"--guild: the bot knows no server {args.guild} in DATABASE_URL's database; "
+                    "give the id of a server it serves (Discord: right-click the server, "
+                    "Copy Server ID)"
+                )
             done = await ingest(
                 store,
                 args.source,

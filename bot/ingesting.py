@@ -17,6 +17,7 @@ from bot.bounds import is_zone, zone_error
 from bot.fetching import Article, FetchError, fetch_article, read_file
 from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
 from bot.ingest.items import ProposalError, cited, item_for, source_for, updated
+from bot.ingest.keys import link_key, text_key
 from bot.models import (
     ACCEPTED,
     CITED,
@@ -266,14 +267,38 @@ def _cut(text: str, limit: int) -> str:
     return head
 
 
+BY_HAND = 0
+"""The feed id under which articles added by /source add or `ingest` keep their keys."""
+
+
+def article_keys(ingested: Ingested) -> list[str]:
+    """How the article is known again: its link (tracking parameters, scheme and www. set
+    aside) and its text (however spaced or cased), as a feed's items are."""
+    keys = [text_key(ingested.article.text)]
+    if ingested.article.url:
+        keys.insert(0, link_key(ingested.article.url))
+    return keys
+
+
 async def queue(
     store: Store, ingested: Ingested, guild_id: int, actor: Actor
 ) -> tuple[Source, list[Queued]]:
-    """Store the article as a source of the server and queue its proposals for review."""
-    taken = await store.item_ids(Kind.SOURCE, guild_id)
-    source = source_for(ingested.source, author=ingested.article.author, taken=taken)
-    return source, await store.queue_proposals(
-        guild_id, source, proposal_data(ingested), actor=actor
+    """Store the article as a source of the server and queue its proposals for review; the
+    same article added again (by link or by text, by hand or through a feed) is refused."""
+    keys = article_keys(ingested)
+    known = await store.source_of_keys(guild_id, keys)
+    if known is None:
+        taken = await store.item_ids(Kind.SOURCE, guild_id)
+        source = source_for(ingested.source, author=ingested.article.author, taken=taken)
+        queued = await store.queue_item(
+            guild_id, BY_HAND, keys, source, proposal_data(ingested), actor=actor
+        )
+        if queued is not None:
+            return source, queued
+        known = await store.source_of_keys(guild_id, keys)
+    raise IngestError(
+        f"this server already has that article (source `{known or '?'}`); its proposals are "
+        "in /review, and nothing was queued twice"
     )
 
 

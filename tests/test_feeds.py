@@ -14,8 +14,9 @@ import pytest
 from bot.briefing.feeds import added_text
 from bot.clock import FixedClock
 from bot.feeds import FeedError, FeedOptions, check_feed, follow, normalize_link, parse_feed, poll
-from bot.feeds.parse import entry_keys, text_key
+from bot.feeds.parse import entry_keys
 from bot.fetching import FetchError
+from bot.ingest.keys import text_key
 from bot.models import ACTIVE, PAUSED, Feed
 from bot.store import Actor, Store
 from tests.conftest import NOW

@@ -48,6 +48,15 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
     assert messages(added)[-1].content.startswith("Queued ")
     queue, _ = await store.review_queue(gid, limit=100)
     data = [q.data for q in queue]
+    again = await world.admin.slash(
+        world.channel,
+        "source add",
+        file=("again.txt", ARTICLE.replace("  ", " ").encode()),
+        published="2026-11-24T18:00-05:00",
+        timezone="America/New_York",
+    )  # the same story again (its text re-spaced): recognised, queued once
+    assert "this server already has that article" in messages(again)[-1].content
+    assert len((await store.review_queue(gid, limit=100))[0]) == len(queue)
 
     call = [d for d in data if d["kind"] == "event"]
     assert len(call) == 1 and call[0]["date"] == "2026-11-24" and "matches" not in call[0]

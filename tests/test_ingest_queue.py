@@ -4,9 +4,11 @@ command line an operator uses (`python -m bot ingest`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from bot.curated import Dataset
 from bot.ingest import ArticleIn, Proposal
 from bot.ingest.items import cited, item_for, source_for
-from bot.models import Event, Kind
+from bot.models import Event, GuildConfig, Kind
 from bot.store import ACCEPTED, CITED, PENDING, REJECTED, Actor, Store, StoreError
 from tests.conftest import shared_path
 from tests.test_cli import run_bot
@@ -122,12 +124,29 @@ def test_the_command_line_dry_run_prints_json_and_stores_nothing(tmp_path: Path)
     for p in out["proposals"]:
         assert {"kind", "title", "summary", "evidence"} <= set(p)
 
-    queued = run_bot(
-        "ingest", str(seed), "--guild", "42", "--published", "2025-08-25T12:00-04:00",
-        env=env, cwd=tmp_path,
-    )  # fmt: skip
+    def into_42() -> Any:
+        return run_bot(
+            "ingest", str(seed), "--guild", "42", "--published", "2025-08-25T12:00-04:00",
+            env=env, cwd=tmp_path,
+        )  # fmt: skip
+
+    unknown = into_42()  # a server the bot has nothing of: refused, one line
+    assert unknown.returncode == 1 and "--guild: the bot knows no server 42" in unknown.stderr
+
+    async def know_42() -> None:
+        store = await Store.open(env["DATABASE_URL"])
+        try:
+            await store.save_guild_config(GuildConfig(guild_id=42))
+        finally:
+            await store.close()
+
+    asyncio.run(know_42())
+    queued = into_42()
     assert queued.returncode == 0, queued.stderr
     assert "queued" in queued.stdout and "for review in server 42" in queued.stdout
+    again = into_42()  # the same article again: recognised, nothing queued twice
+    assert again.returncode == 1
+    assert "this server already has that article" in again.stderr.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """News feeds a server follows: parsing (pure), polling (fetch, ingest, queue) and the
 schedule that polls each feed, spread over its interval."""
 
-from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, normalize_link, parse_feed
+from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.feeds.polling import (
     RECENT,
     Checked,
@@ -12,6 +12,7 @@ from bot.feeds.polling import (
     follow,
     poll,
 )
+from bot.ingest.keys import normalize_link
 
 __all__ = [
     "RECENT",

@@ -8,7 +8,6 @@ that is HTML, not a feed at all, or broken XML is refused with one line saying s
 from __future__ import annotations
 
 import calendar
-import hashlib
 import io
 import re
 import xml.sax
@@ -16,22 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
 from bot.bounds import MAX_URL, instant_in_range
+from bot.ingest.keys import digest as _digest
+from bot.ingest.keys import link_key
 
 PER_POLL = 50
 """The newest items taken from one document; older ones are left (and said to be)."""
 
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|mkt_tok"
-    r"|cmpid|ocid|smid|sr_share|ref|ref_src|src|taid|at_\w+|guccounter|rss|feed|outputtype)$",
-    re.I,
-)
 _TAGS = re.compile(r"<[^>]+>")
-_NOT_WORD = re.compile(r"[^\w]+")
 
 
 class FeedError(Exception):
@@ -170,39 +165,13 @@ def parse_feed(
 # --- recognising an item again ---------------------------------------------------------------
 
 
-def normalize_link(url: str) -> str:
-    """The same story's address however it is dressed: no tracking parameters, no fragment,
-    either scheme, with or without www., the remaining parameters in order, no trailing /."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _TRACKING.match(k))  # fmt: skip
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit(("", host, path, urlencode(query), ""))
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def entry_keys(feed_id: int, entry: FeedEntry) -> list[str]:
     """The keys known before the article is read: its GUID within its feed, its link."""
     keys = []
     if entry.guid:
         keys.append(f"guid:{feed_id}:{_digest(entry.guid)}")
     if entry.link:
-        keys.append(f"link:{_digest(normalize_link(entry.link))}")
+        keys.append(link_key(entry.link))
     if not keys and entry.title:  # neither id nor link: the title is all there is
         keys.append(f"title:{feed_id}:{_digest(entry.title.casefold())}")
     return keys
-
-
-def text_key(text: str) -> str:
-    """The article's text, however it is spaced, cased or punctuated."""
-    words = _NOT_WORD.sub(" ", text.casefold()).split()
-    return f"text:{_digest(' '.join(words))}"

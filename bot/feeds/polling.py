@@ -21,7 +21,6 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, entry_keys
 from bot.feeds.parse import parse_feed as _parse
-from bot.feeds.parse import text_key as _text_key
 from bot.fetching import (
     MIN_WORDS,
     Article,
@@ -33,6 +32,7 @@ from bot.fetching import (
     word_count,
 )
 from bot.ingest.items import source_for
+from bot.ingest.keys import text_key as _text_key
 from bot.ingesting import IngestError, ingest_article, proposal_data
 from bot.models import EVERY_MAX, EVERY_MIN, Feed, Kind, PollReport
 from bot.store import Actor, Store

@@ -239,6 +239,20 @@ class FeedStore(ProposalQueue):
         async with self.engine.connect() as conn:
             return {r[0] for r in await conn.execute(stmt)}
 
+    async def source_of_keys(self, guild_id: int, keys: Iterable[str]) -> str | None:
+        """The source id under which this server already queued an article known by one of
+        these keys (its link or its text), if it did."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return None
+        i = t.feed_items
+        stmt = sa.select(i.c.source_id).where(
+            i.c.guild_id == guild_id, i.c.key.in_(wanted), i.c.source_id.is_not(None)
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(stmt.limit(1))).first()
+        return str(row[0]) if row else None
+
     async def retrying(self, feed_id: int, since: datetime) -> bool:
         """Has this feed items left unreadable since `since`, to be tried again?"""
         i = t.feed_items

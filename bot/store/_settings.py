@@ -43,6 +43,20 @@ class ServerSettings(StoreCore):
             ).all()
         return [c for c in (_config(r.data) for r in rows) if c is not None]
 
+    async def known_guilds(self) -> set[int]:
+        """Every server the store holds anything of: settings, items, proposals or feeds."""
+        out: set[int] = set()
+        async with self.engine.connect() as conn:
+            for column in (
+                t.guild_config.c.guild_id,
+                t.items.c.scope,
+                t.proposals.c.guild_id,
+                t.feeds.c.guild_id,
+            ):
+                out.update(int(r[0]) for r in await conn.execute(sa.select(column).distinct()))
+        out.discard(0)
+        return out
+
     async def save_guild_config(self, config: GuildConfig) -> None:
         now = self.clock.now()
         data = config.model_dump(mode="json")
