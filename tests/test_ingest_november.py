@@ -45,8 +45,11 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
         timezone="America/New_York",
         outlet="Test Wire",
     )
-    assert messages(added)[-1].content.startswith("Queued ")
+    reply = messages(added)[-1]
     queue, _ = await store.review_queue(gid, limit=100)
+    # the reply and its card count what the queue holds
+    assert reply.content.startswith(f"Queued {len(queue)} proposal(s) for review.")
+    assert f"{len(queue)} proposal(s) for review" in embed_text(reply.embeds[0])
     data = [q.data for q in queue]
     again = await world.admin.slash(
         world.channel,

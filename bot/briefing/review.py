@@ -158,6 +158,8 @@ def added_embed(
     for p in proposals:
         label = KIND_LABEL.get(p.kind, p.kind)
         counts[label] = counts.get(label, 0) + 1
+    if article_conflicts:  # queued too, as notes for the curator: counted as the queue counts
+        counts["problem of the article, flagged"] = len(article_conflicts)
     embed = discord.Embed(
         title=truncate(f"Added: {shown(source.headline)}", 256),
         description=(
@@ -167,7 +169,7 @@ def added_embed(
     )
     summary = [f"{n} × {label}" for label, n in sorted(counts.items())] or ["none"]
     embed.add_field(
-        name=f"{len(proposals)} proposal(s) for review",
+        name=f"{len(proposals) + len(article_conflicts)} proposal(s) for review",
         value=join_fitting(summary, 1024),
         inline=False,
     )
