@@ -249,9 +249,17 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             )
             return out
 
-    event_too = bool(m.people) and bool(MEETING.search(s))
+    effective = _date_after(m, EFFECTIVE)
+    event_too = (bool(m.people) and bool(MEETING.search(s))) or (
+        # "Beijing on Oct. 9 announced controls, and Trump threatened 100% from Nov. 1": the
+        # statement's own date is an event beside the tariff's
+        main is not None
+        and effective is not None
+        and main is not effective
+        and main.start < effective.start
+        and main.when.end < effective.when.start
+    )
     if m.tariff and m.rates and (TARIFF_NEWS.search(s) or not event_too):
-        effective = _date_after(m, EFFECTIVE)
         when_found = effective or main
         # "Washington will cut its tariff on Chinese goods to 10% and Beijing its tariff on
         # US goods to 10%": one claim for each side

@@ -35,7 +35,8 @@ NEW_RATE = re.compile(
     re.IGNORECASE,
 )
 MILESTONE = re.compile(
-    r"\b(deadline|expir\w*|runs? out|lapses?|scheduled|summit|leaders' meeting|meet|"
+    r"\b(deadline|expir\w*|runs? out|lapses?|scheduled|summit|leaders' meeting|meet\w*|"
+    r"lead\w*|visit\w*|trip|delegation|mission|"
     r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?|round|will hold|"
     r"to hold|will visit|to visit|will lead|to lead|will travel|talks|consultations|hearing|"
     r"ends?|ending)\b",

@@ -40,6 +40,7 @@ HEARSAY = re.compile(
     r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
     re.IGNORECASE,
 )
+PRONOUN = re.compile(r"^(?:He|She)\b")
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
@@ -62,11 +63,17 @@ class Pipeline:
         shifts: list[int] = []
         last: FuzzyDate | None = None
         previous: list[str] = []
+        recent: list[str] = []
         before: set[str] = set()
         for sentence in read(article.text):
             m = tag(sentence.text, today, self.tagger, self.record.people)
             if not m.people and sentence.text[:1] in '“"':
                 m.people = previous  # a quote that goes on from the sentence before
+            m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
+            m.people += [t.name for t in m.titled if t.person is None and t.name not in m.people]
+            if not m.people and len(previous) == 1 and PRONOUN.match(sentence.text):
+                m.people = list(previous)  # "She said...": the one person just named
+            recent = (m.people + [p for p in recent if p not in m.people])[:4]
             previous = m.people
             if len(sentence.text.split()) < 14:
                 m.words |= before  # a short statement is read with the one before
@@ -83,6 +90,21 @@ class Pipeline:
             conflicts=_unique([*notes, *_page_date(shifts, today)]),
             held_back=held,
         )
+
+    def _recent(self, text: str, recent: list[str]) -> list[str]:
+        """People named lately, named again by surname alone ("Li would lead")."""
+        out = []
+        for pid in recent:
+            person = self.record.people.get(pid)
+            if person is None:
+                continue
+            surname = person.name.split()[0 if person.country == "China" else -1]
+            if len(surname) < 2 or not re.search(rf"\b{re.escape(surname)}\b(?!\s+[A-Z])", text):
+                continue
+            if surname == "He" and re.match(r"He\s+(said|says|added|told|is|was)\b", text):
+                continue  # the pronoun
+            out.append(pid)
+        return out
 
     # -- one claim -----------------------------------------------------------------------
     def _claim(
@@ -181,6 +203,15 @@ class Pipeline:
             if item is None or end is None or c.extend_months is None:
                 return
             c.new_end = FuzzyDate.day(end + relativedelta(months=c.extend_months))
+        if item is not None and end_of(item) == c.new_end.start:
+            # the record has caught up: the article is a source for it, nothing to change
+            out.append(proposal(c, "source-only", matches=item.id, score=3.0))
+            return
+        due = self._due_on(c.new_end)
+        if due is not None:
+            out.append(proposal(c, "source-only", matches=due.id, score=3.0))
+            if item is None:
+                return
         if item is not None:
             out.append(
                 proposal(
@@ -209,6 +240,14 @@ class Pipeline:
                 reasons=[*c.reasons, "the new date to count down to"],
             )
         )
+
+    def _due_on(self, when: FuzzyDate) -> Milestone | None:
+        """A recorded deadline due within `when` (the new date of an extension, when the
+        record already counts down to it)."""
+        for m in self.record.view.milestones:
+            if m.kind.value == "deadline" and near(when_of(m), when, slack=0):
+                return m
+        return None
 
     def _tariff(
         self, c: Claim, today: date, out: list[Proposal], notes: list[ConflictNote]

@@ -113,6 +113,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _DATELINE = re.compile(rf",?\s+{_MONTH}\s+{_DAY}")
+_SUPERLATIVE = re.compile(
+    r"\b(?:\w+est|most|least|first time|best|worst)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,10 @@ def find_dates(sentence: str, today: date) -> list[Found]:
                 continue
             if kind == "weekday" and _DATELINE.match(sentence, m.end()):
                 continue  # "Thursday, October 30": the explicit day says it
+            if kind in ("in_days", "in_weeks") and _SUPERLATIVE.search(
+                sentence[max(0, m.start() - 40) : m.start()]
+            ):
+                continue  # "its highest in five weeks": a span of the past, not a date
             when = _resolve(kind, m, today, _future(sentence, m.start()))
             if when is None:
                 continue
