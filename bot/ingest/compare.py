@@ -149,7 +149,7 @@ class Record:
             if near(claim.when, window) or abs((claim.when.start - window.start).days) > 60:
                 continue
             people, shared = self._score(item, claim)
-            if people >= 1 and 3 * people + shared >= 7 or shared >= 6:
+            if (people >= 1 and 3 * people + shared >= 7) or shared >= 6:
                 return item, (claim.when.start - window.start).days
         return None
 
