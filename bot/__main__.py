@@ -1,4 +1,4 @@
-"""`python -m bot [command]`: run (default), check-data, console, start, export, import.
+"""`python -m bot [command]`: the bot and its tools.
 
 Every failure ends with one line on stderr and a non-zero exit."""
 
@@ -299,7 +299,11 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__,
+        epilog="`python -m bot COMMAND --help` shows a command's options.",
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="connect to Discord and serve (default)")
     run.add_argument("--shard-count", default=None, help="total shards (SHARD_COUNT)")

@@ -20,10 +20,12 @@ from discord.ext import commands
 
 from bot.briefing import people as people_brief
 from bot.briefing import timeline as brief
+from bot.briefing.text import shown as as_typed
 from bot.client import BriefingBot, send_error
 from bot.errors import UserError
 from bot.lru import LRU
 from bot.models import TOPICS, Cursor, Event, Kind, Person, Source, TimelineFilter, TimelinePage
+from bot.store import words_to_match
 from cogs._common import NONE, Rendered, bot_of, parse_day, prepared
 
 log = logging.getLogger(__name__)
@@ -262,6 +264,11 @@ class Timeline(commands.Cog):
             if found is None:
                 raise UserError(people_brief.did_you_mean(people, person))
             person_id = found.id
+        if query is not None and not words_to_match(query):
+            raise UserError(
+                f"“{as_typed(query, 60)}” has no words to match; give a word from a title or "
+                "summary, like Geneva, soybeans or 301."
+            )
         flt = TimelineFilter(
             query=query.strip() if query else None,
             person=person_id,

@@ -79,3 +79,19 @@ def test_check_data_reports_errors_with_file_item_and_field(tmp_path: Path) -> N
     result = run_bot("check-data", "--data-dir", str(data), cwd=tmp_path)
     assert result.returncode == 1
     assert "data/people.yaml: person 'li-chenggang': country:" in result.stderr
+
+
+def test_help_lists_every_command_with_what_it_does(tmp_path: Path) -> None:
+    from bot.__main__ import build_parser
+
+    done = run_bot("--help", cwd=tmp_path)
+    assert done.returncode == 0
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert {"run", "prepare", "cluster", "ingest", "import", "export", "console"} <= set(commands)
+    for name in commands:  # each listed with its one-line help, none only in the usage
+        assert any(
+            line.split()[:1] == [name] and len(line.split()) > 1
+            for line in done.stdout.splitlines()
+        ), name
+    assert "run (default), check-data, console, start, export, import." not in done.stdout

@@ -160,3 +160,14 @@ async def test_bad_dates_and_unknown_person_are_short_ephemeral_errors(world: Wo
     assert nobody.response is not None and nobody.response.ephemeral
     assert "I don't know anyone called “Zorro”" in nobody.response.content
     simcord.assert_error(world.env, UserError, contains="Zorro")
+
+
+async def test_a_query_with_no_words_to_match_says_so(world: World) -> None:
+    from tests.curation_helpers import refused
+
+    for query in ("the", "!!!", "💥🇨🇳", "of the"):
+        text = await refused(world, world.member, "timeline", query=query)
+        assert "has no words to match" in text, query
+    found = await world.member.slash(world.channel, "timeline", query="the Geneva")
+    assert found.response is not None and not found.response.ephemeral
+    assert "Geneva" in (found.response.embeds[0].description or "")

@@ -12,6 +12,7 @@ from bot.models import (
     TimelineFilter,
     TimelinePage,
 )
+from bot.store._indexing import words_to_match
 from bot.store._posts import CLAIMED, FAILED, SENT, SKIPPED, PostRecord
 from bot.store._store import (
     CURATED,
@@ -48,4 +49,5 @@ __all__ = [
     "Stored",
     "TimelineFilter",
     "TimelinePage",
+    "words_to_match",
 ]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from bot.models import MODEL_FOR_KIND, AnyItem, Conflict, Kind, TimelineFilter
 from bot.store import _schema as t
 from bot.store._cache import SMALL_KINDS, CuratedChange, Maintained
-from bot.store._indexing import CITES, TERM_MAX, cited_sources, tokens
+from bot.store._indexing import CITES, TERM_MAX, cited_sources, words_to_match
 from bot.store._types import lenient_model
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class BriefingQueries:
                     .exists()
                 )
         if flt.query:
-            for term in dict.fromkeys(tokens(flt.query)):
+            for term in dict.fromkeys(words_to_match(flt.query)):
                 upper = _upper(term)
                 having = sa.select(tt.c.item_id, tt.c.scope).where(
                     tt.c.kind == event, tt.c.term >= term, tt.c.term < upper

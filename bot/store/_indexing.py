@@ -35,6 +35,21 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+FILLER = frozenset(
+    {
+        "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with",
+        "from", "as", "is", "was", "are", "were", "be", "it", "its", "this", "that", "these",
+        "those", "who", "what", "which",
+    }
+)  # fmt: skip
+
+
+def words_to_match(query: str) -> list[str]:
+    """The words of a query that can match anything: not punctuation, emoji or filler
+    ("the", "of") alone."""
+    return [t for t in tokens(query) if t not in FILLER]
+
+
 def _terms(*texts: str | None) -> frozenset[str]:
     out: set[str] = set()
     for text in texts:
