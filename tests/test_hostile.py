@@ -345,6 +345,14 @@ async def test_work_past_its_budget_is_stopped_and_the_pool_goes_on() -> None:
     assert await worker.run(sum, [1, 2, 3], timeout=30, what="adding") == 6
 
 
+async def test_a_call_beside_one_past_its_budget_is_run_again_not_lost() -> None:
+    slow = asyncio.create_task(worker.run(systime.sleep, 1.0, timeout=30, what="the other"))
+    await asyncio.sleep(0.2)  # both running in the same pool
+    with pytest.raises(worker.WorkTimeout):
+        await worker.run(systime.sleep, 5, timeout=0.5, what="the huge page")
+    assert await slow is None  # its pool was replaced under it: run again, and done
+
+
 async def test_a_huge_article_is_cut_with_a_reason(store: Store) -> None:
     para = (
         "Treasury Secretary Scott Bessent met Vice Premier He Lifeng in Geneva on Monday to "
