@@ -42,6 +42,8 @@ class Countdown(commands.Cog):
                 close = brief.choices(index, milestone, now)
                 found = next((m for m in milestones if close and m.id == close[0][1]), None)
                 if found is None or not brief.is_good_match(found, milestone):
+                    found = brief.only_match(milestones, milestone)
+                if found is None:
                     raise UserError(brief.unknown_milestone(index, milestone, now))
             sources = await store.list_typed(Source, guild_id)
             conflicts = await store.conflicts_by_id(guild_id)

@@ -92,3 +92,16 @@ async def test_detail_shows_conflicts_and_unknown_names_error(world: World) -> N
     assert bad.response is not None and bad.response.ephemeral
     assert "No milestone called “moon landing”" in bad.response.content
     simcord.assert_error(world.env, UserError)
+
+
+async def test_a_single_obvious_match_is_shown_not_asked_about(world: World) -> None:
+    for typed, name in (("G20", "G20 leaders' summit (Miami)"), ("gallium", None)):
+        result = await world.member.slash(world.channel, "countdown", milestone=typed)
+        message = result.response
+        assert message is not None and not message.ephemeral, typed
+        title = message.embeds[0].title or ""
+        assert (name is None and "gallium" in title.casefold()) or title.startswith(name or "")
+    # several milestones hold the word: still asked which
+    from tests.curation_helpers import refused
+
+    assert "Did you mean" in await refused(world, world.member, "countdown", milestone="truce")

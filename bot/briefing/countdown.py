@@ -7,6 +7,7 @@ and its outcome, or that none is recorded yet; it never counts below zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -251,6 +252,23 @@ def choices(index: MilestoneIndex, typed: str, now: datetime) -> list[tuple[str,
         )
         for i in ordered[:CHOICES_MAX]
     ]
+
+
+def only_match(milestones: Sequence[Milestone], typed: str) -> Milestone | None:
+    """The one milestone whose name, place or id holds every word typed ("G20", "gallium"),
+    when exactly one does: shown rather than asked about."""
+    wanted = re.findall(r"\w+", typed.casefold())
+    if not wanted:
+        return None
+    hits = [
+        m
+        for m in milestones
+        if all(
+            re.search(rf"\b{re.escape(w)}", f"{m.name} {m.place or ''} {m.id}".casefold())
+            for w in wanted
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def unknown_milestone(index: MilestoneIndex, typed: str, now: datetime) -> str:
