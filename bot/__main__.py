@@ -248,7 +248,11 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             "--guild: whose review queue? give --guild SERVER_ID, or --dry-run to only look"
         )
     try:
-        published = parse_published(args.published) if args.published else None
+        published = (
+            parse_published(args.published, args.timezone, name="--published")
+            if args.published
+            else None
+        )
     except IngestError as exc:
         return _fail(str(exc))
 

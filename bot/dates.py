@@ -269,14 +269,64 @@ def parse_user_date(text: str) -> FuzzyDate:
     return _in_range(_parse_user_date, text)
 
 
+_SPAN_SPLIT = re.compile(r"^(?P<a>.+?)\s*(?:–|—|-|\bto\b|\buntil\b)\s*(?P<b>.+)$")
+_QUARTER_TYPED = re.compile(r"^Q([1-4])\s+(\d{4})$", re.IGNORECASE)
+_LABELLED = re.compile(r"^(early|mid|late|week of)\s+(.+)$", re.IGNORECASE)
+
+
+def _typed_span(cleaned: str) -> FuzzyDate | None:
+    """A span as the bot prints one: '24–25 Nov 2026', '31 Oct – 1 Nov 2025',
+    '30 Dec 2025 – 2 Jan 2026' (and the same with a hyphen or 'to')."""
+    m = _SPAN_SPLIT.match(cleaned)
+    if not m:
+        return None
+    try:
+        end = _parse_user_date(m["b"])
+    except DateParseError:
+        return None
+    if end.precision is not Precision.DAY:
+        return None
+    left = m["a"].strip()
+    try:
+        if left.isdigit():
+            start = _safe_date(end.start.year, end.start.month, int(left), cleaned)
+        else:
+            words = left if re.search(r"\d{4}", left) else f"{left} {end.start.year}"
+            first = _parse_user_date(words)
+            if first.precision is not Precision.DAY:
+                return None
+            start = first.start
+    except DateParseError:
+        return None
+    if start > end.start:
+        raise DateParseError(f"'{quoted(cleaned)}': the span ends before it starts")
+    if start == end.start:
+        return FuzzyDate.day(start)
+    return FuzzyDate.model_construct(start=start, end=end.start, precision=Precision.SPAN)
+
+
 def _parse_user_date(text: str) -> FuzzyDate:
-    cleaned = text.strip()
+    cleaned = " ".join(text.strip().split())
     if not cleaned:
         raise DateParseError(f"empty date; {_HELP}")
     try:
         return _parse_canonical(cleaned.replace("/", "-"))
     except DateParseError:
         pass
+    q = _QUARTER_TYPED.match(cleaned)
+    if q:
+        return _parse_canonical(f"{q[2]}-Q{q[1]}")
+    labelled = _LABELLED.match(cleaned)
+    if labelled:  # 'week of 25 Aug 2025', 'mid Oct 2025': as the bot prints them
+        inner = _parse_user_date(labelled[2])
+        part = labelled[1].lower()
+        if part == "week of" and inner.precision is Precision.DAY:
+            return _parse_canonical(f"week of {inner.start.isoformat()}")
+        if part != "week of" and inner.precision is Precision.MONTH:
+            return _parse_canonical(f"{part} {inner.start:%Y-%m}")
+    span = _typed_span(cleaned)
+    if span is not None:
+        return span
     lower = cleaned.lower().replace(",", " ").replace(".", " ")
     tokens = _WORD.findall(lower)
     months = [t for t in tokens if t in _MONTHS]

@@ -13,7 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import worker
-from bot.bounds import is_zone, zone_error
+from bot.bounds import RANGE_TEXT, instant_in_range, is_zone, quoted, zone_error
+from bot.dates import DateParseError, Precision, parse_user_date
 from bot.fetching import Article, FetchError, fetch_article, read_file
 from bot.ingest import ArticleIn, IngestResult, Proposal, RecordView, propose
 from bot.ingest.items import ProposalError, cited, item_for, source_for, updated
@@ -82,15 +83,38 @@ def zone_for(published: datetime, name: str | None, default: str) -> str:
     return default if offset is None or offset != timedelta(0) else "UTC"
 
 
-def parse_published(text: str) -> datetime:
+PUBLISHED = "published"
+"""What the publication time is called in messages; the command line says --published."""
+
+
+def parse_published(text: str, zone: str | None = None, *, name: str = PUBLISHED) -> datetime:
+    """A publication time as people give it: ISO 8601 with an offset, or without one when
+    the article's zone is given, or a day as the bot prints days ('28 Nov 2026': noon there)."""
+    raw = text.strip()
     try:
-        value = datetime.fromisoformat(text)
+        value = datetime.fromisoformat(raw)
     except ValueError:
-        raise IngestError(
-            f"--published: '{text}' is not an ISO 8601 time; use e.g. 2025-08-25T22:38-04:00"
-        ) from None
+        try:
+            day = parse_user_date(raw)
+        except DateParseError:
+            raise IngestError(
+                f"{name}: '{quoted(raw)}' is not a time I can read; use e.g. "
+                "2025-08-25T22:38-04:00 or 25 Aug 2025"
+            ) from None
+        if day.precision is not Precision.DAY:
+            raise IngestError(
+                f"{name}: '{quoted(raw)}' is not one day; use e.g. 25 Aug 2025"
+            ) from None
+        return datetime.combine(day.start, time(12), ZoneInfo(zone) if zone else UTC)
     if value.tzinfo is None:
-        raise IngestError("--published needs an offset or Z, e.g. 2025-08-25T22:38-04:00")
+        if zone is None:
+            raise IngestError(
+                f"{name} needs an offset or Z (e.g. 2025-08-25T22:38-04:00), or give the "
+                "article's time zone"
+            )
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    if not instant_in_range(value):
+        raise IngestError(f"{name}: '{quoted(raw)}' is out of range; use a date {RANGE_TEXT}")
     return value
 
 
@@ -108,8 +132,8 @@ def article_in(
         when = datetime.combine(article.published_date, time(12), noon)
     if when is None:
         raise IngestError(
-            "the article gives no publication date; pass --published, e.g. "
-            "--published 2025-08-25T22:38-04:00"
+            f"the article gives no publication date; give it as {PUBLISHED} "
+            "(e.g. 2025-08-25T22:38-04:00 or 25 Aug 2025)"
         )
     return ArticleIn(
         text=article.text,

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bounds import is_zone, zone_error
 from bot.briefing import review as brief
 from bot.briefing.text import shown
 from bot.client import BriefingBot, send_error
@@ -54,10 +55,13 @@ class SourceCuration(
     ) -> None:
         if (url is None) == (file is None):
             raise UserError("Give the article as `url:` (a link) or `file:` (.txt or .html).")
+        zone = timezone.strip() if timezone and timezone.strip() else None
+        if zone is not None and not is_zone(zone):
+            raise UserError(f"{zone_error(zone)}.")
         try:
-            when = parse_published(published) if published else None
+            when = parse_published(published, zone) if published else None
         except IngestError as exc:
-            raise UserError(str(exc).replace("--published", "`published`")) from None
+            raise UserError(str(exc)) from None
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             source, queued, done = await self._ingest(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.curated import Dataset
 from bot.dates import DateParseError, FuzzyDate, Precision, parse_canonical, parse_user_date
 
 
@@ -119,3 +120,25 @@ def test_any_day_round_trips(day: date) -> None:
     fd = FuzzyDate.day(day)
     assert parse_canonical(fd.canonical()) == fd
     assert parse_user_date(f"{day.day} {day:%b %Y}") == fd
+
+
+def test_every_date_the_bot_prints_can_be_typed_back(dataset: Dataset) -> None:
+    """Each event's and person's post date as readers see it ('24–25 Nov 2026', '31 Oct –
+    1 Nov 2025', 'week of 25 Aug 2025', 'mid Oct 2025', 'Q4 2025') reads back as itself."""
+    dates = [e.date for e in dataset.events]
+    dates += [d for p in dataset.people for post in p.posts for d in (post.start, post.end) if d]
+    dates += [
+        parse_canonical(t)
+        for t in (
+            "2026-11-24..2026-11-25",
+            "2025-10-31..2025-11-01",
+            "2025-12-30..2026-01-02",
+            "2025-Q4",
+            "2025",
+            "week of 2025-08-25",
+            "late 2026-11",
+        )
+    ]
+    for d in dates:
+        assert parse_user_date(d.label()) == d, d.label()
+    assert parse_user_date("24-25 Nov 2026") == parse_canonical("2026-11-24..2026-11-25")

@@ -116,3 +116,35 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
     other = await store.get_item(Kind.TARIFF, "us-cn-301-maritime-cranes-100", gid + 1)
     assert isinstance(other, TariffMeasure) and other.history[-1].until == date(2026, 11, 10)
     assert all(q.status == PENDING for q in queue if q.id != update.id)
+
+
+async def test_publication_times_as_people_give_them(world: World) -> None:
+    store = world.bot.store
+    gid = world.guild.id
+    text = ARTICLE.replace("Tuesday", "Monday")
+    day = await world.admin.slash(
+        world.channel,
+        "source add",
+        file=("a.txt", text.encode()),
+        published="28 Nov 2026",
+        timezone="America/New_York",
+    )
+    assert messages(day)[-1].content.startswith("Queued ")
+    local = await world.admin.slash(
+        world.channel,
+        "source add",
+        file=("b.txt", (text + " More.").encode()),
+        published="2026-11-28T09:00",
+        timezone="Asia/Shanghai",
+    )
+    assert messages(local)[-1].content.startswith("Queued ")
+    stored = {s.timezone: s for s in await store.list_typed(Source, gid)}
+    assert stored["Asia/Shanghai"].published is not None
+    assert stored["Asia/Shanghai"].published.isoformat() == "2026-11-28T09:00:00+08:00"
+    assert stored["America/New_York"].published is not None
+    assert stored["America/New_York"].published.isoformat() == "2026-11-28T12:00:00-05:00"
+    undated = await world.admin.slash(
+        world.channel, "source add", file=("c.txt", ("Talks " * 60).encode())
+    )
+    said = messages(undated)[-1].content
+    assert "gives no publication date; give it as published" in said and "--" not in said
