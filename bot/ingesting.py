@@ -87,6 +87,17 @@ PUBLISHED = "published"
 """What the publication time is called in messages; the command line says --published."""
 
 
+def zone_label(zone: str, at: datetime) -> str:
+    """A zone as readers read it: an IANA name as it is, a fixed offset (Etc/GMT-8, whose
+    sign POSIX inverts) as UTC+08:00."""
+    if not zone.startswith("Etc/GMT"):
+        return zone
+    offset = at.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def parse_published(text: str, zone: str | None = None, *, name: str = PUBLISHED) -> datetime:
     """A publication time as people give it: ISO 8601 with an offset, or without one when
     the article's zone is given, or a day as the bot prints days ('28 Nov 2026': noon there)."""
@@ -209,7 +220,8 @@ def as_text(ingested: Ingested) -> str:
     counts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "none"
     lines = [
         f"{s.outlet or 'Unknown outlet'} · {s.headline or '(no headline)'}",
-        f"published {local:%a %d %b %Y %H:%M} {s.timezone}" + (f" · {s.url}" if s.url else ""),
+        f"published {local:%a %d %b %Y %H:%M} {zone_label(s.timezone, local)}"
+        + (f" · {s.url}" if s.url else ""),
         f"{len(result.proposals)} proposal(s): {counts}",
     ]
     lines.extend(ingested.notes)

@@ -88,7 +88,8 @@ def split(
     return upcoming, passed
 
 
-def status_line(m: Milestone, now: datetime) -> str:
+def status_line(m: Milestone, now: datetime, *, with_outcome: bool = True) -> str:
+    """Time left, or passed and (unless the card shows it apart) its outcome."""
     if not m.passed(now):
         if m.at <= now:
             return f"Under way; ends {timestamp(m.ends or m.at, 'R')}"
@@ -97,6 +98,8 @@ def status_line(m: Milestone, now: datetime) -> str:
     line = f"Passed {timestamp(end, 'R')}"
     if m.outcome is None:
         return line + " · outcome not yet recorded"
+    if not with_outcome:
+        return line
     return f"{line} · **{m.outcome.status.value}**: {shown(m.outcome.note)}"
 
 
@@ -161,7 +164,9 @@ def milestone_embed(
     embed.add_field(name="Kind", value=m.kind.value, inline=True)
     if m.place:
         embed.add_field(name="Where", value=shown(m.place, 1024), inline=True)
-    embed.add_field(name="Status", value=truncate(status_line(m, now), 1024), inline=False)
+    embed.add_field(
+        name="Status", value=truncate(status_line(m, now, with_outcome=False), 1024), inline=False
+    )
     if m.outcome is not None:
         embed.add_field(
             name="Outcome",

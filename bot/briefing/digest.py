@@ -93,11 +93,23 @@ def ref_marker(ref: str, part: int, total: int) -> str:
     return f"ref {ref} · {part}/{total}"
 
 
-def when(milestone: Milestone) -> str:
+def when(milestone: Milestone, now: datetime | None = None) -> str:
     """As /countdown shows it (all-day milestones as dates), plus the time left."""
     if milestone.all_day:
-        return countdown.when(milestone)
+        return f"{countdown.when(milestone)}{_days_left(milestone, now)}"
     return f"{countdown.when(milestone)} ({timestamp(milestone.at, 'R')})"
+
+
+def _days_left(milestone: Milestone, now: datetime | None) -> str:
+    """' (in 12 days)' for a milestone known only by its day, as its zone counts days; a
+    Discord timestamp would count from midnight UTC and mislead by a day."""
+    if now is None:
+        return ""
+    zone = ZoneInfo(milestone.timezone)
+    days = (milestone.at.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days < 0:
+        return ""
+    return {0: " (today)", 1: " (tomorrow)"}.get(days, f" (in {days} days)")
 
 
 def _source_line(source: Source) -> str:
@@ -195,7 +207,7 @@ def _upcoming(data: DigestData) -> tuple[Section, list[str]]:
     lines, cited = [], []
     for m in upcoming[:UPCOMING_MAX]:
         place = f" · {shown(m.place)}" if m.place else ""
-        lines.append(f"**{shown(m.name)}** — {when(m)}{place}")
+        lines.append(f"**{shown(m.name)}** — {when(m, data.now)}{place}")
         cited.extend(m.sources)
     if len(upcoming) > UPCOMING_MAX:
         lines.append(f"…and {len(upcoming) - UPCOMING_MAX} more.")
@@ -341,7 +353,7 @@ def build_alert(
     now: datetime,
 ) -> OutMessage:
     title = _ALERT_TITLE[offset].format(name=shown(milestone.name))
-    lines = [f"**When:** {when(milestone)}"]
+    lines = [f"**When:** {when(milestone, now)}"]
     if milestone.place:
         lines.append(f"**Where:** {shown(milestone.place)}")
     if milestone.description:

@@ -197,8 +197,10 @@ def post_line(post: Post, refs: Refs) -> str:
     else:
         when = "current" if post.current else "dates not recorded"
     title = shown(post.title, 200)
-    org = shown(post.organisation, 120)
-    return f"**{title}**, {org} ({when}) {refs.cite(post.sources)}"
+    # "President of the People's Republic of China", not "…, People's Republic of China"
+    named = post.organisation.casefold() in post.title.casefold()
+    org = "" if named or not post.organisation.strip() else f", {shown(post.organisation, 120)}"
+    return f"**{title}**{org} ({when}) {refs.cite(post.sources)}"
 
 
 def person_embed(

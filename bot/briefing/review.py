@@ -12,7 +12,6 @@ from bot.briefing.common import COLOUR, WARN
 from bot.briefing.text import (
     add_field_lines,
     join_fitting,
-    one_line,
     shown,
     shrink_to_total,
     truncate,
@@ -61,7 +60,7 @@ def line(q: Queued) -> str:
     p = q.data
     return (
         f"**#{q.id}** · {KIND_LABEL.get(str(p.get('kind')), str(p.get('kind')))} · "
-        f"{_when(p.get('date'))} · {truncate(one_line(str(p.get('title', ''))), 90)}"
+        f"{_when(p.get('date'))} · {shown(str(p.get('title', '')), 90)}"
         + (f" {WARN}" if p.get("conflicts") else "")
     )
 
@@ -81,11 +80,16 @@ def queue_embed(
         by_source.setdefault(q.source_id, []).append(line(q))
     for source_id, lines in by_source.items():
         name = source_label(sources.get(source_id), source_id)
-        add_field_lines(embed, truncate(name, 200), lines, max_fields=1)
+        # room for every line of the page (8 at most), so the footer's count is what shows
+        add_field_lines(embed, truncate(name, 200), lines, max_fields=3)
     last = min(offset + len(page), total)
+    legend = (
+        f" · {WARN} = conflicts with the record"
+        if any(q.data.get("conflicts") for q in page)
+        else ""
+    )
     embed.set_footer(
-        text=f"{offset + 1}–{last} of {total} pending · pick one below to review it · "
-        f"{WARN} = conflicts with the record"
+        text=f"{offset + 1}–{last} of {total} pending · pick one below to review it{legend}"
     )
     return shrink_to_total(embed)
 

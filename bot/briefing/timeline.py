@@ -161,16 +161,20 @@ def page_embed(
     )
     if page.events:
         newest, oldest = page.events[0].date, page.events[-1].date
-        span = f"{oldest.label()} – {newest.label()}"
+        # "from … to …", not a dash that reads as part of a span label ("31 Oct – 1 Nov")
+        span = (
+            newest.label()
+            if newest.label() == oldest.label()
+            else f"from {oldest.label()} to {newest.label()}"
+        )
         where = []
         if page.has_newer:
             where.append("newer ◀")
         if page.has_older:
             where.append("▶ older")
         nav = f" · more: {' / '.join(where)}" if where else ""
-        embed.set_footer(
-            text=f"Newest first · {span}{nav} · {WARN} = sources disagree · pick one below"
-        )
+        legend = f" · {WARN} = sources disagree" if any(e.conflicts for e in page.events) else ""
+        embed.set_footer(text=f"Newest first · {span}{nav}{legend} · pick one below")
     return embed
 
 
