@@ -63,8 +63,10 @@ async def test_november_reporting_becomes_the_right_proposals(world: World) -> N
 
     call = [d for d in data if d["kind"] == "event"]
     assert len(call) == 1 and call[0]["date"] == "2026-11-24" and "matches" not in call[0]
-    geneva = [d for d in data if d["kind"] == "milestone"]
-    assert [d["date"] for d in geneva] == ["mid 2027-01"] and "Geneva" in geneva[0]["summary"]
+    milestones = {d["date"]: d for d in data if d["kind"] == "milestone"}
+    assert set(milestones) == {"mid 2027-01", "2027-05-10"}
+    assert "Geneva" in milestones["mid 2027-01"]["summary"]  # the January round: new
+    assert "suspension ends" in milestones["2027-05-10"]["title"]  # the new end to count down
     pork = [d for d in data if d["kind"] == "tariff"]
     assert len(pork) == 1
     assert (pork[0]["imposer"], pork[0]["target"], pork[0]["rate"]) == ("CN", "US", 5.0)

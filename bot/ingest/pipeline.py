@@ -223,9 +223,7 @@ class Pipeline:
                     title=f"{item.name}: extended to {c.new_end.label()}",
                 )
             )
-            if not isinstance(item, Milestone):
-                return  # a layer's new end shows on the layer; nothing new to count down to
-            name = item.name
+            name = item.name if isinstance(item, Milestone) else f"{item.name}: suspension ends"
         else:
             name = headline(c.sentence, 80)
         out.append(
