@@ -20,6 +20,7 @@ from bot.ingest.mentions import (
     ON_CN,
     ON_US,
     RATE,
+    TARIFF,
     UNDER_WAY,
     Mentions,
     Titled,
@@ -182,6 +183,12 @@ def _after(sentence: str, last: FuzzyDate) -> Found | None:
     return Found(m.group(0), m.start(), m.end(), when)
 
 
+def _clause_after(sentence: str, at: int) -> str:
+    """The clause a date stands in, from the date to the next break."""
+    m = re.search(r",\s|;|\band\b|\bprompting\b|\bwhile\b", sentence[at:])
+    return sentence[at : at + m.start()] if m else sentence[at:]
+
+
 def _relative(found: Found) -> bool:
     return not re.search(r"\d", found.text)
 
@@ -251,13 +258,16 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
 
     effective = _date_after(m, EFFECTIVE)
     event_too = (bool(m.people) and bool(MEETING.search(s))) or (
-        # "Beijing on Oct. 9 announced controls, and Trump threatened 100% from Nov. 1": the
-        # statement's own date is an event beside the tariff's
+        # "Beijing on Oct. 9 announced controls on rare earths, prompting Trump to threaten
+        # 100% from Nov. 1": the statement's own date is an event of its own beside the
+        # tariff's, when its clause is not about the tariff ("Greer said on Friday the duty
+        # would be cut ... from Dec. 15" is one fact)
         main is not None
         and effective is not None
         and main is not effective
         and main.start < effective.start
         and main.when.end < effective.when.start
+        and not TARIFF.search(_clause_after(s, main.end))
     )
     if m.tariff and m.rates and (TARIFF_NEWS.search(s) or not event_too):
         when_found = effective or main

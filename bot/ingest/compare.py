@@ -71,6 +71,24 @@ def near(a: FuzzyDate, b: FuzzyDate, slack: int = 1) -> bool:
     return a.start <= b.end + timedelta(days=slack) and b.start <= a.end + timedelta(days=slack)
 
 
+_GOODS = re.compile(
+    r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\s+on\s+(?:imports of\s+)?(?:u\.s\.|us|american|"
+    r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
+    re.IGNORECASE,
+)
+_OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", re.I)
+_ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
+
+
+def named_goods(sentence: str) -> str | None:
+    """The goods a tariff statement names ("the tariff on U.S. pork": pork), if not all."""
+    m = _GOODS.search(sentence)
+    if m is None:
+        return None
+    first = m["goods"].split()[0].casefold()
+    return None if first in _ALL_GOODS else m["goods"]
+
+
 def _place_in(place: str, sentence: str) -> bool:
     """The item's place (its first name: 'Geneva' of 'Geneva, Switzerland') in the text."""
     head = re.split(r"[,(]", place)[0].strip()
@@ -197,9 +215,15 @@ class Record:
         if claim.rate is None:
             return None
         best: tuple[int, TariffMeasure] | None = None
+        goods = named_goods(claim.sentence)
+        was = _OLD_RATE.search(claim.sentence)
         for t in self.view.tariffs:
             if (t.imposer, t.target) != (claim.imposer, claim.target) or t.rate == claim.rate:
                 continue
+            if was is not None and t.rate != float(was.group(1)):
+                continue  # "to 5% from 10%": the layer moved is the one at 10%
+            if goods and (t.applies_to_all or not words(goods) & self.tariff_words[id(t)]):
+                continue  # "the tariff on US pork cut to 5%": only a layer on pork moves
             shared = len((claim.words - GENERIC) & self.tariff_words[id(t)])
             basis = (
                 claim.basis is not None

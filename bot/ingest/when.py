@@ -101,7 +101,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekday",
-        re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+        re.compile(
+            r"\b(?P<next>(?i:next|this coming) )?"
+            r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
     ),
     ("today", re.compile(r"\b(?P<word>today|tonight|this evening|this morning)\b", re.I)),
     ("yesterday", re.compile(r"\b(?P<word>yesterday)\b", re.IGNORECASE)),
@@ -249,6 +252,9 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         return _fuzzy(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
+        if g.get("next"):  # "next Tuesday": the coming one, never today
+            ahead = (target - today.weekday()) % 7 or 7
+            return FuzzyDate.day(today + timedelta(days=ahead))
         if future:
             ahead = (target - today.weekday()) % 7
             return FuzzyDate.day(today + timedelta(days=ahead))
