@@ -69,7 +69,7 @@ NEW_END = re.compile(
 )
 SUSPENDS = re.compile(
     r"\b(?:suspen\w*|paus\w*|on hold|truce|reprieve|keep\w* \w*suspend\w*)\b.{0,160}?"
-    r"\b(?:until|through|till|runs? to|run to)\b",
+    r"\b(?:until|through|till|runs?(?:\s+\w+)?\s+(?:to|until))\b",
     re.IGNORECASE,
 )
 EXTEND_BY = re.compile(

@@ -144,7 +144,10 @@ class Record:
             place = bool(item.place) and _place_in(item.place or "", claim.sentence)
             score = 3 * people + shared + (2 if place else 0)
             inside = claim.when.start <= window.start and window.end <= claim.when.end
-            enough = (
+            exact = claim.when.canonical() == window.canonical() and (
+                claim.when.precision.value in ("day", "span")
+            )
+            enough = (exact and (people >= 1 or shared >= 1)) or (
                 (people >= 1 and shared >= 1)
                 or shared >= 3
                 or people >= 2

@@ -43,7 +43,8 @@ MILESTONE = re.compile(
     re.IGNORECASE,
 )
 EXTEND = re.compile(
-    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|rolled over|renew\w*)\b",
+    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|rolled over|renew\w*|"
+    r"carr(?:y|ies|ied)\b(?=.{0,80}\bto\b)|stretch\w*|moved? (?:back|out))\b",
     re.IGNORECASE,
 )
 UNDER_WAY = re.compile(r"\b(?:is|are)\s+(?:\w+ing|set to|expected to|due to)\b", re.IGNORECASE)
