@@ -43,7 +43,7 @@ TARIFF_NEWS = re.compile(
 )
 MEETING = re.compile(
     r"\b(met|meet|meeting|talks|held|call|spoke|visit\w*|summit|round|consultations|"
-    r"negotiat\w*|turned to|signed|ruled|ruling)\b",
+    r"negotiat\w*|turned to|signed|ruled|ruling|sat (?:down|across)|sit down)\b",
     re.IGNORECASE,
 )
 SIDES = re.compile(
