@@ -167,14 +167,54 @@ def mention_problems(message: dict[str, Any]) -> list[str]:
     return problems
 
 
+_CITED = re.compile(r"\[(\d{1,3})\]")
+_LISTED = re.compile(r"^\[(\d{1,3})\] ", re.MULTILINE)
+_RANGE = re.compile(r"^\[(\d{1,3})\]–\[(\d{1,3})\]: \d+ more sources, listed in /sources", re.M)
+_TOKEN = re.compile(r"/(?:webhooks/[^/]+|interactions/[^/]+)/([^/]+)")
+
+
+def _texts(message: dict[str, Any]) -> list[str]:
+    out = [str(message.get("content") or "")]
+    for embed in message.get("embeds") or []:
+        out.append(str(embed.get("description") or ""))
+        out.extend(str(f.get("value") or "") for f in embed.get("fields") or [])
+    return out
+
+
+def citation_problems(groups: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Every [n] shown in an answer (its reply and follow-ups, or one post) is listed in it
+    as a source line '[n] …' (issue 22: no citation points nowhere)."""
+    problems = []
+    for key, messages in groups.items():
+        texts = [t for m in messages for t in _texts(m)]
+        listed = {int(n) for t in texts for n in _LISTED.findall(t)}
+        for t in texts:  # "[46]–[60]: 15 more sources, listed in /sources"
+            for a, b in _RANGE.findall(t):
+                listed.update(range(int(a), int(b) + 1))
+        cited = {int(n) for t in texts for n in _CITED.findall(t)}
+        missing = sorted(cited - listed)
+        if missing:
+            problems.append(f"{key}: cites {missing} but lists only {sorted(listed)[:40]}")
+    return problems
+
+
 def check_requests(spec_path: Path, requests: Iterable[Any]) -> list[str]:
     """All problems with the recorded requests (empty when every one is fine)."""
     spec = load_spec(spec_path)
     problems: list[str] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
     for req in requests:
         body = req.json
         problems.extend(spec.validate(req.method, req.path, body))
         for message in _message_payloads(req.method, req.path, body):
             problems.extend(f"{req.method} {req.path}: {p}" for p in limit_problems(message))
             problems.extend(f"{req.method} {req.path}: {p}" for p in mention_problems(message))
+            token = _TOKEN.search(req.path)
+            key = (
+                f"interaction {token.group(1)}"
+                if token
+                else f"{req.method} {req.path} #{len(groups)}"
+            )
+            groups.setdefault(key, []).append(message)
+    problems.extend(citation_problems(groups))
     return problems

@@ -12,7 +12,7 @@ from bot.briefing.history import field_changes, history_embed
 from bot.curated import Dataset
 from bot.dates import FuzzyDate
 from bot.models import AuditAction, AuditEntry, Event, Kind, Source
-from tests.discord_spec import limit_problems
+from tests.discord_spec import citation_problems, limit_problems
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 
@@ -77,8 +77,14 @@ def test_event_card_with_the_largest_fields_stays_within_limits(dataset: Dataset
     )
     _check(embed)
     value = "\n".join(f.value or "" for f in embed.fields if (f.name or "").startswith("Sources"))
-    assert "%28b%29" in value and "a_(b)" not in value  # parentheses cannot end a link early
-    assert "more" in value  # what did not fit is counted, not dropped silently
+    assert "a_(b)" not in value  # no raw parenthesis in a link (it would end the link early)
+    # every number the card shows is listed, or in the range that says where the rest are
+    assert not citation_problems({"card": [embed.to_dict()]})
+    assert "more sources, listed in /sources" in value
+    few = event.model_copy(update={"sources": [s.id for s in many[:3]]})
+    small = event_embed(few, people={}, sources={s.id: s for s in many}, conflicts={})
+    links = "\n".join(f.value or "" for f in small.fields if (f.name or "").startswith("Sources"))
+    assert "%28b%29" in links and "a_(b)" not in links  # full lines, links escaped
 
 
 def test_milestone_card_is_what_countdown_shows(dataset: Dataset) -> None:

@@ -67,3 +67,17 @@ async def test_unknown_name_gets_did_you_mean(world: World) -> None:
     assert result.response is not None and result.response.ephemeral
     assert "Did you mean **Li Chenggang**" in result.response.content
     simcord.assert_error(world.env, UserError, contains="Did you mean")
+
+
+async def test_every_number_a_profile_shows_is_listed(world: World) -> None:
+    """/who name:greer cited [16] under a list that ended at [12] ("… and 4 more"): every
+    number now has its line (the world fixture checks this for every answer of the suite)."""
+    from tests.discord_spec import citation_problems
+
+    for name in ("greer", "Li Chenggang", "bessent"):
+        result = await world.member.slash(world.channel, "who", name=name)
+        message = result.response
+        assert message is not None
+        assert not citation_problems({name: [message.embeds[0].to_dict()]}), name
+        sources = [f for f in message.embeds[0].fields if (f.name or "").startswith("Sources")]
+        assert sources and not any("more" in (f.value or "") for f in sources)

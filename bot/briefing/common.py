@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.briefing.text import join_fitting, shown
+import discord
+
+from bot.briefing.text import (
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    FIELDS_MAX,
+    chunk_lines,
+    embed_size,
+    join_fitting,
+    shown,
+)
 from bot.models import Conflict, Source
 
 COLOUR = 0x2B6CB0
+SOURCES_RESERVE = 1200
+"""Room kept after the sources for what the card adds below them (conflicts, footer)."""
 WARN = "⚠️"
 
 
@@ -60,8 +72,55 @@ class Refs:
                 out.append(source_line(source, n, headline_max=headline_max))
         return out
 
+    def short_lines(self) -> list[str]:
+        """'[3] Dow Jones Newswires, 25 Aug 2025': the list when full lines do not fit."""
+        out: list[str] = []
+        for source_id, n in self._numbers.items():
+            source = self._sources.get(source_id)
+            if source is None:
+                out.append(f"[{n}] {source_id} (no longer in the record)")
+            else:
+                out.append(f"[{n}] {shown(source.outlet, 40)}, {source_when(source)}")
+        return out
+
     def __len__(self) -> int:
         return len(self._numbers)
+
+
+def add_sources(
+    embed: discord.Embed, refs: Refs, *, max_fields: int = 2, headline_max: int = 90
+) -> None:
+    """Every numbered source of the answer, however many: full lines when they fit in
+    `max_fields` fields, else shorter headlines, else outlet and date alone, in more fields
+    if the embed has room. Never '… and N more': a number shown must be listed."""
+    if not len(refs):
+        return
+    room = max(1, FIELDS_MAX - len(embed.fields))
+    budget = EMBED_TOTAL_MAX - embed_size(embed) - SOURCES_RESERVE
+    options = [refs.lines(headline_max=headline_max), refs.lines(headline_max=40)]
+    options.append(refs.short_lines())
+    chunks: list[str] = []
+    for lines in options:
+        chunks = chunk_lines(lines, FIELD_VALUE_MAX)
+        if len(chunks) <= max_fields and sum(map(len, chunks)) + 20 * len(chunks) <= budget:
+            break
+    else:
+        # still too many: the first ones in short, then the rest as a range pointing to
+        # /sources, where every source is listed
+        lines = refs.short_lines()
+        kept: list[str] = []
+        used = 60
+        for line in lines:
+            if used + len(line) + 1 > budget - 80 or len(kept) >= len(lines) - 1:
+                break
+            kept.append(line)
+            used += len(line) + 1
+        first, last = len(kept) + 1, len(lines)
+        kept.append(f"[{first}]–[{last}]: {last - first + 1} more sources, listed in /sources")
+        chunks = chunk_lines(kept, FIELD_VALUE_MAX)
+    for i, value in enumerate(chunks[:room]):
+        name = "Sources" if i == 0 else "Sources (cont.)"
+        embed.add_field(name=name, value=value, inline=False)
 
 
 def outlet_names(ids: Iterable[str], sources: Mapping[str, Source]) -> str:

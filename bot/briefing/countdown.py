@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 import discord
 from rapidfuzz import fuzz, process, utils
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
+from bot.briefing.common import COLOUR, WARN, Refs, add_sources, conflict_lines, named_conflicts
 from bot.briefing.text import (
     CHOICE_NAME_MAX,
     CHOICES_MAX,
@@ -178,7 +178,7 @@ def milestone_embed(
             inline=False,
         )
     disputes = [conflict_lines(c, refs) for c in named_conflicts(m.conflicts, conflicts)[:4]]
-    add_field_lines(embed, "Sources", refs.lines(), max_fields=2)
+    add_sources(embed, refs, max_fields=2)
     for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text=f"Milestone id: {m.id} · times shown in your own time zone")

@@ -10,7 +10,7 @@ from itertools import accumulate
 import discord
 from rapidfuzz import fuzz, process, utils
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
+from bot.briefing.common import COLOUR, WARN, Refs, add_sources, conflict_lines, named_conflicts
 from bot.briefing.text import (
     CHOICE_NAME_MAX,
     CHOICES_MAX,
@@ -254,7 +254,7 @@ def person_embed(
     add_field_lines(embed, "Latest events", event_lines or ["None recorded."], max_fields=1)
     named = [*person.conflicts, *(c for e in events for c in e.conflicts)]
     disputes = [conflict_lines(c, refs) for c in named_conflicts(named, conflicts)[:4]]
-    add_field_lines(embed, "Sources", refs.lines(headline_max=70), max_fields=2)
+    add_sources(embed, refs, max_fields=2, headline_max=70)
     for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text="Numbers in [brackets] point to the sources listed above.")

@@ -16,7 +16,7 @@ from datetime import date
 
 import discord
 
-from bot.briefing.common import COLOUR, WARN, Refs, conflict_lines, named_conflicts
+from bot.briefing.common import COLOUR, WARN, Refs, add_sources, conflict_lines, named_conflicts
 from bot.briefing.text import (
     DESCRIPTION_MAX,
     SELECT_DESCRIPTION_MAX,
@@ -235,7 +235,7 @@ def event_embed(
     ]
     add_field_lines(embed, "Quotes", quotes, max_fields=1)
     disputes = [conflict_lines(c, refs) for c in named_conflicts(event.conflicts, conflicts)[:5]]
-    add_field_lines(embed, "Sources", refs.lines(), max_fields=3)
+    add_sources(embed, refs, max_fields=3)
     for lines in disputes:
         add_field_lines(embed, f"{WARN} Sources disagree", lines, max_fields=1)
     embed.set_footer(text=f"Event id: {event.id}")
