@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import discord
 
@@ -62,26 +62,20 @@ class Refs:
         nums = sorted({self.number(i) for i in ids})
         return "".join(f"[{n}]" for n in nums)
 
-    def lines(self, *, headline_max: int = 90) -> list[str]:
+    def _listed(self, line: Callable[[Source, int], str]) -> list[str]:
         out: list[str] = []
         for source_id, n in self._numbers.items():
             source = self._sources.get(source_id)
-            if source is None:
-                out.append(f"[{n}] {source_id} (no longer in the record)")
-            else:
-                out.append(source_line(source, n, headline_max=headline_max))
+            gone = f"[{n}] {source_id} (no longer in the record)"
+            out.append(gone if source is None else line(source, n))
         return out
+
+    def lines(self, *, headline_max: int = 90) -> list[str]:
+        return self._listed(lambda s, n: source_line(s, n, headline_max=headline_max))
 
     def short_lines(self) -> list[str]:
         """'[3] Dow Jones Newswires, 25 Aug 2025': the list when full lines do not fit."""
-        out: list[str] = []
-        for source_id, n in self._numbers.items():
-            source = self._sources.get(source_id)
-            if source is None:
-                out.append(f"[{n}] {source_id} (no longer in the record)")
-            else:
-                out.append(f"[{n}] {shown(source.outlet, 40)}, {source_when(source)}")
-        return out
+        return self._listed(lambda s, n: f"[{n}] {shown(s.outlet, 40)}, {source_when(s)}")
 
     def __len__(self) -> int:
         return len(self._numbers)
