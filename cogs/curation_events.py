@@ -168,7 +168,7 @@ class EventCuration(
         date="When: 2025-10-09, 9 Oct 2025, Oct 2025, 2025-Q3",
         title="Headline, up to 200 characters",
         summary="What happened, in your own words (up to 1,500 characters)",
-        topic="Topic (default: talks)",
+        topic="Topic (default: read from the title and summary)",
         people="Who took part, comma-separated (e.g. Bessent, He Lifeng)",
         source_url="http(s) link to the article, or pick a known source",
         source_name="The outlet's name (default: the link's site)",
@@ -198,9 +198,11 @@ class EventCuration(
         )
         event = saved[-1].item
         assert isinstance(event, Event)
+        moved = "`/event edit` with `topic:` moves it"
+        filed = "" if topic else f" Filed under **{event.topic}** from its words; {moved}."
         await reply(
             interaction,
-            f"Added event `{event.id}` to this server's timeline. Readers see:",
+            f"Added event `{event.id}` to this server's timeline.{filed} Readers see:",
             [await render(interaction, event)],
         )
 

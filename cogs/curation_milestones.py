@@ -78,6 +78,7 @@ class MilestoneCuration(
         kind="Kind (default: deadline)",
         source_url="http(s) link to the article, or pick a known source",
         source_name="The outlet's name (default: the link's site)",
+        description="What it is about, shown on its card (up to 1,000 characters)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(timezone=autocomplete_zone, source_url=autocomplete_sources)
@@ -92,6 +93,7 @@ class MilestoneCuration(
         kind: str | None = None,
         source_url: str | None = None,
         source_name: str | None = None,
+        description: str | None = None,
     ) -> None:
         await defer(interaction)
         inp = MilestoneInput(
@@ -102,6 +104,7 @@ class MilestoneCuration(
             kind=kind,
             source_url=source_url,
             source_name=source_name,
+            description=description,
         )
         ctx = await context(interaction, Kind.MILESTONE)
         draft = build_milestone(inp, ctx, self.bot.clock.now().date())
@@ -125,6 +128,7 @@ class MilestoneCuration(
         source_url="A source (for the outcome when one is given)",
         source_name="The new source's outlet name",
         reason="Why (kept in the history)",
+        description="New description for its card",
     )
     @app_commands.choices(kind=KIND_CHOICES, outcome=OUTCOME_CHOICES)
     @app_commands.autocomplete(
@@ -147,6 +151,7 @@ class MilestoneCuration(
         source_url: str | None = None,
         source_name: str | None = None,
         reason: str | None = None,
+        description: str | None = None,
     ) -> None:
         await defer(interaction)
         store = self.bot.store
@@ -155,7 +160,16 @@ class MilestoneCuration(
         current = await find(store, Kind.MILESTONE, milestone, gid, include_removed=True)
         assert isinstance(current.item, Milestone)
         inp = MilestoneInput(
-            name, when, timezone, place, kind, outcome, outcome_note, source_url, source_name
+            name,
+            when,
+            timezone,
+            place,
+            kind,
+            outcome,
+            outcome_note,
+            source_url,
+            source_name,
+            description,
         )
         ctx = await context(interaction, Kind.MILESTONE)
         draft = edit_milestone(current.item, inp, ctx, self.bot.clock.now())

@@ -172,3 +172,30 @@ async def test_admin_adds_a_person_then_names_them_in_an_event(world: World) -> 
     person = await store.get_item(Kind.PERSON, person_id, world.guild.id)
     assert isinstance(person, Person) and person.aliases == []
     assert await store.get_item(Kind.PERSON, person_id, world.guild.id + 1) is None
+
+
+async def test_a_new_milestone_has_a_description_and_an_event_says_its_topic(
+    world: World,
+) -> None:
+    added = answer(
+        await world.admin.slash(
+            world.channel,
+            "milestone add",
+            name="Geneva round",
+            when="2027-01-14",
+            description="Negotiators meet to turn the truce into a first tariff deal.",
+            source_url=LINK,
+        )
+    )
+    assert added.embeds[0].description.startswith("Negotiators meet to turn the truce")
+    event = answer(
+        await world.admin.slash(
+            world.channel,
+            "event add",
+            date="2026-11-24",
+            title="China cuts its tariff on US pork",
+            summary="The duty falls to 5% from Dec 1.",
+            source_url=LINK,
+        )
+    )
+    assert "Filed under **tariffs** from its words" in event.content

@@ -18,6 +18,7 @@ from bot.curation.common import (
     validated,
 )
 from bot.errors import UserError
+from bot.ingest.items import topic_for
 from bot.models import SUMMARY_MAX, TITLE_MAX, Event, Source
 
 
@@ -44,7 +45,7 @@ def build_event(inp: EventInput, ctx: Context) -> Draft:
     date = parse_date(inp.date or "")
     title = clean_text(inp.title or "", "title", TITLE_MAX)
     summary = clean_text(inp.summary or "", "summary", SUMMARY_MAX)
-    topic = parse_topic(inp.topic)
+    topic = parse_topic(inp.topic, default=topic_for(f"{inp.title or ''} {inp.summary or ''}"))
     people = match_people(inp.people, ctx.people) if inp.people else []
     if not inp.source_url or not inp.source_url.strip():
         raise UserError(

@@ -31,6 +31,7 @@ from bot.errors import UserError
 from bot.models import TITLE_MAX, Milestone, MilestoneKind, OutcomeStatus
 
 NOTE_MAX = 500
+DESCRIPTION_MAX = 1000
 _TIME = re.compile(r"(?:^|[\sT])(\d{1,2}):(\d{2})\s*(am|pm)?\s*$", re.IGNORECASE)
 
 
@@ -93,6 +94,7 @@ class MilestoneInput:
     outcome_note: str | None = None
     source_url: str | None = None
     source_name: str | None = None
+    description: str | None = None
 
 
 def _day(at: datetime) -> FuzzyDate:
@@ -124,6 +126,7 @@ def build_milestone(inp: MilestoneInput, ctx: Context, today: date) -> Draft:
             "timezone": zone,
             "place": optional_text(inp.place, "place", PLACE_MAX),
             "kind": _kind(inp.kind, MilestoneKind.DEADLINE),
+            "description": optional_text(inp.description, "description", DESCRIPTION_MAX),
             "sources": [source_id],
         },
     )
@@ -148,6 +151,8 @@ def edit_milestone(current: Milestone, inp: MilestoneInput, ctx: Context, now: d
     data.update(at=at, all_day=all_day, timezone=zone)
     if inp.place is not None:
         data["place"] = optional_text(inp.place, "place", PLACE_MAX)
+    if inp.description is not None:
+        data["description"] = optional_text(inp.description, "description", DESCRIPTION_MAX)
     if inp.kind is not None:
         data["kind"] = _kind(inp.kind, current.kind)
     changes = Changes()
