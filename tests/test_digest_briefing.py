@@ -83,7 +83,7 @@ def test_digest_of_the_curated_data_today(dataset: Dataset) -> None:
     yesterday = int((NOW - timedelta(days=1)).timestamp())
     assert f"No event was added or changed since the last digest (<t:{yesterday}:f>)." in text
     first = text_of(build_digest(replace(data, first=True), "digest/2026-11-21"))
-    assert f"changed since the digest was set up (<t:{yesterday}:f>)." in first
+    assert f"changed in the last week (since <t:{yesterday}:f>)." in first
     assert "• [Supreme Court of the United States" in text
     assert messages[-1].embeds[-1].footer.text == (
         "Trade talks briefing · ref digest/2026-11-21 · 1/1"

@@ -271,3 +271,23 @@ async def test_restart_does_not_repeat_a_sent_digest(
     posts = bot_posts(world, world.channel)
     assert [p.embeds[-1].footer.text for p in posts][-1].endswith("digest/2026-11-23 · 1/1")
     assert len(posts) == 2
+
+
+async def test_the_first_digest_counts_the_week_before_setup(world: World) -> None:
+    """An event added minutes before /digest setup is in the first digest (it said 'No
+    event was added or changed since the digest was set up')."""
+    await world.admin.slash(
+        world.channel,
+        "event add",
+        date="2026-11-20",
+        title="Negotiators hold a video call",
+        summary="They agree to meet in Geneva.",
+        topic="talks",
+        source_url="https://www.reuters.com/world/china/call-2026-11-20/",
+    )
+    await setup_digest(world)
+    await world.admin.slash(world.channel, "digest now")
+    posted = bot_posts(world, world.channel)
+    text = "\n".join(f"{e.title}\n{e.description}" for m in posted for e in m.embeds)
+    assert "**Negotiators hold a video call**" in text
+    assert "in the last week (since" in text

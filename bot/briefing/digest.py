@@ -68,7 +68,7 @@ class DigestData:
     changes: Sequence[AuditEntry]
     """Audit entries about events since the last digest, oldest first."""
     since: datetime | None
-    """When the previous digest went; for the first one, when the digest was set up (None
+    """When the previous digest went; for the first one, a week before it (None
     when unknown)."""
     first: bool = False
     """No digest has gone to this server before."""
@@ -304,7 +304,7 @@ def build_digest(data: DigestData, ref: str) -> list[OutMessage]:
     if data.since is None:
         since = "lately"
     elif data.first:
-        since = f"since the digest was set up ({timestamp(data.since, 'f')})"
+        since = f"in the last week (since {timestamp(data.since, 'f')})"
     else:
         since = f"since the last digest ({timestamp(data.since, 'f')})"
     if not c_lines:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.briefing.digest import DigestData, OutMessage, build_alert, build_digest
 from bot.clock import Clock
-from bot.models import GuildConfig, Kind, Milestone, Source, TariffMeasure
+from bot.models import AuditAction, GuildConfig, Kind, Milestone, Source, TariffMeasure
 from bot.poster._parts import (
     CLAIM_LEASE,
     HISTORY_SLACK,
@@ -38,6 +38,9 @@ from bot.slots import (
     parse_alert_kind,
 )
 from bot.store import FAILED, SENT, PostRecord, Store
+
+FIRST_LOOKBACK = timedelta(days=7)
+"""How far back the first digest of a server counts changes from."""
 
 log = logging.getLogger("bot.poster")
 
@@ -248,13 +251,19 @@ class Poster:
     ) -> list[OutMessage]:
         gid = config.guild_id
         last = await self.store.last_sent_post(gid, DIGEST_KINDS)
-        since = last.sent_at if last is not None else config.digest_since
+        # the first digest looks back a week (an event added minutes before setup counts)
+        since = last.sent_at if last is not None else at - FIRST_LOOKBACK
         data = DigestData(
             now=at,
             config=config,
             milestones=await self.store.list_typed(Milestone, gid),
             tariff_measures=await self.store.list_typed(TariffMeasure, gid),
-            changes=await self.store.changes_between(gid, [Kind.EVENT], since, at),
+            changes=[
+                c
+                for c in await self.store.changes_between(gid, [Kind.EVENT], since, at)
+                # the first digest's week: the server's own changes, not the record's load
+                if last is not None or c.action is not AuditAction.IMPORT
+            ],
             since=since,
             first=last is None,
             sources={s.id: s for s in await self.store.list_typed(Source, gid)},
