@@ -350,3 +350,33 @@ async def test_history_entries_record_actor_and_reason(world: World) -> None:
     assert last.action is AuditAction.EDIT and last.actor_id == world.admin.id
     assert last.actor_name == "curator" and last.reason == "recheck"
     assert last.guild_id == world.guild.id
+
+
+async def test_history_shows_what_an_edit_changed_in_a_long_text(world: World) -> None:
+    summary = (
+        "The two sides agreed to extend the suspension of the crane tariff until May 2027, "
+        "officials said, adding that talks would continue in Geneva in January with both "
+        "delegations and that a joint statement would follow."
+    )
+    added = answer(
+        await world.admin.slash(
+            world.channel,
+            "event add",
+            date="2026-11-20",
+            title="Crane tariff pause extended",
+            summary=summary,
+            topic="tariffs",
+            source_url=LINK,
+        )
+    )
+    event_id = shown_id(added)
+    await world.admin.slash(
+        world.channel,
+        "event edit",
+        event=event_id,
+        summary=summary.replace("until May 2027", "until 10 May 2027"),
+    )
+    history = answer(await world.admin.slash(world.channel, "event history", event=event_id))
+    text = history.embeds[0].description or ""
+    assert "tariff until May 2027, officials said" in text
+    assert "tariff until 10 May 2027, officials said" in text

@@ -36,6 +36,37 @@ def _value(value: Any) -> str:
     return "(details)"
 
 
+CONTEXT = 25
+"""Characters of unchanged text shown either side of an edit."""
+
+
+def changed_part(old: str, new: str) -> tuple[str, str]:
+    """The part of a text an edit changed, with a little unchanged text either side, so
+    'until May 2027' -> 'until 10 May 2027' shows, however long the summary around it."""
+    a, b = " ".join(old.split()), " ".join(new.split())
+    if len(a) <= VALUE_MAX and len(b) <= VALUE_MAX:
+        return _value(a), _value(b)
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    lead = max(0, start - CONTEXT)
+    lead = a.rfind(" ", 0, lead + 1) + 1 if lead else 0
+
+    def piece(text: str) -> str:
+        stop = len(text) - end
+        tail = min(len(text), stop + CONTEXT)
+        cut = text.find(" ", tail)
+        tail = len(text) if cut == -1 else cut
+        body = text[lead:tail]
+        shown_text = shorten(" ".join(body.split()), VALUE_MAX * 2)
+        return f"“{'…' if lead else ''}{shown(shown_text)}{'…' if tail < len(text) else ''}”"
+
+    return piece(a), piece(b)
+
+
 def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
     """One line per changed top-level field."""
     if before is None or after is None:
@@ -52,6 +83,9 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
             parts = [f"+{shown(', '.join(added), VALUE_MAX)}"] if added else []
             parts += [f"−{shown(', '.join(gone), VALUE_MAX)}"] if gone else []
             lines.append(f"• {key}: {' '.join(parts) or 'reordered'}")
+        elif isinstance(old, str) and isinstance(new, str):
+            a, b = changed_part(old, new)
+            lines.append(f"• {key}: {a} → {b}")
         elif isinstance(old, str | None) and isinstance(new, str | None):
             lines.append(f"• {key}: {_value(old)} → {_value(new)}")
         else:
