@@ -199,3 +199,24 @@ async def test_a_new_milestone_has_a_description_and_an_event_says_its_topic(
         )
     )
     assert "Filed under **tariffs** from its words" in event.content
+
+
+async def test_aliases_win_and_suggestions_are_no_noise(world: World) -> None:
+    answer(
+        await world.admin.slash(
+            world.channel,
+            "person add",
+            name="Wang Wentao",
+            country="China",
+            affiliation="Ministry of Commerce",
+            bio="China's commerce minister.",
+            aliases="Wang, Commerce Minister Wang",
+            source_url=LINK,
+        )
+    )
+    found = answer(await world.member.slash(world.channel, "who", name="commerce minister"))
+    assert found.embeds[0].title == "Wang Wentao"  # his alias, not Li's "vice commerce minister"
+    swapped = answer(await world.member.slash(world.channel, "who", name="Bessnet"))
+    assert swapped.embeds[0].title == "Scott Bessent"
+    unknown = await refused(world, world.member, "who", name="Howard Lutnick")
+    assert "He Lifeng" not in unknown and "Katherine Tai" not in unknown

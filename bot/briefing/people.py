@@ -9,6 +9,7 @@ from itertools import accumulate
 
 import discord
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 
 from bot.briefing.common import COLOUR, WARN, Refs, add_sources, conflict_lines, named_conflicts
 from bot.briefing.text import (
@@ -26,6 +27,8 @@ from bot.models import Conflict, Event, Person, Post, Source
 GOOD_MATCH = 88.0
 """A typed name that scores at least this against a name or alias is taken as that person."""
 SUGGEST_MIN = 45.0
+SUGGEST_CLOSE = 70.0
+"""An unknown name is answered with the people that score at least this, or with none."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,20 @@ class PeopleIndex:
         if len(q) >= 3:
             for i in self._holding(q):
                 if self.texts[i].startswith(q):
-                    scores[i] = max(scores[i], 95.0)
+                    # a phrase that starts the text ("commerce minister" of "commerce
+                    # minister wang") beats one held inside it ("vice commerce minister")
+                    scores[i] = max(scores[i], 97.0 if " " in q else 95.0)
                 elif any(word.startswith(q) for word in self.texts[i].split()):
                     scores[i] = max(scores[i], 90.0)
+        if len(q) >= 5:  # one slip of the keys, a swap included ("Bessnet"): a good match
+            for _, _, i in process.extract(
+                q, self.texts, scorer=OSA.distance, score_cutoff=1, limit=None
+            ):
+                if len(self.texts[i]) >= 5:
+                    scores[i] = max(scores[i], 92.0)
+        for i, text in enumerate(self.texts):  # "He", "Tai" are no match for a long name
+            if len(text) <= 3 and len(q) > len(text) + 2:
+                scores[i] = 0.0
         return scores
 
     def _holding(self, q: str) -> list[int]:
@@ -160,7 +174,7 @@ def resolve_person(people: PeopleIndex, typed: str) -> Person | None:
 
 def did_you_mean(people: PeopleIndex, typed: str) -> str:
     """The error for an unknown name, naming the closest people."""
-    close = match_people(people, typed, limit=3)
+    close = [m for m in match_people(people, typed, limit=3) if m.score >= SUGGEST_CLOSE]
     name = shown(typed, 80)
     if close:
         names = " or ".join(f"**{shown(m.person.name)}**" for m in close)
