@@ -115,3 +115,16 @@ async def test_bad_as_of_is_an_ephemeral_error(world: World) -> None:
     assert result.response is not None and result.response.ephemeral
     assert "`as_of`" in result.response.content and "2025-10-09" in result.response.content
     simcord.assert_error(world.env, UserError)
+
+
+async def test_product_layers_in_any_state_stay_with_the_product_layers(world: World) -> None:
+    """A suspended 100% on cranes under 'Across the board … 12.5%' read as a suspended 100%
+    on everything: it is listed with the product layers."""
+    result = await world.member.slash(world.channel, "tariffs", as_of="2026-02-22")
+    board = _embed(result, "US tariffs on Chinese goods")
+    products = _embed(result, "US duties on particular Chinese goods")
+    board_fields = {f.name: f.value or "" for f in board.fields}  # type: ignore[attr-defined]
+    assert "cranes" not in board_fields.get("Suspended", "")
+    assert "Suspended part of the reciprocal tariff" in board_fields["Suspended"]
+    product_fields = {f.name: f.value or "" for f in products.fields}  # type: ignore[attr-defined]
+    assert "cranes" in product_fields["Suspended"]

@@ -81,3 +81,11 @@ async def test_every_number_a_profile_shows_is_listed(world: World) -> None:
         assert not citation_problems({name: [message.embeds[0].to_dict()]}), name
         sources = [f for f in message.embeds[0].fields if (f.name or "").startswith("Sources")]
         assert sources and not any("more" in (f.value or "") for f in sources)
+
+
+async def test_latest_events_are_the_persons_latest(world: World) -> None:
+    result = await world.member.slash(world.channel, "who", name="greer")
+    assert result.response is not None
+    fields = {f.name: f.value or "" for f in result.response.embeds[0].fields}
+    latest = fields["Latest events"]
+    assert "Paris" in latest and "Beijing" in latest and latest.count("**") >= 8

@@ -188,10 +188,16 @@ def pair_embed(
         "Across the board, in force (the total)",
         [_layer(m, refs, as_of) for m in view.in_force] or ["None."],
     )
+    # under the total only what would change it; product layers, in any state, go with the
+    # product layers (a suspended 100% on cranes read as a suspended 100% on everything)
+    broad_threats = [m for m in view.threatened if m.applies_to_all]
+    broad_suspended = [m for m in view.suspended if m.applies_to_all]
+    product_threats = [m for m in view.threatened if not m.applies_to_all]
+    product_suspended = [m for m in view.suspended if not m.applies_to_all]
     add_field_lines(
-        embed, "Threatened or announced", [_threat(m, refs, as_of) for m in view.threatened]
+        embed, "Threatened or announced", [_threat(m, refs, as_of) for m in broad_threats]
     )
-    add_field_lines(embed, "Suspended", [_suspended(m, refs, as_of) for m in view.suspended])
+    add_field_lines(embed, "Suspended", [_suspended(m, refs, as_of) for m in broad_suspended])
     add_field_lines(
         embed, "Ended lately", [_ended(m, refs, as_of) for m in _ended_layers(pair, as_of)]
     )
@@ -201,7 +207,7 @@ def pair_embed(
             embed, f"{WARN} Sources disagree", conflict_lines(conflict, refs), max_fields=1
         )
     embeds = [shrink_to_total(embed, 2400)]
-    if view.targeted:
+    if view.targeted or product_threats or product_suspended:
         products = discord.Embed(
             title=f"{country(imposer)} duties on particular {goods}, as of {day(as_of)}",
             description=(
@@ -211,7 +217,19 @@ def pair_embed(
             colour=COLOUR,
         )
         product_lines = [_product_layer(m, refs, as_of) for m in view.targeted]
-        add_field_lines(products, "In force", product_lines, max_fields=4)
+        add_field_lines(products, "In force", product_lines or ["None."], max_fields=4)
+        add_field_lines(
+            products,
+            "Threatened or announced",
+            [_threat(m, refs, as_of) for m in product_threats],
+            max_fields=1,
+        )
+        add_field_lines(
+            products,
+            "Suspended",
+            [_suspended(m, refs, as_of) for m in product_suspended],
+            max_fields=1,
+        )
         embeds.append(shrink_to_total(products, 4000))
     return embeds
 
