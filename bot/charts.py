@@ -62,10 +62,15 @@ def key_markers(measures: Sequence[TariffMeasure], milestones: Sequence[Mileston
 
 
 def render_tariff_chart(
-    measures: Sequence[TariffMeasure], markers: Sequence[Marker] = (), today: date | None = None
+    measures: Sequence[TariffMeasure],
+    markers: Sequence[Marker] = (),
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> bytes:
     """Total across-the-board tariff in force over time, both ways, as a PNG; the time axis
-    runs past `today` (so the latest level reads as today's) or past the last change."""
+    runs past `today` (so the latest level reads as today's) or past the last change. With
+    `as_of`, the axis covers the year and a half before that day and a half year after it,
+    and the day is marked."""
     fig = Figure(figsize=(9, 4.6), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
@@ -76,6 +81,9 @@ def render_tariff_chart(
         ax.text(0.5, 0.5, "No tariff layers on record", ha="center", va="center")
         return _png(fig)
     start, end = time_axis(days, today)
+    if as_of is not None:  # the months around the day asked for, from the first change on
+        first = min(days[0] - timedelta(days=60), as_of - timedelta(days=90))
+        start, end = max(as_of - timedelta(days=540), first), as_of + timedelta(days=180)
     top = 0.0
     for pair, colour in COLOURS.items():
         layers = stack.of_pair(measures, *pair)
@@ -84,9 +92,15 @@ def render_tariff_chart(
             continue
         xs = [start, *(p[0] for p in points), end]
         ys = [0.0, *(p[1] for p in points), points[-1][1]]
-        label = f"{LABELS[pair]} (latest {points[-1][1]:g}%)"
+        if as_of is None:
+            label = f"{LABELS[pair]} (latest {points[-1][1]:g}%)"
+        else:
+            then = next((r for d, r in reversed(points) if d <= as_of), 0.0)
+            label = f"{LABELS[pair]} ({then:g}% on {as_of.day} {as_of:%b %Y})"
         ax.step([_x(d) for d in xs], ys, where="post", color=colour, linewidth=2.2, label=label)
-        top = max(top, *ys)
+        before = [r for d, r in points if d <= start]
+        seen = [r for d, r in points if start <= d <= end] + before[-1:]
+        top = max(top, *(seen or [0.0]))
         peak = stack.peak(layers)
         if peak is not None:
             ax.annotate(
@@ -114,6 +128,18 @@ def render_tariff_chart(
             fontsize=8,
             color="#333333",
         )
+    if as_of is not None:
+        ax.axvline(_x(as_of), color="#c53030", linestyle="-", linewidth=1.4)
+        ax.text(
+            _x(as_of),
+            ymax * 0.05,
+            f" as of {as_of.day} {as_of:%b %Y}",
+            color="#c53030",
+            fontsize=9,
+            fontweight="bold",
+            va="bottom",
+            ha="left",
+        )
     ax.set_xlim(_x(start), _x(end))
     ticks = _month_ticks(start, end)
     ax.set_xticks([_x(d) for d in ticks], [f"{d:%b %Y}" for d in ticks])
@@ -121,7 +147,10 @@ def render_tariff_chart(
     ax.set_ylabel("across-the-board tariff in force (%)")
     ax.set_title("US-China tariffs in force: the duty every good pays", fontsize=11)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="center right", fontsize=9, framealpha=0.9)
+    if as_of is None:
+        ax.legend(loc="center right", fontsize=9, framealpha=0.9)
+    else:  # below the markers' labels, right of the peaks
+        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.55), fontsize=9, framealpha=0.9)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     fig.autofmt_xdate()

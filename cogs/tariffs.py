@@ -22,22 +22,28 @@ class Tariffs(commands.Cog):
         self.charts = ChartCache()
         self.answers = Rendered()
 
-    def chart_key(self, guild_id: int | None, version: int) -> tuple[int | None, int, date]:
-        """A chart per server and data version, drawn again each day (its axis runs to
-        today)."""
-        return (guild_id, version, self.bot.clock.now().date())
+    def chart_key(
+        self, guild_id: int | None, version: int, as_of: date | None = None
+    ) -> tuple[int | None, int, date, date | None]:
+        """A chart per server, data version and date asked for, drawn again each day (its
+        axis runs to today)."""
+        return (guild_id, version, self.bot.clock.now().date(), as_of)
 
-    async def chart(self, guild_id: int | None, measures: list[TariffMeasure]) -> bytes:
-        """The chart for what this server sees, rendered only when the data (or the day)
-        changed."""
-        key = self.chart_key(guild_id, await self.bot.store.data_version())
+    async def chart(
+        self, guild_id: int | None, measures: list[TariffMeasure], as_of: date | None = None
+    ) -> bytes:
+        """The chart for what this server sees (around `as_of` when a date was asked for),
+        rendered only when the data (or the day) changed."""
+        key = self.chart_key(guild_id, await self.bot.store.data_version(), as_of)
         cached = self.charts.cached(key)
         if cached is not None:
             return cached
         milestones = await self.bot.store.list_typed(Milestone, guild_id)
         markers = key_markers(measures, milestones)
         today = key[2]
-        return await self.charts.get(key, lambda: render_tariff_chart(measures, markers, today))
+        return await self.charts.get(
+            key, lambda: render_tariff_chart(measures, markers, today, as_of)
+        )
 
     @app_commands.command(
         name="tariffs", description="US and China tariffs in force, peak, threats; chart"
@@ -52,16 +58,17 @@ class Tariffs(commands.Cog):
     ) -> None:
         guild_id = interaction.guild_id
         store = self.bot.store
-        day = parse_day("as_of", as_of, end=True) or self.bot.clock.now().date()
+        asked = parse_day("as_of", as_of, end=True)
+        day = asked or self.bot.clock.now().date()
         version = await store.data_version()
-        png = self.charts.cached(self.chart_key(guild_id, version))
+        png = self.charts.cached(self.chart_key(guild_id, version, asked))
         key = (guild_id, day, version)
         embeds: list[Embed] | None = self.answers.get(key)
         if png is None or embeds is None:
             measures = await store.list_typed(TariffMeasure, guild_id)
             if png is None:
                 await interaction.response.defer(thinking=True)  # the chart takes a moment
-                png = await self.chart(guild_id, measures)
+                png = await self.chart(guild_id, measures, asked)
             if embeds is None:
                 sources = await store.list_typed(Source, guild_id)
                 briefing = brief.tariffs_briefing(

@@ -95,12 +95,15 @@ async def test_chart_is_drawn_once_per_data_version_and_day(
     world: World, clock: FixedClock
 ) -> None:
     await world.member.slash(world.channel, "tariffs")
-    await world.member.slash(world.channel, "tariffs", as_of="2025-06")
+    await world.member.slash(world.channel, "tariffs")
     cog = world.bot.get_cog("Tariffs")
     assert cog is not None and cog.charts.renders == 1  # type: ignore[attr-defined]
+    await world.member.slash(world.channel, "tariffs", as_of="2025-06")  # a chart of its own
+    await world.member.slash(world.channel, "tariffs", as_of="2025-06")
+    assert cog.charts.renders == 2  # type: ignore[attr-defined]
     clock.set(clock.now() + timedelta(days=1))  # its time axis runs to the new day
     await world.member.slash(world.channel, "tariffs")
-    assert cog.charts.renders == 2  # type: ignore[attr-defined]
+    assert cog.charts.renders == 3  # type: ignore[attr-defined]
 
 
 def test_the_chart_runs_to_today_or_past_the_last_change() -> None:
@@ -128,3 +131,17 @@ async def test_product_layers_in_any_state_stay_with_the_product_layers(world: W
     assert "Suspended part of the reciprocal tariff" in board_fields["Suspended"]
     product_fields = {f.name: f.value or "" for f in products.fields}  # type: ignore[attr-defined]
     assert "cranes" in product_fields["Suspended"]
+
+
+async def test_the_chart_covers_the_date_asked_for_and_marks_it(world: World) -> None:
+    async def png(result: object) -> bytes:
+        for message in [result.response, *result.followups]:  # type: ignore[attr-defined]
+            for attachment in message.attachments:
+                return bytes(await attachment.read())
+        raise AssertionError("no chart attached")
+
+    today = await png(await world.member.slash(world.channel, "tariffs"))
+    then = await png(await world.member.slash(world.channel, "tariffs", as_of="2018-07-10"))
+    again = await png(await world.member.slash(world.channel, "tariffs", as_of="2018-07-10"))
+    assert then != today and then == again  # its own chart, drawn once
+    assert then.startswith(b"\x89PNG")
