@@ -145,3 +145,18 @@ async def test_the_chart_covers_the_date_asked_for_and_marks_it(world: World) ->
     again = await png(await world.member.slash(world.channel, "tariffs", as_of="2018-07-10"))
     assert then != today and then == again  # its own chart, drawn once
     assert then.startswith(b"\x89PNG")
+
+
+async def test_a_headline_does_not_assume_what_followed_a_lapsed_suspension(
+    world: World,
+) -> None:
+    """On record, China's 24-point suspension was due to end on 10 Nov 2026 and nothing
+    later is recorded: its 10% holds only if the suspension continued."""
+    result = await world.member.slash(world.channel, "tariffs")
+    china = _embed(result, "China tariffs on US goods")
+    head = (china.description or "").splitlines()[0]  # type: ignore[attr-defined]
+    assert head.startswith("**Across the board: 10%** if the suspension of 24% continued past")
+    assert "not confirmed (34% if it lapsed)" in head
+    before = await world.member.slash(world.channel, "tariffs", as_of="2026-06-01")
+    then = (_embed(before, "China tariffs on US goods").description or "").splitlines()[0]  # type: ignore[attr-defined]
+    assert "if the suspension" not in then

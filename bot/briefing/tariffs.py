@@ -156,8 +156,18 @@ def pair_embed(
     pair = stack.of_pair(measures, imposer, target)
     goods = GOODS.get(target, f"goods from {country(target)}")
     total_refs = refs.cite(s for m in view.in_force for s in m.sources)
+    # a suspension whose end has passed with nothing later on record: the total holds only
+    # if it continued, and the headline says so rather than assuming it
+    lapsed = [(m, end) for m in view.suspended if m.applies_to_all and (end := m.overdue_on(as_of))]
+    unsure = ""
+    if lapsed:
+        m, end = lapsed[0]
+        unsure = (
+            f" if the suspension of {rate(m.rate)} continued past {day(end)}; not confirmed "
+            f"({rate(view.total + sum(x.rate for x, _ in lapsed))} if it lapsed)"
+        )
     lines = [
-        f"**Across the board: {rate(view.total)}** {total_refs}".rstrip(),
+        f"**Across the board: {rate(view.total)}**{unsure} {total_refs}".rstrip(),
         f"*What every good from {FROM.get(target, country(target))} pays on top of its "
         "ordinary duty, bar "
         "listed exemptions.*",
