@@ -93,3 +93,13 @@ def test_a_fixed_offset_reads_as_utc_plus() -> None:
     at = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Etc/GMT-8"))
     assert zone_label("Etc/GMT-8", at) == "UTC+08:00"
     assert zone_label("Asia/Shanghai", at) == "Asia/Shanghai"
+
+
+def test_a_cut_never_leaves_a_bracket_open() -> None:
+    from bot.briefing.text import truncate
+
+    cut = truncate("face masks (2026 increases from 1 Jan): rubber gloves 100%", 30)
+    assert cut == "face masks…"
+    outlet = truncate("Thompson Hine (law-firm blog, on CBP CSMS, quoting the notice)", 40)
+    assert outlet == "Thompson Hine…"
+    assert truncate("short (kept whole)", 40) == "short (kept whole)"

@@ -83,9 +83,24 @@ def truncate(text: str, limit: int, marker: str = ELLIPSIS) -> str:
     cut = max(cut, newline)
     head = text[:room] if cut <= 0 else text[:cut]
     head = head.rstrip(" \n,;:-–—(")
+    open_at = _unclosed(head)
+    if open_at is not None and open_at > room // 3:
+        # "face masks (2026…:" reads broken: end before the bracket the cut left open
+        head = head[:open_at].rstrip(" \n,;:-–—")
     if not head:
         head = text[:room]
     return head + marker
+
+
+def _unclosed(text: str) -> int | None:
+    """Where the last bracket that `text` opens and does not close stands, if any."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([":
+            stack.append(i)
+        elif ch in ")]" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
 
 
 def timestamp(at: datetime, style: TimestampStyle = "F") -> str:
