@@ -19,9 +19,9 @@ from discord import app_commands
 from rapidfuzz import fuzz, process
 
 from bot.client import BriefingBot, send_error
-from bot.curation import Context
+from bot.curation import REASON_MAX, Context, clean_text
 from bot.errors import UserError
-from bot.models import Kind, Person, Source
+from bot.models import AnyItem, Kind, Person, Source
 from bot.store import Actor, Store, Stored, StoreError
 
 T = TypeVar("T")
@@ -258,3 +258,28 @@ async def modal_error(interaction: Interaction, error: Exception, log: Any) -> N
         return
     log.error("modal failed", exc_info=error)
     await send_error(interaction, "Something went wrong on my side; it has been logged.")
+
+
+async def hide_or_show(
+    interaction: Interaction,
+    kind: Kind,
+    typed: str,
+    *,
+    reason: str | None,
+) -> tuple[AnyItem, str | None]:
+    """Remove (with `reason`) or restore (without) one item of this server's view, through
+    the store's audited write: the one shape /event, /milestone and /person remove and
+    restore share. The item as it now is, and the reason it was hidden."""
+    await defer(interaction)
+    store = interaction.client.store
+    gid = guild_id(interaction)
+    if reason is None:
+        current = await find(store, kind, typed, gid, include_removed=True)
+        stored = await store.restore(kind, current.item.id, guild_id=gid, actor=actor(interaction))
+        return stored.item, None
+    why = clean_text(reason, "reason", REASON_MAX)
+    current = await find(store, kind, typed, gid)
+    stored = await store.remove(
+        kind, current.item.id, guild_id=gid, actor=actor(interaction), reason=why
+    )
+    return stored.item, why

@@ -21,7 +21,6 @@ from bot.curation import (
     Draft,
     EventInput,
     build_event,
-    clean_text,
     edit_event,
     optional_text,
 )
@@ -36,6 +35,7 @@ from cogs._editing import (
     editor_only,
     find,
     guild_id,
+    hide_or_show,
     modal_error,
     reply,
     sources_by_id,
@@ -258,20 +258,13 @@ class EventCuration(
     @app_commands.autocomplete(event=autocomplete_items(Kind.EVENT))
     @editor_only()
     async def remove(self, interaction: Interaction, event: str, reason: str) -> None:
-        await defer(interaction)
-        why = clean_text(reason, "reason", REASON_MAX)
-        store = self.bot.store
-        gid = guild_id(interaction)
-        current = await find(store, Kind.EVENT, event, gid)
-        stored = await store.remove(
-            Kind.EVENT, current.item.id, guild_id=gid, actor=actor(interaction), reason=why
-        )
-        assert isinstance(stored.item, Event)
+        item, why = await hide_or_show(interaction, Kind.EVENT, event, reason=reason)
+        assert isinstance(item, Event)
         await reply(
             interaction,
-            f"Removed event `{stored.item.id}`: readers here no longer see it. "
+            f"Removed event `{item.id}`: readers here no longer see it. "
             "/event restore brings it back.",
-            [await render(interaction, stored.item, why)],
+            [await render(interaction, item, why)],
         )
 
     @app_commands.command(name="restore", description="Show a removed event to readers again")
@@ -279,18 +272,12 @@ class EventCuration(
     @app_commands.autocomplete(event=autocomplete_items(Kind.EVENT, "removed"))
     @editor_only()
     async def restore(self, interaction: Interaction, event: str) -> None:
-        await defer(interaction)
-        store = self.bot.store
-        gid = guild_id(interaction)
-        current = await find(store, Kind.EVENT, event, gid, include_removed=True)
-        stored = await store.restore(
-            Kind.EVENT, current.item.id, guild_id=gid, actor=actor(interaction)
-        )
-        assert isinstance(stored.item, Event)
+        item, _ = await hide_or_show(interaction, Kind.EVENT, event, reason=None)
+        assert isinstance(item, Event)
         await reply(
             interaction,
-            f"Restored event `{stored.item.id}`. Readers see it again:",
-            [await render(interaction, stored.item)],
+            f"Restored event `{item.id}`. Readers see it again:",
+            [await render(interaction, item)],
         )
 
     @app_commands.command(name="history", description="Who changed an event, what, when and why")

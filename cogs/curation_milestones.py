@@ -13,7 +13,6 @@ from bot.curation import (
     REASON_MAX,
     MilestoneInput,
     build_milestone,
-    clean_text,
     edit_milestone,
     optional_text,
 )
@@ -28,6 +27,7 @@ from cogs._editing import (
     editor_only,
     find,
     guild_id,
+    hide_or_show,
     reply,
     sources_by_id,
 )
@@ -190,18 +190,12 @@ class MilestoneCuration(
     @app_commands.autocomplete(milestone=autocomplete_items(Kind.MILESTONE))
     @editor_only()
     async def remove(self, interaction: Interaction, milestone: str, reason: str) -> None:
-        await defer(interaction)
-        why = clean_text(reason, "reason", REASON_MAX)
-        gid = guild_id(interaction)
-        current = await find(self.bot.store, Kind.MILESTONE, milestone, gid)
-        stored = await self.bot.store.remove(
-            Kind.MILESTONE, current.item.id, guild_id=gid, actor=actor(interaction), reason=why
-        )
-        assert isinstance(stored.item, Milestone)
+        item, why = await hide_or_show(interaction, Kind.MILESTONE, milestone, reason=reason)
+        assert isinstance(item, Milestone)
         await _show(
             interaction,
-            stored.item,
-            f"Removed milestone `{stored.item.id}`; /milestone restore brings it back.",
+            item,
+            f"Removed milestone `{item.id}`; /milestone restore brings it back.",
             why,
         )
 
@@ -210,14 +204,9 @@ class MilestoneCuration(
     @app_commands.autocomplete(milestone=autocomplete_items(Kind.MILESTONE, "removed"))
     @editor_only()
     async def restore(self, interaction: Interaction, milestone: str) -> None:
-        await defer(interaction)
-        gid = guild_id(interaction)
-        current = await find(self.bot.store, Kind.MILESTONE, milestone, gid, include_removed=True)
-        stored = await self.bot.store.restore(
-            Kind.MILESTONE, current.item.id, guild_id=gid, actor=actor(interaction)
-        )
-        assert isinstance(stored.item, Milestone)
-        await _show(interaction, stored.item, f"Restored milestone `{stored.item.id}`.")
+        item, _ = await hide_or_show(interaction, Kind.MILESTONE, milestone, reason=None)
+        assert isinstance(item, Milestone)
+        await _show(interaction, item, f"Restored milestone `{item.id}`.")
 
 
 async def setup(bot: BriefingBot) -> None:

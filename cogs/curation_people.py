@@ -19,6 +19,7 @@ from cogs._editing import (
     editor_only,
     find,
     guild_id,
+    hide_or_show,
     reply,
     sources_by_id,
 )
@@ -134,6 +135,29 @@ class PersonCuration(
         await _show(
             interaction, edited, f"Edited `{edited.id}` ({', '.join(draft.changed)}). Readers see:"
         )
+
+    @app_commands.command(name="remove", description="Hide someone from readers (kept; restorable)")
+    @app_commands.describe(person="The person (type to search)", reason="Why (shown in history)")
+    @app_commands.autocomplete(person=autocomplete_items(Kind.PERSON))
+    @editor_only()
+    async def remove(self, interaction: Interaction, person: str, reason: str) -> None:
+        item, why = await hide_or_show(interaction, Kind.PERSON, person, reason=reason)
+        assert isinstance(item, Person)
+        await _show(
+            interaction,
+            item,
+            f"Removed `{item.id}` ({why}): readers here no longer see them. "
+            "/person restore brings them back.",
+        )
+
+    @app_commands.command(name="restore", description="Show a removed person to readers again")
+    @app_commands.describe(person="A removed person (type to search)")
+    @app_commands.autocomplete(person=autocomplete_items(Kind.PERSON, "removed"))
+    @editor_only()
+    async def restore(self, interaction: Interaction, person: str) -> None:
+        item, _ = await hide_or_show(interaction, Kind.PERSON, person, reason=None)
+        assert isinstance(item, Person)
+        await _show(interaction, item, f"Restored `{item.id}`. Readers see them again:")
 
 
 async def setup(bot: BriefingBot) -> None:

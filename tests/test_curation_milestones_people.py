@@ -220,3 +220,36 @@ async def test_aliases_win_and_suggestions_are_no_noise(world: World) -> None:
     assert swapped.embeds[0].title == "Scott Bessent"
     unknown = await refused(world, world.member, "who", name="Howard Lutnick")
     assert "He Lifeng" not in unknown and "Katherine Tai" not in unknown
+
+
+async def test_a_person_added_by_mistake_is_removed_and_restored(world: World) -> None:
+    added = answer(
+        await world.admin.slash(
+            world.channel,
+            "person add",
+            name="Zed Mistake",
+            country="Atlantis",
+            affiliation="Nowhere",
+            bio="Added by mistake.",
+            source_url=LINK,
+        )
+    )
+    person_id = shown_id(added)
+    assert answer(await world.member.slash(world.channel, "who", name="Zed Mistake")).embeds
+    removed = answer(
+        await world.admin.slash(world.channel, "person remove", person=person_id, reason="typo")
+    )
+    assert "/person restore brings them back" in removed.content
+    assert "I don't know anyone called" in await refused(
+        world, world.member, "who", name="Zed Mistake"
+    )
+    stored = await world.bot.store.get(Kind.PERSON, person_id, world.guild.id, include_removed=True)
+    assert stored is not None and stored.removed and stored.removed_reason == "typo"
+    answer(await world.admin.slash(world.channel, "person restore", person=person_id))
+    back = answer(await world.member.slash(world.channel, "who", name="Zed Mistake"))
+    assert back.embeds[0].title == "Zed Mistake"
+    actions = [
+        e.action.value
+        for e in await world.bot.store.history(Kind.PERSON, person_id, world.guild.id)
+    ]
+    assert actions == ["add", "remove", "restore"]

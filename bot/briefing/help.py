@@ -71,6 +71,8 @@ EXAMPLES: dict[str, str] = {
         "bio:China's commerce minister. source_url:https://example.com/wang-wentao"
     ),
     "/person edit": "/person edit person:sean-stein aliases:Stein, USCBC president",
+    "/person remove": "/person remove person:sean-stein reason:not part of the talks",
+    "/person restore": "/person restore person:sean-stein",
     "/digest setup": (
         "/digest setup channel:#briefing time:08:30 timezone:Europe/London "
         "frequency:weekly weekday:monday"
