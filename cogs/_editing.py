@@ -283,3 +283,22 @@ async def hide_or_show(
         kind, current.item.id, guild_id=gid, actor=actor(interaction), reason=why
     )
     return stored.item, why
+
+
+async def show_history(interaction: Interaction, kind: Kind, typed: str) -> None:
+    """Who changed an item, what, when and why, newest first (removed items too): the one
+    shape /event, /milestone and /person history share."""
+    from bot.briefing.history import history_embed
+
+    await defer(interaction)
+    store = interaction.client.store
+    gid = guild_id(interaction)
+    current = await find(store, kind, typed, gid, include_removed=True)
+    item = current.item
+    title = str(getattr(item, "title", None) or getattr(item, "name", item.id))
+    entries = await store.history(kind, item.id, gid)
+    await reply(
+        interaction,
+        f"History of {kind.value} `{item.id}`, newest first:",
+        [history_embed(title, item.id, entries)],
+    )

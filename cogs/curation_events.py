@@ -14,7 +14,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.briefing.cards import event_embed
-from bot.briefing.history import history_embed
 from bot.client import BriefingBot
 from bot.curation import (
     REASON_MAX,
@@ -38,6 +37,7 @@ from cogs._editing import (
     hide_or_show,
     modal_error,
     reply,
+    show_history,
     sources_by_id,
 )
 
@@ -285,17 +285,7 @@ class EventCuration(
     @app_commands.autocomplete(event=autocomplete_items(Kind.EVENT, "all"))
     @editor_only()
     async def history(self, interaction: Interaction, event: str) -> None:
-        await defer(interaction)
-        store = self.bot.store
-        gid = guild_id(interaction)
-        current = await find(store, Kind.EVENT, event, gid, include_removed=True)
-        assert isinstance(current.item, Event)
-        entries = await store.history(Kind.EVENT, current.item.id, gid)
-        await reply(
-            interaction,
-            f"History of event `{current.item.id}`, newest first:",
-            [history_embed(current.item.title, current.item.id, entries)],
-        )
+        await show_history(interaction, Kind.EVENT, event)
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -29,6 +29,7 @@ from cogs._editing import (
     guild_id,
     hide_or_show,
     reply,
+    show_history,
     sources_by_id,
 )
 
@@ -207,6 +208,13 @@ class MilestoneCuration(
         item, _ = await hide_or_show(interaction, Kind.MILESTONE, milestone, reason=None)
         assert isinstance(item, Milestone)
         await _show(interaction, item, f"Restored milestone `{item.id}`.")
+
+    @app_commands.command(name="history", description="Who changed a milestone, what, when and why")
+    @app_commands.describe(milestone="Type to search (removed ones too)")
+    @app_commands.autocomplete(milestone=autocomplete_items(Kind.MILESTONE, "all"))
+    @editor_only()
+    async def history(self, interaction: Interaction, milestone: str) -> None:
+        await show_history(interaction, Kind.MILESTONE, milestone)
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -21,6 +21,7 @@ from cogs._editing import (
     guild_id,
     hide_or_show,
     reply,
+    show_history,
     sources_by_id,
 )
 
@@ -158,6 +159,13 @@ class PersonCuration(
         item, _ = await hide_or_show(interaction, Kind.PERSON, person, reason=None)
         assert isinstance(item, Person)
         await _show(interaction, item, f"Restored `{item.id}`. Readers see them again:")
+
+    @app_commands.command(name="history", description="Who changed someone, what, when and why")
+    @app_commands.describe(person="Type to search (removed ones too)")
+    @app_commands.autocomplete(person=autocomplete_items(Kind.PERSON, "all"))
+    @editor_only()
+    async def history(self, interaction: Interaction, person: str) -> None:
+        await show_history(interaction, Kind.PERSON, person)
 
 
 async def setup(bot: BriefingBot) -> None:

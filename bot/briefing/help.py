@@ -66,6 +66,7 @@ EXAMPLES: dict[str, str] = {
     ),
     "/milestone remove": "/milestone remove milestone:truce-expiry-2026 reason:superseded",
     "/milestone restore": "/milestone restore milestone:truce-expiry-2026",
+    "/milestone history": "/milestone history milestone:truce-expiry-2026",
     "/person add": (
         "/person add name:Wang Wentao country:China affiliation:Ministry of Commerce "
         "bio:China's commerce minister. source_url:https://example.com/wang-wentao"
@@ -73,6 +74,7 @@ EXAMPLES: dict[str, str] = {
     "/person edit": "/person edit person:sean-stein aliases:Stein, USCBC president",
     "/person remove": "/person remove person:sean-stein reason:not part of the talks",
     "/person restore": "/person restore person:sean-stein",
+    "/person history": "/person history person:sean-stein",
     "/digest setup": (
         "/digest setup channel:#briefing time:08:30 timezone:Europe/London "
         "frequency:weekly weekday:monday"
