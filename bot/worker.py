@@ -71,12 +71,12 @@ def _replace(pool: ProcessPoolExecutor) -> None:
 
 
 def shutdown() -> None:
-    """Stop the workers (at exit, and in tests that want a fresh pool)."""
-    global _pool
+    """Stop the workers (at exit, and in tests that want a fresh pool), without waiting for
+    one stuck in a long page: the bot's exit never hangs on it."""
     with _lock:
-        pool, _pool = _pool, None
+        pool = _pool
     if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _replace(pool)
 
 
 atexit.register(shutdown)
