@@ -39,6 +39,12 @@ def visible(text: str) -> bool:
     return bool(text.translate(_INVISIBLE).strip())
 
 
+def fit(text: str, limit: int) -> str:
+    """Text for a column of `limit` characters: cut with an ellipsis when longer (what the
+    store keeps of values from the web)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class OutOfRange(ValueError):
     """A date or instant the bot cannot compute with; the message says the range."""
 

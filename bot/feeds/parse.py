@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from bot.bounds import MAX_URL, instant_in_range
+from bot.bounds import MAX_URL, fit, instant_in_range
 from bot.ingest.keys import digest as _digest
 from bot.ingest.keys import link_key
 
@@ -86,9 +86,7 @@ def _link(value: object, base: str | None) -> str | None:
 
 
 def _bounded(value: str | None, limit: int) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    return value[: limit - 1] + "…"
+    return None if value is None else fit(value, limit)
 
 
 def _text(entry: Any) -> str:

@@ -26,6 +26,7 @@ import charset_normalizer
 import trafilatura
 
 from bot import worker
+from bot.bounds import fit
 from bot.fetching._http import PASTE as _PASTE
 from bot.fetching._http import FetchError, fetch, parse_type
 from bot.worker import WorkFailed
@@ -251,8 +252,7 @@ def _without_controls(article: Article) -> Article:
     def clean(value: str | None, limit: int) -> str | None:
         if value is None:
             return None
-        out = " ".join(value.translate(_CONTROLS).split())
-        return (out if len(out) <= limit else out[: limit - 1] + "…") or None
+        return fit(" ".join(value.translate(_CONTROLS).split()), limit) or None
 
     return dataclasses.replace(
         article,

@@ -134,12 +134,6 @@ class Record:
             window = when_of(item)
             if not near(claim.when, window):
                 continue
-            if (
-                claim.when.precision.value in ("year", "quarter", "month")
-                and (window.end - window.start).days < 2
-            ):
-                # a vague window holds many items: only a strong match names one
-                pass
             people, shared = self._score(item, claim)
             place = bool(item.place) and _place_in(item.place or "", claim.sentence)
             score = 3 * people + shared + (2 if place else 0)

@@ -225,7 +225,7 @@ def words(text: str) -> set[str]:
     return {_stem(w) for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in STOP} - STOP
 
 
-def tag(sentence: str, today: date, tagger: Tagger, people: dict[str, Person]) -> Mentions:
+def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
     found_people: list[str] = []
     spans = sorted(tagger.people(sentence))
     for _, _, pid in spans:

@@ -16,7 +16,7 @@ The stages, each a module of its own:
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -24,7 +24,8 @@ from dateutil.relativedelta import relativedelta
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claims import Claim, build, headline
 from bot.ingest.compare import Record, change_of, end_of, near, proposal, text_of, when_of
-from bot.ingest.mentions import RuleTagger, tag, words
+from bot.ingest.mentions import RuleTagger, tag
+from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
 from bot.models import Event, Milestone
@@ -66,7 +67,7 @@ class Pipeline:
         recent: list[str] = []
         before: set[str] = set()
         for sentence in read(article.text):
-            m = tag(sentence.text, today, self.tagger, self.record.people)
+            m = tag(sentence.text, today, self.tagger)
             if not m.people and sentence.text[:1] in '“"':
                 m.people = previous  # a quote that goes on from the sentence before
             m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
@@ -82,12 +83,12 @@ class Pipeline:
                 self._claim(claim, today, out, notes, shifts)
             if m.dates:
                 last = m.dates[0].when
-        merged = sorted(_merge(out), key=lambda p: -p.score)
+        merged = sorted(merge(out), key=lambda p: -p.score)
         kept = [p for p in merged if p.score >= THRESHOLD]
         held = [p for p in merged if p.score < THRESHOLD]
         return IngestResult(
             proposals=kept,
-            conflicts=_unique([*notes, *_page_date(shifts, today)]),
+            conflicts=unique([*notes, *page_date(shifts, today)]),
             held_back=held,
         )
 
@@ -337,80 +338,6 @@ class Pipeline:
                 c.when = event.date
                 out.append(proposal(c, "source-only", matches=event.id, score=2.5))
                 return
-
-
-def _key(p: Proposal) -> tuple[str, ...]:
-    if p.matches:
-        return (p.kind, p.matches)
-    if p.kind == "person":
-        return (p.kind, p.title.casefold())
-    if p.kind == "tariff":
-        return (p.kind, str(p.imposer), str(p.target), f"{p.rate}", str(p.date))
-    return (p.kind, str(p.date))
-
-
-def _same_fact(a: Proposal, b: Proposal) -> bool:
-    if a.kind in ("event", "milestone"):
-        if a.date is not None and a.date == b.date and len(a.date) == 10:
-            return True  # one article, one day: one event of that day
-        shared = words(a.summary) & words(b.summary)
-        return bool(set(a.people) & set(b.people)) or len(shared) >= 2
-    return True
-
-
-def _merge(proposals: list[Proposal]) -> list[Proposal]:
-    """Claims about the same fact become one proposal with all their evidence; the
-    strongest wording leads, and the score is the best claim's plus a little per further
-    sentence that states it."""
-    out: list[Proposal] = []
-    for p in proposals:
-        twin = next((q for q in out if _key(q) == _key(p) and _same_fact(q, p)), None)
-        if twin is None:
-            out.append(p)
-            continue
-        lead, other = (twin, p) if twin.score >= p.score else (p, twin)
-        evidence = lead.evidence + [e for e in other.evidence if e not in lead.evidence]
-        people = lead.people + [x for x in other.people if x not in lead.people]
-        merged = lead.model_copy(
-            update={
-                "evidence": evidence,
-                "people": people,
-                "score": max(lead.score, other.score) + 0.5,
-                "reasons": [*lead.reasons, "stated again"],
-                "conflicts": lead.conflicts or other.conflicts,
-            }
-        )
-        out[out.index(twin)] = merged
-    return out
-
-
-def _unique(notes: list[ConflictNote]) -> list[ConflictNote]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for n in notes:
-        if (n.claim, n.why) not in seen:
-            seen.add((n.claim, n.why))
-            out.append(n)
-    return out
-
-
-def _page_date(shifts: list[int], page_day: date) -> list[ConflictNote]:
-    late = [s for s in shifts if s >= 2]
-    if len(late) < 2 or len(late) < len(shifts) / 2:
-        return []
-    days = min(late)
-    story = page_day - timedelta(days=days)
-    return [
-        ConflictNote(
-            claim=f"the page is dated {FuzzyDate.day(page_day).label()}",
-            record=(
-                f"read against that date, {len(late)} of its relative dates fall "
-                f"{days} or more days after the record's dates for the same events: the "
-                f"story reads as written on or before {FuzzyDate.day(story).label()}"
-            ),
-            why="a page date that differs from the story's own date",
-        )
-    ]
 
 
 def propose(article: ArticleIn, record: RecordView) -> IngestResult:

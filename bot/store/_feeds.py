@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.bounds import fit
 from bot.models import ACTIVE, PAUSED, REMOVED, Feed, Queued, Source
 from bot.store import _schema as t
 from bot.store._proposals import ProposalQueue
@@ -60,8 +61,7 @@ def _feed(row: sa.Row[Any], seen: int = 0, queued: int = 0) -> Feed:
 def _bounded(text: str, limit: int) -> str:
     """Text for a column of `limit` characters: no NUL (PostgreSQL refuses it), cut with an
     ellipsis when longer."""
-    clean = text.replace("\x00", "")
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    return fit(text.replace("\x00", ""), limit)
 
 
 def _item_id(keys: Sequence[str]) -> str:
