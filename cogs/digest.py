@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bounds import iana_zones, is_zone, quoted, zone_error
-from bot.briefing.digest import WEEKDAYS, schedule_text, status_embed
+from bot.briefing.digest_status import WEEKDAYS, schedule_text, status_embed
 from bot.briefing.text import timestamp as ts
 from bot.client import BriefingBot
 from bot.errors import UserError

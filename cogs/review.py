@@ -25,14 +25,9 @@ from bot.dates import DateParseError, parse_user_date
 from bot.errors import UserError
 from bot.fetching import FetchError
 from bot.ingest import Proposal
-from bot.ingesting import (
-    IngestError,
-    accept,
-    cite,
-    matched_item,
-    reject,
-)
+from bot.ingesting import IngestError
 from bot.models import Kind, Queued, Source
+from bot.reviewing import accept, cite, matched_item, reject
 from bot.store import StoreError
 from cogs._editing import (
     NO_MENTIONS,

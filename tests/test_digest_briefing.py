@@ -11,8 +11,8 @@ from bot.briefing.digest import (
     OutMessage,
     build_alert,
     build_digest,
-    status_embed,
 )
+from bot.briefing.digest_status import status_embed
 from bot.curated import Dataset
 from bot.models import AuditAction, AuditEntry, Event, GuildConfig, Kind
 from tests.conftest import NOW

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
-from bot.briefing.digest import DigestData, OutMessage, build_alert, build_digest
+from bot.briefing.digest import OutMessage
 from bot.clock import Clock
-from bot.models import AuditAction, GuildConfig, Kind, Milestone, Source, TariffMeasure
+from bot.models import GuildConfig, Milestone
+from bot.poster._content import alert_messages, digest_messages
 from bot.poster._parts import (
     CLAIM_LEASE,
     HISTORY_SLACK,
@@ -38,9 +39,6 @@ from bot.slots import (
     parse_alert_kind,
 )
 from bot.store import FAILED, SENT, PostRecord, Store
-
-FIRST_LOOKBACK = timedelta(days=7)
-"""How far back the first digest of a server counts changes from."""
 
 log = logging.getLogger("bot.poster")
 
@@ -249,27 +247,7 @@ class Poster:
     async def _digest_messages(
         self, config: GuildConfig, key: PostKey, at: datetime
     ) -> list[OutMessage]:
-        gid = config.guild_id
-        last = await self.store.last_sent_post(gid, DIGEST_KINDS)
-        # the first digest looks back a week (an event added minutes before setup counts)
-        since = last.sent_at if last is not None else at - FIRST_LOOKBACK
-        data = DigestData(
-            now=at,
-            config=config,
-            milestones=await self.store.list_typed(Milestone, gid),
-            tariff_measures=await self.store.list_typed(TariffMeasure, gid),
-            changes=[
-                c
-                for c in await self.store.changes_between(gid, [Kind.EVENT], since, at)
-                # the first digest's week: the server's own changes, not the record's load
-                if last is not None or c.action is not AuditAction.IMPORT
-            ],
-            since=since,
-            first=last is None,
-            sources={s.id: s for s in await self.store.list_typed(Source, gid)},
-            pending_review=await self.store.pending_count(gid),
-        )
-        return build_digest(data, key.ref)
+        return await digest_messages(self.store, config, key.ref, at)
 
     async def _alert_messages(
         self,
@@ -279,11 +257,7 @@ class Poster:
         milestone_at: datetime,
         at: datetime,
     ) -> list[OutMessage]:
-        milestone = await self.store.get_item(Kind.MILESTONE, key.slot, config.guild_id)
-        if not isinstance(milestone, Milestone) or milestone.at != milestone_at:
-            return []  # removed or moved since: its new alerts have their own keys
-        sources = {s.id: s for s in await self.store.list_typed(Source, config.guild_id)}
-        return [build_alert(milestone, offset, sources, key.ref, at)]
+        return await alert_messages(self.store, config, key, offset, milestone_at, at)
 
     # -- delivering ------------------------------------------------------------------------------
     async def _deliver(self, config: GuildConfig, key: PostKey, build: Builder) -> Outcome:
