@@ -60,6 +60,15 @@ def _unknown_after(m: TariffMeasure, as_of: date) -> str:
     return f"; due to end {day(until)}, what followed is not on record" if until else ""
 
 
+def _collected(m: TariffMeasure, as_of: date) -> str:
+    """'; void in law from 20 Feb 2026, collected until 24 Feb 2026' on the days between a
+    layer's legal end and the day customs stopped collecting it."""
+    legal, end = m.legal_end, m.effective_until
+    if legal is None or end is None or not legal <= as_of < end:
+        return ""
+    return f"; void in law from {day(legal)}, collected until {day(end)}"
+
+
 def day(d: date) -> str:
     return FuzzyDate.day(d).label()
 
@@ -84,7 +93,7 @@ def _layer(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     coverage = "" if m.coverage == "all goods" else f" on {shown(m.coverage, 80)}"
     return (
         f"**{rate_of(m)}**{coverage} · {shown(m.name, 80)} · "
-        f"{shown(m.legal_basis, 90)} · {when}{_unknown_after(m, as_of)} "
+        f"{shown(m.legal_basis, 90)} · {when}{_unknown_after(m, as_of)}{_collected(m, as_of)} "
         f"{refs.cite(m.sources)}"
     )
 
@@ -127,6 +136,8 @@ def _suspended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
 def _ended(m: TariffMeasure, refs: Refs, as_of: date) -> str:
     start, end = m.effective_from, m.effective_until
     span = f"{day(start)} – {day(end)}" if start and end else ""
+    if m.legal_end is not None:
+        span += f" (void in law from {day(m.legal_end)})"
     note = _last_note(m, as_of)
     tail = f"; {shown(note, 90)}" if note else ""
     return f"**{rate_of(m)}** · {shown(m.name, 80)} · in force {span}{tail} {refs.cite(m.sources)}"

@@ -46,11 +46,23 @@ class StatusChange(Model):
     """The day this status was due to end, as the sources gave it (a suspension "until
     10 Nov 2026"). Past it, with no later change on record, readers are told that what
     followed is not on record rather than shown the old status as if it still stood."""
+    legal_day: Day | None = None
+    """For a lift that collection lagged: the day the law ended the layer (a court's ruling),
+    before customs stopped collecting it on `day`. `day` stays the collection end, so the
+    stack for any date says what was collected then; this date is shown beside it."""
 
     @model_validator(mode="after")
     def _until_after(self) -> StatusChange:
         if self.until is not None and self.until <= self.day:
             raise ValueError(f"until ({self.until}) is not after day ({self.day})")
+        if self.legal_day is not None:
+            if self.status is not TariffStatus.LIFTED:
+                raise ValueError("legal_day is only for a lifted status (the legal end)")
+            if self.legal_day > self.day:
+                raise ValueError(
+                    f"legal_day ({self.legal_day}) is after day ({self.day}): collection "
+                    "cannot stop before the legal end"
+                )
         return self
 
 
@@ -149,6 +161,16 @@ class TariffMeasure(Model):
                 started = True
             elif started:
                 return change.day
+        return None
+
+    @property
+    def legal_end(self) -> date | None:
+        """The day the law ended it, when that came before collection stopped
+        (`effective_until`); None when the two are the same day."""
+        end = self.effective_until
+        for change in self.history:
+            if change.day == end and change.legal_day is not None and change.legal_day < end:
+                return change.legal_day
         return None
 
     def change_dates(self) -> Iterable[date]:
