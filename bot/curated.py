@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from bot.models import (
     Event,
     Kind,
     Milestone,
+    OutcomeStatus,
     Person,
     Source,
     TariffMeasure,
@@ -208,6 +209,30 @@ def _read_file(path: Path, kind: Kind, errors: list[str]) -> list[AnyItem]:
     return items
 
 
+def follows_problems(ms: Milestone, milestones: Mapping[str, Milestone]) -> list[str]:
+    """What is wrong with a milestone's `follows` link: the earlier deadline must exist, come
+    before it, say it was extended, and not lead back round to this one."""
+    if ms.follows is None:
+        return []
+    earlier = milestones.get(ms.follows)
+    if earlier is None:
+        return [f"unknown milestone '{ms.follows}'"]
+    problems = []
+    if earlier.at >= ms.at:
+        problems.append(f"'{earlier.id}' is not earlier than this milestone")
+    if earlier.outcome is None or earlier.outcome.status is not OutcomeStatus.EXTENDED:
+        problems.append(f"'{earlier.id}' has no outcome 'extended'")
+    seen = {ms.id}
+    step: Milestone | None = earlier
+    while step is not None and step.follows is not None:
+        if step.id in seen:
+            problems.append("the chain of follows loops")
+            break
+        seen.add(step.id)
+        step = milestones.get(step.follows)
+    return problems
+
+
 def check_references(ds: Dataset) -> list[str]:
     """Cross-item checks: unique ids, known sources, known people, known topics."""
     errors: list[str] = []
@@ -260,10 +285,12 @@ def check_references(ds: Dataset) -> list[str]:
         where = f"data/tariffs.yaml: tariff '{m.id}'"
         need_sources(where, m.all_source_ids(), "sources")
         need_conflicts(where, m)
+    milestones = {ms.id: ms for ms in ds.milestones}
     for ms in ds.milestones:
         where = f"data/milestones.yaml: milestone '{ms.id}'"
         need_sources(where, ms.all_source_ids(), "sources")
         need_conflicts(where, ms)
+        errors.extend(f"{where}: follows: {e}" for e in follows_problems(ms, milestones))
     errors.extend(
         f"data/conflicts.yaml: conflict '{c.id}': no event, person, tariff or milestone names it"
         for c in ds.conflicts

@@ -47,7 +47,13 @@ class Countdown(commands.Cog):
                     raise UserError(brief.unknown_milestone(index, milestone, now))
             sources = await store.list_typed(Source, guild_id)
             conflicts = await store.conflicts_by_id(guild_id)
-            embed = brief.milestone_embed(found, {s.id: s for s in sources}, now, conflicts)
+            embed = brief.milestone_embed(
+                found,
+                {s.id: s for s in sources},
+                now,
+                conflicts,
+                earlier=brief.earlier_ends(found, milestones),
+            )
         self.answers.put(key, embed)
         return embed
 

@@ -105,3 +105,12 @@ async def test_a_single_obvious_match_is_shown_not_asked_about(world: World) -> 
     from tests.curation_helpers import refused
 
     assert "Did you mean" in await refused(world, world.member, "countdown", milestone="truce")
+
+
+async def test_an_extended_deadline_shows_how_it_moved(world: World) -> None:
+    result = await world.member.slash(world.channel, "countdown", milestone="truce-expiry-2026")
+    assert result.response is not None
+    text = embed_text(result.response.embeds[0])
+    assert "FIELD How it moved (2 extensions)" in text
+    assert "12 Aug 2025 → 10 Nov 2025 → **10 Nov 2026**" in text
+    assert "under the deal struck at the Trump-Xi meeting in Busan" in text

@@ -146,12 +146,36 @@ def countdown_embed(milestones: Sequence[Milestone], now: datetime) -> discord.E
     return shrink_to_total(embed)
 
 
+def earlier_ends(m: Milestone, milestones: Sequence[Milestone]) -> list[Milestone]:
+    """The deadlines `m` continues (its `follows` chain), earliest first: how it moved."""
+    by_id = {x.id: x for x in milestones}
+    chain: list[Milestone] = []
+    step = by_id.get(m.follows) if m.follows else None
+    while step is not None and step not in chain and step.id != m.id:
+        chain.append(step)
+        step = by_id.get(step.follows) if step.follows else None
+    return chain[::-1]
+
+
+def moved_line(m: Milestone, earlier: Sequence[Milestone], refs: Refs) -> str:
+    """'12 Aug 2025 → 10 Nov 2025 → **10 Nov 2026**', then each extension's note cited."""
+    ends = [FuzzyDate.day(x.at.date()).label() for x in [*earlier, m]]
+    lines = [" → ".join([*ends[:-1], f"**{ends[-1]}**"])]
+    for x in earlier:
+        if x.outcome is not None:
+            lines.append(f"• {shown(x.outcome.note, 200)} {refs.cite(x.outcome.sources)}")
+    return "\n".join(lines)
+
+
 def milestone_embed(
     m: Milestone,
     sources: Mapping[str, Source],
     now: datetime,
     conflicts: Mapping[str, Conflict],
+    *,
+    earlier: Sequence[Milestone] = (),
 ) -> discord.Embed:
+    """One milestone's card; `earlier` (from earlier_ends) adds how its date moved."""
     refs = Refs(sources)
     embed = discord.Embed(
         title=shown(m.name, 256),
@@ -175,6 +199,12 @@ def milestone_embed(
                 f"{refs.cite(m.outcome.sources)}",
                 1024,
             ),
+            inline=False,
+        )
+    if earlier:
+        embed.add_field(
+            name=f"How it moved ({len(earlier)} extension{'s' if len(earlier) > 1 else ''})",
+            value=truncate(moved_line(m, earlier, refs), 1024),
             inline=False,
         )
     disputes = [conflict_lines(c, refs) for c in named_conflicts(m.conflicts, conflicts)[:4]]

@@ -60,6 +60,10 @@ class Milestone(Model):
     kind: MilestoneKind
     description: str | None = Field(default=None, max_length=1000)
     outcome: Outcome | None = None
+    follows: ItemId | None = None
+    """The milestone this one continues: an earlier deadline whose outcome was an extension
+    to this date. The chain is one deadline's history (old end, extension, new end), so a
+    reader sees the current end and, on its card, how it moved."""
     sources: SourceIds
     conflicts: ConflictIds = []
 
