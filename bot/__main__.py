@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_data import (
+    cmd_check_data,
+    cmd_export,
+    cmd_import,
+    cmd_ingest,
+    fail,
+    one_line,
+)
 from bot.config import ConfigError, Settings, load_settings
 
 NO_TOKEN_HELP = """\
@@ -32,39 +39,11 @@ To try the bot without Discord first: python -m bot console (make run does this 
 """
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
-def _one_line(exc: BaseException) -> str:
-    """A failure the user can cause (the database, a login) as one line, no traceback."""
-    from bot.store import StoreError
-
-    if isinstance(exc, StoreError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
-
-
 def _setup_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level_number(),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
-
-
-def cmd_check_data(settings: Settings, data_dir: Path | None) -> int:
-    from bot.curated import DataError, load_dataset
-
-    directory = data_dir or settings.data_dir
-    try:
-        ds = load_dataset(directory)
-    except DataError as exc:
-        for line in exc.errors:
-            print(line, file=sys.stderr)
-        return _fail(f"{len(exc.errors)} problem(s) in {directory}", 1)
-    print(f"check-data: {ds.summary()}")
-    return 0
 
 
 def cmd_run(settings: Settings) -> int:
@@ -77,7 +56,7 @@ def cmd_run(settings: Settings) -> int:
     try:
         held = SingleProcess.take(settings.database_url)  # SQLite: one bot process only
     except RuntimeError as exc:
-        return _fail(str(exc), 1)
+        return fail(str(exc), 1)
     _setup_logging(settings)
     logging.getLogger("bot").info("serving %s", settings.shards.describe())
     bot = BriefingBot(settings)
@@ -86,7 +65,7 @@ def cmd_run(settings: Settings) -> int:
     try:
         bot.run(token, log_handler=None)
     except Exception as exc:  # discord.LoginFailure and friends: one line, no token
-        return _fail(_one_line(exc), 1)
+        return fail(one_line(exc), 1)
     return 0
 
 
@@ -102,7 +81,7 @@ def cmd_console(
     try:
         from bot.console.app import DEFAULT_OUT_DIR, main
     except ImportError as exc:
-        return _fail(
+        return fail(
             f"the console needs the 'console' extra ({exc.name} is missing):"
             " pip install -e '.[console]' (make does this)"
         )
@@ -113,7 +92,7 @@ def cmd_console(
         from bot.bounds import is_zone, zone_error
 
         if not is_zone(zone_name):
-            return _fail(f"--tz: {zone_error(zone_name)}")
+            return fail(f"--tz: {zone_error(zone_name)}")
         zone = ZoneInfo(zone_name)
     return main(
         settings,
@@ -159,9 +138,9 @@ def cmd_prepare(settings: Settings) -> int:
     try:
         print(asyncio.run(go()))
     except DataError as exc:
-        return _fail(f"the curated data has errors ({exc}); run check-data", 1)
+        return fail(f"the curated data has errors ({exc}); run check-data", 1)
     except Exception as exc:  # the database: one line, not a traceback
-        return _fail(_one_line(exc), 1)
+        return fail(one_line(exc), 1)
     return 0
 
 
@@ -172,7 +151,7 @@ def cmd_cluster(settings: Settings, processes: int) -> int:
     try:
         count, parts = plan(settings, processes)
     except ClusterError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if settings.discord_token is None:
         print(NO_TOKEN_HELP.format(invite=invite_url()), file=sys.stderr)
         return 2
@@ -180,125 +159,6 @@ def cmd_cluster(settings: Settings, processes: int) -> int:
     if (code := cmd_prepare(settings)) != 0:
         return code
     asyncio.run(supervise(count, parts))
-    return 0
-
-
-def cmd_export(settings: Settings, path: Path, guild_id: int | None) -> int:
-    from bot.store import Store
-    from bot.transfer import TransferError, export
-
-    async def go() -> str:
-        store = await Store.open(settings.database_url)
-        try:
-            ds = await export(store, path, guild_id)
-        finally:
-            await store.close()
-        return ds.summary().split(";")[0]
-
-    try:
-        counts = asyncio.run(go())
-    except (TransferError, OSError) as exc:
-        return _fail(str(exc), 1)
-    except Exception as exc:  # the database: one line, not a traceback
-        return _fail(_one_line(exc), 1)
-    print(f"export: wrote {counts} to {path}")
-    return 0
-
-
-def cmd_import(settings: Settings, path: Path, guild_id: int | None, dry_run: bool) -> int:
-    from bot.curated import DataError
-    from bot.store import Store
-    from bot.transfer import TransferError, apply, plan, read
-
-    try:
-        ds = read(path)
-    except DataError as exc:
-        return _fail(f"{path}: nothing imported; " + "; ".join(exc.errors), 1)
-    except TransferError as exc:
-        return _fail(str(exc), 1)
-
-    async def go() -> list[str]:
-        store = await Store.open(settings.database_url)
-        try:
-            changes = await plan(store, ds, guild_id)
-            if dry_run:
-                return ["dry run: nothing written", *changes.lines()]
-            written = await apply(store, changes, guild_id, str(path))
-            return [f"imported {written} new or changed item(s)", *changes.lines()]
-        finally:
-            await store.close()
-
-    try:
-        lines = asyncio.run(go())
-    except Exception as exc:  # the database: one line, not a traceback
-        return _fail(_one_line(exc), 1)
-    for line in lines:
-        print(line)
-    return 0
-
-
-def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.curated import DataError, load_into_store
-    from bot.fetching import FetchError
-    from bot.ingesting import IngestError, as_json, as_text, ingest, parse_published, queue
-    from bot.store import Actor, Store, StoreError
-
-    if not args.dry_run and args.guild is None:
-        return _fail(
-            "--guild: whose review queue? give --guild SERVER_ID, or --dry-run to only look"
-        )
-    try:
-        published = (
-            parse_published(args.published, args.timezone, name="--published")
-            if args.published
-            else None
-        )
-    except IngestError as exc:
-        return _fail(str(exc))
-
-    async def go() -> str:
-        store = await Store.open(settings.database_url)
-        try:
-            await load_into_store(store, settings.data_dir)  # the record as the bot serves it
-            if args.guild is not None and args.guild not in await store.known_guilds():
-                raise IngestError(
-                    f"--guild: the bot knows no server {args.guild} in DATABASE_URL's database; "
-                    "give the id of a server it serves (Discord: right-click the server, "
-                    "Copy Server ID)"
-                )
-            done = await ingest(
-                store,
-                args.source,
-                guild_id=args.guild,
-                published=published,
-                zone=args.timezone,
-                outlet=args.outlet,
-                default_zone=settings.default_timezone,
-                allow_private=settings.fetch_allow_private,
-            )
-            queued = 0
-            if not args.dry_run:
-                _, added = await queue(store, done, args.guild, Actor(None, "command line"))
-                queued = len(added)
-        finally:
-            await store.close()
-        if args.json:
-            return json.dumps(as_json(done), ensure_ascii=False, indent=2)
-        tail = (
-            "dry run: nothing stored"
-            if args.dry_run
-            else f"queued {queued} proposal(s) for review in server {args.guild} (/review)"
-        )
-        return f"{as_text(done)}\n{tail}"
-
-    try:
-        print(asyncio.run(go()))
-    except (FetchError, IngestError, StoreError) as exc:
-        return _fail(str(exc), 1)
-    except DataError as exc:
-        return _fail(f"the curated data has errors ({exc}); run check-data", 1)
-    except Exception as exc:  # the database: one line, not a traceback
-        return _fail(_one_line(exc), 1)
     return 0
 
 
@@ -374,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(**overrides)
     except ConfigError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     command = args.command or "run"
     if command == "check-data":
         return cmd_check_data(settings, args.data_dir)
