@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster bench-stall cluster eval clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster bench-stall bench-dates cluster eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench-cluster: $(STAMP)
 # worker processes, against the loop idle, in the same run (bench/README.md).
 bench-stall: $(STAMP)
 	$(BIN)/python -m bench.loop_stall
+
+# The engine's own date resolver against dateparser, datefinder and timefhuman on the
+# corpus sentences (bench/README.md, "Date extractors").
+bench-dates: $(STAMP)
+	$(BIN)/python -m bench.dates_compare
 
 # How good the ingest engine is: recall and precision on the seed articles and the test
 # articles, the known problems it flags, and its throughput; then, strictly, on the blind

@@ -234,7 +234,9 @@ def show(path: Path, record: RecordView) -> None:
 
 
 def part_rows(part: str, record: RecordView) -> list[Score]:
-    return [score(p, record) for p in sorted((CORPUS / part).glob("*.txt"))]
+    articles = sorted((CORPUS / part).glob("*.txt"))
+    # an article whose gold is not written yet (a writer at work) is left out, not failed on
+    return [score(p, record) for p in articles if p.with_suffix(".gold.yaml").is_file()]
 
 
 def table(part: str, rows: list[Score]) -> tuple[list[str], Score]:
