@@ -72,7 +72,8 @@ def near(a: FuzzyDate, b: FuzzyDate, slack: int = 1) -> bool:
 
 
 _GOODS = re.compile(
-    r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\s+on\s+(?:imports of\s+)?(?:u\.s\.|us|american|"
+    r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\s+on\s+(?:imports of\s+)?"
+    r"(?:(?:most|all|many|some|certain|other|nearly all)\s+)?(?:u\.s\.|us|american|"
     r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
     re.IGNORECASE,
 )

@@ -213,7 +213,19 @@ STOP = frozenset(
 )
 
 
+_SPELLING = {"aluminium": "aluminum", "programme": "program", "tonne": "ton"}
+"""British spellings the US wires do not use, read as the American word."""
+
+
 def _stem(word: str) -> str:
+    """One form for a word's variants: British -our and -ise read as -or and -ize (the record
+    says "forced-labour", US notices "forced-labor"), then plural and tense endings cut."""
+    word = _SPELLING.get(word, word)
+    if len(word) > 5 and word.endswith("our"):
+        word = word[:-3] + "or"
+    elif len(word) > 6 and word.endswith(("ise", "ised", "ising")):
+        at = word.rfind("is")
+        word = word[:at] + "iz" + word[at + 2 :]
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]

@@ -1,0 +1,235 @@
+"""The ingest pipeline stage by stage (text -> mentions -> claims -> comparison -> merge), and
+end to end on the sentences issue 20 found wrong: each stage takes values and returns values,
+so each is tested on its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.curated import Dataset
+from bot.ingest import (
+    ArticleIn,
+    IngestResult,
+    Proposal,
+    RecordView,
+    claims,
+    keys,
+    merge,
+    propose,
+    text,
+)
+from bot.ingest.compare import Record, named_goods
+from bot.ingest.mentions import RuleTagger, direction, tag, words
+
+THURSDAY = date(2026, 11, 26)
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.fixture
+def view(dataset: Dataset) -> RecordView:
+    return RecordView(
+        events=dataset.events,
+        people=dataset.people,
+        milestones=dataset.milestones,
+        tariffs=dataset.tariffs,
+    )
+
+
+def run(view: RecordView, body: str) -> IngestResult:
+    published = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)  # a Thursday afternoon
+    return propose(
+        ArticleIn(text=body, published=published, timezone="America/New_York", headline="News"),
+        view,
+    )
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def test_text_sets_datelines_bylines_and_boilerplate_aside() -> None:
+    body = (
+        "WASHINGTON, Nov 24 (Pacific Wire) - The United States and China held a video call "
+        "on Tuesday, officials said.\n\nBy Dana Whitcombe\n\nSign up for our newsletter.\n\n"
+        "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1."
+    )
+    read = text.read(body)
+    assert [s.text for s in read] == [
+        "The United States and China held a video call on Tuesday, officials said.",
+        "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1.",
+    ]
+    assert [s.paragraph for s in read] == [0, 1]
+
+
+def test_the_same_link_or_text_has_one_key() -> None:
+    assert keys.link_key("HTTPS://Example.com/a/b/?utm_source=x&id=3#top") == keys.link_key(
+        "https://example.com/a/b?id=3"
+    )
+    assert keys.link_key("https://example.com/a?id=3") != keys.link_key(
+        "https://example.com/a?id=4"
+    )
+    assert keys.text_key("The  talks\nresumed.") == keys.text_key("the talks resumed.")
+
+
+# -- mentions ------------------------------------------------------------------------------
+
+
+def test_mentions_read_rates_direction_and_posts(dataset: Dataset) -> None:
+    tagger = RuleTagger(list(dataset.people))
+    pork = tag(
+        "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1.",
+        THURSDAY,
+        tagger,
+    )
+    assert (pork.rates, pork.new_rate, pork.tariff) == ([5.0, 10.0], 5.0, True)
+    assert direction(pork)[:2] == ("CN", "US")  # on US goods: China's tariff, whoever acts
+    assert [f.when.canonical() for f in pork.dates] == ["2026-12-01"]
+    said = tag("US Trade Representative Scott Bessent said the duty would fall.", THURSDAY, tagger)
+    assert said.people == ["scott-bessent"]
+    assert [(t.post, t.person) for t in said.titled] == [
+        ("US Trade Representative", "scott-bessent")
+    ]
+
+
+def test_words_read_british_and_american_spellings_alike() -> None:
+    assert words("the forced-labour duty on aluminium") == words(
+        "the forced-labor duty on aluminum"
+    )
+    assert words("the tariffs were lowered") >= {"lower"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "goods"),
+    [
+        ("the tariff on U.S. pork cut to 5%", "pork"),
+        ("the forced-labor tariff on most Chinese goods will fall to 10%", None),
+        ("duties on all US imports rise", None),
+        ("a levy on American sorghum and wheat", "sorghum and wheat"),
+    ],
+)
+def test_named_goods_are_the_goods_not_a_quantifier(sentence: str, goods: str | None) -> None:
+    assert named_goods(sentence) == goods
+
+
+# -- claims --------------------------------------------------------------------------------
+
+
+def test_a_rate_statement_becomes_one_tariff_claim_with_its_reasons(dataset: Dataset) -> None:
+    tagger = RuleTagger(list(dataset.people))
+    m = tag(
+        "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1.",
+        THURSDAY,
+        tagger,
+    )
+    built = claims.build(m, THURSDAY, None)
+    assert [(c.kind, c.rate, c.imposer, c.target, c.changes) for c in built] == [
+        ("tariff", 5.0, "CN", "US", True)
+    ]
+    assert built[0].when is not None and built[0].when.canonical() == "2026-12-01"
+    assert "rate 5%" in built[0].reasons
+
+
+# -- comparison ----------------------------------------------------------------------------
+
+
+def test_a_rate_cut_moves_the_recorded_layer(dataset: Dataset, view: RecordView) -> None:
+    record = Record(view)
+    record.today = THURSDAY
+    tagger = RuleTagger(list(dataset.people))
+    sentence = (
+        "USTR also said on Friday that the forced-labor tariff on most Chinese goods will fall "
+        "to 10% from 12.5% on Dec. 15."
+    )
+    claim = next(c for c in claims.build(tag(sentence, THURSDAY, tagger), THURSDAY, None) if c.rate)
+    moved = record.rate_moved(claim)
+    assert moved is not None and moved.id == "us-cn-forced-labor-301"
+
+
+# -- merge ---------------------------------------------------------------------------------
+
+
+def _proposal(**extra: object) -> Proposal:
+    base: dict[str, object] = {
+        "kind": "event",
+        "date": "2026-11-24",
+        "title": "Video call",
+        "summary": "The two sides held a video call.",
+        "evidence": ["They held a video call on Tuesday."],
+        "score": 3.0,
+    }
+    return Proposal.model_validate(base | extra)
+
+
+def test_claims_of_one_fact_merge_into_one_proposal_with_all_their_evidence() -> None:
+    first = _proposal()
+    again = _proposal(evidence=["Tuesday's call lasted two hours."], score=2.0)
+    other_day = _proposal(date="2026-11-20", evidence=["USTR acted on Friday."])
+    merged = merge.merge([first, again, other_day])
+    assert len(merged) == 2
+    assert merged[0].evidence == [
+        "They held a video call on Tuesday.",
+        "Tuesday's call lasted two hours.",
+    ]
+    assert merged[0].score == 3.5 and "stated again" in merged[0].reasons
+
+
+# -- end to end: the sentences issue 20 found wrong ----------------------------------------
+
+
+def test_chinas_pork_cut_is_china_on_us(view: RecordView) -> None:
+    result = run(
+        view, "China will cut its additional tariff on US pork to 5% from 10%, effective Dec. 1."
+    )
+    [p] = [p for p in result.proposals if p.kind == "tariff"]
+    assert (p.imposer, p.target, p.rate, p.date) == ("CN", "US", 5.0, "2026-12-01")
+
+
+def test_the_forced_labour_cut_is_an_update_with_old_and_new_rate(view: RecordView) -> None:
+    result = run(
+        view,
+        "The forced-labour duty on Chinese goods will be cut to 10% from 12.5% starting Dec. 15, "
+        "USTR said on Friday.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.matches, p.date) == ("update", "us-cn-forced-labor-301", "2026-12-15")
+    assert p.change is not None and (p.change.field, p.change.old, p.change.new) == (
+        "rate",
+        "12.5%",
+        "10%",
+    )
+
+
+def test_an_extended_suspension_is_an_update_and_a_new_end_not_a_new_tariff(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "USTR said on Friday the suspension of the 100% tariff on Chinese cranes will now run "
+        "until May 10, 2027.",
+    )
+    kinds = {(p.kind, p.matches) for p in result.proposals}
+    assert ("update", "us-cn-301-maritime-cranes-100") in kinds
+    assert not any(p.kind == "tariff" for p in result.proposals)
+    update = next(p for p in result.proposals if p.kind == "update")
+    assert update.change is not None and update.change.new == "2027-05-10"
+    assert any(p.kind == "milestone" and p.date == "2027-05-10" for p in result.proposals)
+
+
+def test_new_news_is_not_glued_to_an_old_item(view: RecordView) -> None:
+    result = run(
+        view,
+        "WASHINGTON, Nov 24 (Pacific Wire) - The United States and China held a video call on "
+        "Tuesday, officials said.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.date, p.matches) == ("event", "2026-11-24", None)
+    assert not p.title.startswith("WASHINGTON")
+
+
+def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView) -> None:
+    result = run(
+        view, "The two sides agreed in principle in May on a framework for reciprocal tariff cuts."
+    )
+    assert [p.date for p in result.proposals] == ["2026-05"]
