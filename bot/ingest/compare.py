@@ -77,7 +77,7 @@ _GOODS = re.compile(
     r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
     re.IGNORECASE,
 )
-_OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", re.I)
+_OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)(?:\s*%|[\s-]*(?:per ?cent|percent))", re.I)
 _ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
 
 

@@ -28,10 +28,13 @@ TRADE = re.compile(
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
-RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent|percent)", re.IGNORECASE)
+RATE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)(?:\s*%|[\s-]*(?:per ?cent|percent))", re.IGNORECASE
+)
+"""A rate: "25%", "25 percent", "25-percent" (the hyphen of Chinese state media's English)."""
 NEW_RATE = re.compile(
-    r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)\s*"
-    r"(?:%|per ?cent|percent)",
+    r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)"
+    r"(?:\s*%|[\s-]*(?:per ?cent|percent))",
     re.IGNORECASE,
 )
 MILESTONE = re.compile(

@@ -316,7 +316,7 @@ class Pipeline:
         """Recorded events and milestones on this date that state the same rate."""
         if rate is None:
             return []
-        pattern = re.compile(rf"(?<![\d.]){re.escape(f'{rate:g}')}\s*(?:%|per ?cent|percent)")
+        pattern = re.compile(rf"(?<![\d.]){re.escape(f'{rate:g}')}(?:\s*%|[\s-]*(?:per ?cent|percent))")
         return [
             i
             for i in self.record.items
