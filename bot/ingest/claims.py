@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from bot.dates import FuzzyDate
 from bot.ingest.mentions import (
     BACKGROUND,
+    EXTEND,
     MILESTONE,
     ON_CN,
     ON_US,
@@ -32,7 +33,7 @@ from bot.ingest.when import Found, _future
 CHANGES = re.compile(
     r"\b(cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|hik\w*|fall|falls|fell|drop\w*|go(?:es)? up|"
     r"rose|rise|rises|climb\w*|jump\w*|went (?:up|down)|"
-    r"go(?:es)? down|bring \w+ down)\b.{0,80}?\bto\s+\d",
+    r"go(?:es)? down|bring \w+ down)\b.{0,130}?\bto\s+\d",
     re.IGNORECASE,
 )
 TARIFF_NEWS = re.compile(
@@ -193,11 +194,18 @@ def _relative(found: Found) -> bool:
     return not re.search(r"\d", found.text)
 
 
-def _date_after(m: Mentions, pattern: re.Pattern[str]) -> Found | None:
-    for found in m.dates:
-        if pattern.search(m.sentence[max(0, found.start - 60) : found.start]):
-            return found
-    return None
+def _date_after(m: Mentions, pattern: re.Pattern[str], after: int = 0) -> Found | None:
+    """The first date the pattern introduces ("until May 10"), at or after `after` when one
+    is there, else the first anywhere."""
+    hits = [f for f in m.dates if pattern.search(m.sentence[max(0, f.start - 60) : f.start])]
+    return next((f for f in hits if f.start >= after), hits[0] if hits else None)
+
+
+def _new_end(m: Mentions) -> Found | None:
+    """The new end of an extension: a date the verb leads to ("were extended on Sept. 28 to
+    Jan. 10"), not the old end named before it ("due to expire on Nov. 10")."""
+    verb = EXTEND.search(m.sentence) if m.extends else None
+    return _date_after(m, NEW_END, verb.end() if verb else 0)
 
 
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
@@ -220,7 +228,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     # what happened to a deadline: extended (postponed) to a new date
     held = SUSPENDS.search(s)
     if m.extends or held:
-        new_end = _date_after(m, NEW_END)
+        new_end = _new_end(m)
         if new_end is not None and not m.extends and new_end.when.start <= today:
             new_end = None  # "suspended until last May": not a move
         by = EXTEND_BY.search(s) if m.extends else None

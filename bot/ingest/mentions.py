@@ -152,7 +152,9 @@ class RuleTagger:
             if kept:
                 self._names.add(p.id, [nlp.make_doc(n) for n in kept])
         self._posts = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._posts.add("POST", [nlp.make_doc(t) for t in POSTS])
+        # a lower-case title opens a sentence capitalised ("Spokesperson He Yongqian said")
+        titles = {*POSTS, *(t[0].upper() + t[1:] for t in POSTS)}
+        self._posts.add("POST", [nlp.make_doc(t) for t in sorted(titles)])
 
     def _spans(self, matcher: Any, text: str) -> list[tuple[int, int, str]]:
         doc = self._nlp.make_doc(text)

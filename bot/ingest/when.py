@@ -281,6 +281,9 @@ def _year_for_month(month: int, today: date, future: bool) -> int:
 _BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s|\band\b|\bbut\b")
 
 
+_PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b")
+
+
 def _future(sentence: str, at: int) -> bool:
     """Whether the clause that leads up to position `at` speaks of the future ("would meet
     next week"), as opposed to the sentence as a whole ("held a call on Saturday and said
@@ -289,9 +292,14 @@ def _future(sentence: str, at: int) -> bool:
     clause = sentence[max(starts, default=0) : at]
     if FUTURE.search(clause):
         return True
-    if re.search(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b", clause):
+    if _PAST.search(clause):
         return False
-    return bool(FUTURE.search(sentence[at : at + 70]))
+    # the words after: "on Friday Beijing said Li would attend" is past, said before would
+    ahead = sentence[at : at + 70]
+    future, past = FUTURE.search(ahead), _PAST.search(ahead)
+    if past is not None and (future is None or past.start() < future.start()):
+        return False
+    return future is not None
 
 
 def find_dates(sentence: str, today: date) -> list[Found]:
