@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
 from bot.ingest.claims import Claim, headline
-from bot.ingest.mentions import words
+from bot.ingest.mentions import PERCENT, words
 from bot.ingest.models import Change, ConflictNote, Proposal, RecordView
 from bot.models import Event, Milestone, Person, TariffMeasure
 
@@ -77,7 +77,7 @@ _GOODS = re.compile(
     r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
     re.IGNORECASE,
 )
-_OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)(?:\s*%|[\s-]*(?:per ?cent|percent))", re.I)
+_OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
 
 

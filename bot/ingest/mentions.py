@@ -28,13 +28,12 @@ TRADE = re.compile(
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
-RATE = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)(?:\s*%|[\s-]*(?:per ?cent|percent))", re.IGNORECASE
-)
+PERCENT = r"(?:\s*%|[\s-]*(?:per ?cent|percent))"
+"""What follows a rate's number: "%", " percent", "-percent", " per cent"."""
+RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
 """A rate: "25%", "25 percent", "25-percent" (the hyphen of Chinese state media's English)."""
 NEW_RATE = re.compile(
-    r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)"
-    r"(?:\s*%|[\s-]*(?:per ?cent|percent))",
+    r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
 )
 MILESTONE = re.compile(
