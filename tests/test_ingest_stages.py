@@ -233,3 +233,40 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         view, "The two sides agreed in principle in May on a framework for reciprocal tariff cuts."
     )
     assert [p.date for p in result.proposals] == ["2026-05"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Li holds talks in Washington on Tuesday and Wednesday.", ["2026-12-01..2026-12-02"]),
+        ("They met on Monday and Tuesday in London.", ["2026-11-23..2026-11-24"]),
+        ("Tue-Wed Dec. 1-2: Li's team in Washington.", ["2026-12-01..2026-12-02"]),
+        ("On Friday Beijing said Li Qiang would attend the G20.", ["2026-11-20"]),
+        ("On Tuesday Li meets Greer's deputies.", ["2026-12-01"]),
+        ("On Tuesday Li met Greer's deputies.", ["2026-11-24"]),
+    ],
+)
+def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
+    from bot.ingest import find_dates
+
+    assert [f.when.canonical() for f in find_dates(sentence, THURSDAY)] == expected
+
+
+def test_a_rate_in_words_and_a_rate_said_late_in_a_long_sentence(view: RecordView) -> None:
+    zero = run(view, "Beijing will lower duties on American sorghum to zero from Dec. 10.")
+    [p] = [p for p in zero.proposals if p.kind == "tariff"]
+    assert (p.imposer, p.target, p.rate, p.date) == ("CN", "US", 0.0, "2026-12-10")
+    late = run(
+        view,
+        "The Office of the U.S. Trade Representative said late on Friday in Washington, early on "
+        "Saturday in Hong Kong, that the Section 301 forced-labor duty on Chinese goods would "
+        "fall to 10% from 12.5% from Dec. 15.",
+    )
+    assert [(p.kind, p.matches, p.date) for p in late.proposals if p.kind == "update"] == [
+        ("update", "us-cn-forced-labor-301", "2026-12-15")
+    ]
+
+
+def test_what_named_people_will_do_is_a_milestone_never_an_event(view: RecordView) -> None:
+    result = run(view, "Tue-Wed Dec. 1-2: Li Chenggang's working team in Washington.")
+    assert [(p.kind, p.date) for p in result.proposals] == [("milestone", "2026-12-01..2026-12-02")]

@@ -277,7 +277,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         and main.when.end < effective.when.start
         and not TARIFF.search(_clause_after(s, main.end))
     )
-    if m.tariff and m.rates and (TARIFF_NEWS.search(s) or not event_too):
+    if m.tariff and m.rates and (TARIFF_NEWS.search(s) or CHANGES.search(s) or not event_too):
         when_found = effective or main
         # "Washington will cut its tariff on Chinese goods to 10% and Beijing its tariff on
         # US goods to 10%": one claim for each side
@@ -318,8 +318,10 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         return out
     ahead = main.when.start > today or (main.when.end >= today and _future(s, main.start))
     kind = "milestone" if ahead and MILESTONE.search(s) else "event"
-    if ahead and kind == "event" and not m.people:
-        return out  # a future statement with nothing due: not a fact yet
+    if ahead and kind == "event":
+        if not m.people:
+            return out  # a future statement with nothing due: not a fact yet
+        kind = "milestone"  # what named people will do on a date ahead: nothing happened yet
     later = next(
         (
             f

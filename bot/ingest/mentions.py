@@ -32,6 +32,8 @@ PERCENT = r"(?:\s*%|[\s-]*(?:per ?cent|percent))"
 """What follows a rate's number: "%", " percent", "-percent", " per cent"."""
 RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
 """A rate: "25%", "25 percent", "25-percent" (the hyphen of Chinese state media's English)."""
+TO_ZERO = re.compile(r"\b(?:to|at)\s+zero\b", re.IGNORECASE)
+"""A rate said in words: "lowered to zero"."""
 NEW_RATE = re.compile(
     r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
@@ -266,6 +268,9 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
     if new is None:
         rates_now = _not_from(sentence)
         rates = rates_now or rates
+    zero = TO_ZERO.search(sentence)
+    if zero is not None and new is None:
+        rates = [0.0, *rates]  # "lower the tariff on US sorghum to zero"
     cn = CN_ACTOR.search(sentence)
     us = US_ACTOR.search(sentence)
     return Mentions(

@@ -60,6 +60,17 @@ FUTURE = re.compile(
     re.IGNORECASE,
 )
 
+_WD = (
+    r"Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|"
+    r"Sat(?:urday)?|Sun(?:day)?"
+)
+"""A weekday, whole or cut short as listings write it ("Tue-Wed")."""
+
+
+def _weekday_index(text: str) -> int:
+    return next(i for i, name in enumerate(WEEKDAYS) if name.startswith(text.lower()[:3]))
+
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "span_md",
@@ -98,6 +109,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year_rel",
         re.compile(r"\b(?P<which>earlier this|later this|this|next|last) year\b", re.I),
+    ),
+    (
+        "weekday_span",
+        re.compile(
+            rf"\b(?P<wd>{_WD})(?:\s*(?:-|–|/)\s*|\s+(?:and|to|through)\s+)(?P<wd2>{_WD})\b"
+        ),
     ),
     (
         "weekday",
@@ -250,6 +267,17 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         which = g["which"].lower()
         year = today.year + {"next": 1, "last": -1}.get(which, 0)
         return _fuzzy(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
+    if kind == "weekday_span":  # "on Tuesday and Wednesday": two days running, one side
+        first, second = _weekday_index(g["wd"]), _weekday_index(g["wd2"])
+        if (second - first) % 7 not in (1, 2, 3):
+            return None
+        if future:
+            start = today + timedelta(days=(first - today.weekday()) % 7)
+        else:
+            start = today - timedelta(days=(today.weekday() - first) % 7)
+            if start + timedelta(days=(second - first) % 7) > today:
+                start -= timedelta(days=7)  # both days must lie up to the article's day
+        return _fuzzy(start, start + timedelta(days=(second - first) % 7), Precision.SPAN)
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
         if g.get("next"):  # "next Tuesday": the coming one, never today
@@ -281,6 +309,13 @@ def _year_for_month(month: int, today: date, future: bool) -> int:
 _BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s|\band\b|\bbut\b")
 
 
+_SCHEDULED = re.compile(
+    r"\b(?:holds|meets?|visits|travels|hosts|heads|leads|opens|begins|starts|resumes|"
+    r"arrives|convenes|gathers)\b(?!.*\b(?:ago|last|yesterday)\b)",
+    re.IGNORECASE,
+)
+"""The present tense of a schedule ("Li holds talks in Washington on Tuesday"): news
+writes what is planned this way, and what happened in the past tense."""
 _PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b")
 
 
@@ -290,13 +325,14 @@ def _future(sentence: str, at: int) -> bool:
     they would meet")."""
     starts = [m.end() for m in _BREAK.finditer(sentence, 0, at)]
     clause = sentence[max(starts, default=0) : at]
-    if FUTURE.search(clause):
+    if FUTURE.search(clause) or _SCHEDULED.search(clause):
         return True
     if _PAST.search(clause):
         return False
     # the words after: "on Friday Beijing said Li would attend" is past, said before would
     ahead = sentence[at : at + 70]
-    future, past = FUTURE.search(ahead), _PAST.search(ahead)
+    future = FUTURE.search(ahead) or _SCHEDULED.search(ahead)
+    past = _PAST.search(ahead)
     if past is not None and (future is None or past.start() < future.start()):
         return False
     return future is not None
@@ -313,7 +349,7 @@ def find_dates(sentence: str, today: date) -> list[Found]:
                 continue
             if kind == "tomorrow" and re.search(r"a week from\s*$", sentence[: m.start()]):
                 continue
-            if kind == "weekday" and _DATELINE.match(sentence, m.end()):
+            if kind in ("weekday", "weekday_span") and _DATELINE.match(sentence, m.end()):
                 continue  # "Thursday, October 30": the explicit day says it
             if kind in ("in_days", "in_weeks") and _SUPERLATIVE.search(
                 sentence[max(0, m.start() - 40) : m.start()]
