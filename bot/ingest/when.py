@@ -112,9 +112,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekday_span",
-        re.compile(
-            rf"\b(?P<wd>{_WD})(?:\s*(?:-|–|/)\s*|\s+(?:and|to|through)\s+)(?P<wd2>{_WD})\b"
-        ),
+        re.compile(rf"\b(?P<wd>{_WD})(?:\s*(?:-|–|/)\s*|\s+(?:and|to|through)\s+)(?P<wd2>{_WD})\b"),
     ),
     (
         "weekday",
@@ -268,16 +266,19 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         year = today.year + {"next": 1, "last": -1}.get(which, 0)
         return _fuzzy(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
     if kind == "weekday_span":  # "on Tuesday and Wednesday": two days running, one side
-        first, second = _weekday_index(g["wd"]), _weekday_index(g["wd2"])
-        if (second - first) % 7 not in (1, 2, 3):
+        wd1, length = (
+            _weekday_index(g["wd"]),
+            (_weekday_index(g["wd2"]) - _weekday_index(g["wd"])) % 7,
+        )
+        if length not in (1, 2, 3):
             return None
         if future:
-            start = today + timedelta(days=(first - today.weekday()) % 7)
+            begin = today + timedelta(days=(wd1 - today.weekday()) % 7)
         else:
-            start = today - timedelta(days=(today.weekday() - first) % 7)
-            if start + timedelta(days=(second - first) % 7) > today:
-                start -= timedelta(days=7)  # both days must lie up to the article's day
-        return _fuzzy(start, start + timedelta(days=(second - first) % 7), Precision.SPAN)
+            begin = today - timedelta(days=(today.weekday() - wd1) % 7)
+            if begin + timedelta(days=length) > today:
+                begin -= timedelta(days=7)  # both days must lie up to the article's day
+        return _fuzzy(begin, begin + timedelta(days=length), Precision.SPAN)
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
         if g.get("next"):  # "next Tuesday": the coming one, never today
