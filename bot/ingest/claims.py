@@ -249,6 +249,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             return out
         if new_end is not None:
             said = next((f for f in own if f is not new_end), None)
+            imposer, target, _ = direction(m) if m.tariff else (None, None, "")
             out.append(
                 Claim(
                     "update",
@@ -257,6 +258,8 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                     found=said,
                     new_end=new_end.when,
                     rate=m.new_rate,
+                    imposer=imposer,
+                    target=target,
                     reasons=["extended to a new date" if m.extends else "suspended until a date"],
                     people=list(m.people),
                     words=set(m.words),

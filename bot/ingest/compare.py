@@ -267,7 +267,12 @@ class Record:
             )
             if score >= 3 and (best is None or score > best[0]):
                 best = (score, m)
-        for t in self.view.tariffs:
+        tariffs = [
+            t
+            for t in self.view.tariffs
+            if claim.imposer is None or (t.imposer, t.target) == (claim.imposer, claim.target)
+        ]  # "China will keep 24 points of its counter-tariff on US goods suspended": China's
+        for t in tariffs:
             status = t.status_on(today)
             if (
                 status is not None
@@ -277,7 +282,7 @@ class Record:
                 and (claim.words - GENERIC) & self.tariff_words[id(t)]
             ):
                 return t  # "the suspension of the 100% tariff on cranes": that layer
-        for t in self.view.tariffs:
+        for t in tariffs:
             status = t.status_on(today)
             if status is None or status.value != "suspended":
                 continue

@@ -223,6 +223,15 @@ _SPELLING = {"aluminium": "aluminum", "programme": "program", "tonne": "ton"}
 """British spellings the US wires do not use, read as the American word."""
 
 
+_SAME_SENSE = {
+    **dict.fromkeys(("expir", "expire", "expiry", "lapse", "laps"), "expire"),
+    **dict.fromkeys(("pause", "paus", "suspend", "suspension"), "suspend"),
+    "ceasefire": "truce",
+}
+"""Stems a deadline's story says in several words ("the pause runs out", "the suspension
+expires", "the truce lapses"), read as one word each."""
+
+
 def _stem(word: str) -> str:
     """One form for a word's variants: British -our and -ise read as -or and -ize (the record
     says "forced-labour", US notices "forced-labor"), then plural and tense endings cut."""
@@ -234,8 +243,9 @@ def _stem(word: str) -> str:
         word = word[:at] + "iz" + word[at + 2 :]
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return _SAME_SENSE.get(word, word)
 
 
 def words(text: str) -> set[str]:

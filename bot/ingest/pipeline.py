@@ -37,7 +37,7 @@ from bot.ingest.mentions import PERCENT, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
-from bot.models import Event, Milestone
+from bot.models import Event, Milestone, TariffMeasure
 
 STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
@@ -213,11 +213,16 @@ class Pipeline:
             if item is None or end is None or c.extend_months is None:
                 return
             c.new_end = FuzzyDate.day(end + relativedelta(months=c.extend_months))
-        if item is not None and end_of(item) == c.new_end.start:
-            # the record has caught up: the article is a source for it, nothing to change
-            out.append(proposal(c, "source-only", matches=item.id, score=3.0))
-            return
         due = self._due_on(c.new_end)
+        if item is not None and c.new_end.start in self._ends_of(item):
+            # the record has caught up: the article is a source for it, nothing to change; with
+            # no date of its own the sentence states the end ("suspended until Nov. 10, 2026")
+            if c.found is None:
+                c.when = c.new_end
+            out.append(proposal(c, "source-only", matches=item.id, score=3.0))
+            if due is not None and due.id != item.id:
+                out.append(proposal(c, "source-only", matches=due.id, score=3.0))
+            return
         if due is not None:
             out.append(proposal(c, "source-only", matches=due.id, score=3.0))
             if item is None:
@@ -248,6 +253,21 @@ class Pipeline:
                 reasons=[*c.reasons, "the new date to count down to"],
             )
         )
+
+    def _ends_of(self, item: Milestone | TariffMeasure) -> set[date]:
+        """Every end the record gives the item: a layer's `until` dates, a deadline's own
+        date and those of the deadlines that continue it (their `follows` chain)."""
+        if isinstance(item, TariffMeasure):
+            return {c.until for c in item.history if c.until is not None}
+        ends = {when_of(item).start}
+        step: Milestone | None = item
+        while step is not None:
+            step = next((m for m in self.record.view.milestones if m.follows == step.id), None)
+            if step is not None:
+                if when_of(step).start in ends:
+                    break
+                ends.add(when_of(step).start)
+        return ends
 
     def _due_on(self, when: FuzzyDate) -> Milestone | None:
         """A recorded deadline due within `when` (the new date of an extension, when the
