@@ -28,6 +28,13 @@ TRADE = re.compile(
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
+TARIFF_BY_RATE = re.compile(
+    r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
+    r"(?:301|232) rate)\b",
+    re.IGNORECASE,
+)
+"""With a rate, a tariff named without the word: "List 3 went to 25%", "a 100% Section 301
+rate", "the first list, 25% on $34 billion of goods"."""
 PERCENT = r"(?:\s*%|[\s-]*(?:per ?cent|percent))"
 """What follows a rate's number: "%", " percent", "-percent", " per cent"."""
 RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
@@ -291,7 +298,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         rates=rates,
         new_rate=float(new.group(1)) if new else (rates[0] if rates else None),
         basis=next((b for b, pat in BASES if re.search(pat, sentence, re.IGNORECASE)), None),
-        tariff=bool(TARIFF.search(sentence)),
+        tariff=bool(TARIFF.search(sentence) or (rates and TARIFF_BY_RATE.search(sentence))),
         trade=bool(TRADE.search(sentence)),
         extends=bool(EXTEND.search(sentence)),
         cn_first=cn.start() if cn else None,

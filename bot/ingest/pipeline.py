@@ -37,6 +37,7 @@ from bot.ingest.mentions import PERCENT, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
+from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, TariffMeasure
 
 STRONG = re.compile(
@@ -254,6 +255,18 @@ class Pipeline:
             )
         )
 
+    def _step_due(self, c: Claim, today: date) -> tuple[Milestone, FuzzyDate] | None:
+        """A recorded tariff step the rate statement names by its date ("due to rise on June
+        23, 2027"): a tariff milestone on one of the sentence's dates, sharing STEP_WORDS of
+        its words with the sentence."""
+        for found in find_dates(c.sentence, today):
+            for m in self.record.view.milestones:
+                if m.kind.value != "tariff" or not near(when_of(m), found.when, slack=0):
+                    continue
+                if len((c.words - GENERIC) & self.record.item_words[id(m)]) >= STEP_WORDS:
+                    return m, found.when
+        return None
+
     def _ends_of(self, item: Milestone | TariffMeasure) -> set[date]:
         """Every end the record gives the item: a layer's `until` dates, a deadline's own
         date and those of the deadlines that continue it (their `follows` chain)."""
@@ -327,6 +340,12 @@ class Pipeline:
             for item in self._with_rate(c):
                 out.append(proposal(c, "source-only", matches=item.id, score=2.5))
             return
+        step = self._step_due(c, today)
+        if step is not None:  # "the duty is due to rise from 0% on June 23, 2027": recorded
+            milestone, when = step
+            c.when = when
+            out.append(proposal(c, "source-only", matches=milestone.id, score=3.0))
+            return
         conflicts = []
         other = rec.other_rate(c)
         if other is not None and c.rate is not None:
@@ -373,6 +392,9 @@ class Pipeline:
                 out.append(proposal(c, "source-only", matches=event.id, score=2.5))
                 return
 
+
+STEP_WORDS = 2
+"""Content words a rate statement shares with a recorded tariff milestone of its date."""
 
 WITH_RATE_WORDS = 2
 """Content words a sentence citing a layer must share with an event of that day for the
