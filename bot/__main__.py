@@ -104,6 +104,48 @@ def cmd_console(
     )
 
 
+def cmd_web(settings: Settings, host: str | None, port: int | None) -> int:
+    """The site alone, in front of DATABASE_URL's store (several such processes can serve
+    one PostgreSQL database); needs no Discord token."""
+    from bot.clock import SystemClock
+    from bot.config import DEFAULT_WEB_PORT
+    from bot.curated import DataError, load_once
+    from bot.store import Store
+    from bot.web import start_site
+
+    host = host or settings.web_host
+    port = port or settings.web_port or DEFAULT_WEB_PORT
+    if not 1 <= port <= 65535:
+        return fail(f"--port: {port} is not a port; give 1-65535")
+    _setup_logging(settings)
+
+    async def serve() -> None:
+        store = await Store.open(settings.database_url)
+        try:
+            await store.listen()  # other processes' edits reach this one at once (PostgreSQL)
+            await load_once(store, settings.data_dir)
+            runner = await start_site(store, SystemClock(), settings, host=host, port=port)
+            print(f"web: the record is at http://{host}:{port} (Ctrl-C stops it)", flush=True)
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.cleanup()
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        return 0
+    except DataError as exc:
+        return fail(f"the curated data has errors ({exc}); run check-data", 1)
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        return fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 1)
+    except Exception as exc:  # the database: one line, not a traceback
+        return fail(one_line(exc), 1)
+    return 0
+
+
 def cmd_start(settings: Settings) -> int:
     """`make run`: Discord when a token is configured, else the local console."""
     if settings.discord_token is None:
@@ -203,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also load this cog module (e.g. one under development); repeatable",
     )
     sub.add_parser("start", help="run when DISCORD_TOKEN is set, else console (make run)")
+    web = sub.add_parser("web", help="serve the record's web site alone, without Discord")
+    web.add_argument("--host", default=None, help="address to listen on (default: WEB_HOST)")
+    web.add_argument("--port", type=int, default=None, help="port (default: WEB_PORT, else 8080)")
     exp = sub.add_parser("export", help="write the data one server sees as YAML (data/ format)")
     exp.add_argument("--guild", type=int, default=None, help="server ID (default: curated only)")
     exp.add_argument("path", type=Path, help="directory to write sources.yaml, events.yaml ...")
@@ -254,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_import(settings, args.path, args.guild, args.dry_run)
     if command == "ingest":
         return cmd_ingest(settings, args)
+    if command == "web":
+        return cmd_web(settings, args.host, args.port)
     return cmd_run(settings)
 
 

@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -177,6 +177,9 @@ class BriefingBot(commands.AutoShardedBot):
         self._extensions = tuple(extensions)
         self._sync_commands = sync_commands
         self._listen = listen
+        self.ready_checks: dict[str, Callable[[], bool]] = {"shards not connected": self.is_ready}
+        """For /readyz: name -> True when that part is ready (cogs add theirs)."""
+        self.web_runner: Any = None  # aiohttp AppRunner of the site, when WEB_PORT is set
 
     @property
     def store(self) -> Store:
@@ -216,6 +219,22 @@ class BriefingBot(commands.AutoShardedBot):
             async with self._store.startup_lock("commands"):
                 await self.sync_commands_if_changed()
         self._health = asyncio.create_task(self._health_loop())
+        if self.settings.web_port is not None:
+            await self.start_web(self.settings.web_host, self.settings.web_port)
+
+    async def start_web(self, host: str, port: int) -> str:
+        """Serve the record's site from this process's store; returns its address."""
+        from bot.web import start_site
+
+        self.web_runner = await start_site(
+            self.store,
+            self.clock,
+            self.settings,
+            host=host,
+            port=port,
+            ready_checks=self.ready_checks,
+        )
+        return f"http://{host}:{port}"
 
     def health_line(self) -> str:
         """One line on how this process fares: its shards, servers, latency, posts waiting."""
@@ -261,6 +280,9 @@ class BriefingBot(commands.AutoShardedBot):
     async def close(self) -> None:
         if self._health is not None:
             self._health.cancel()
+        if self.web_runner is not None:
+            await self.web_runner.cleanup()
+            self.web_runner = None
         try:
             await super().close()
         finally:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -17,6 +25,8 @@ from bot.sharding import Shards, parse_shard_ids, shard_range_text
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'briefing.db'}"
+DEFAULT_WEB_PORT = 8080
+"""Where the console and `python -m bot web` serve the site when WEB_PORT is not set."""
 
 _DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -74,6 +84,9 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(default=None, ge=1, le=65536)  # None: Discord recommends
     shard_ids: str | None = None  # the shards this process runs: "0-3" or "0,2,5"; None: all
     post_rate: float = Field(default=45.0, gt=0, le=50)  # posts/s for ALL processes together
+    web_port: int | None = Field(default=None, ge=1, le=65535)  # None: no web site
+    web_host: str = "127.0.0.1"
+    web_base_url: str = ""  # the site's public address; "" means http://WEB_HOST:WEB_PORT
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -83,7 +96,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "database_url", "default_timezone", "log_level", "fetch_allow_private", mode="before"
+        "database_url",
+        "default_timezone",
+        "log_level",
+        "fetch_allow_private",
+        "web_host",
+        mode="before",
     )
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
@@ -123,7 +141,25 @@ class Settings(BaseSettings):
             raise ValueError(zone_error(value))
         return value
 
-    @field_validator("shard_count", "shard_ids", mode="before")
+    @field_validator("web_base_url")
+    @classmethod
+    def _site_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not re.match(r"^https?://[^\s/?#]+(?:/[^\s?#]*)?$", value):
+            raise ValueError(
+                f"'{value[:80]}' is not a site address: give http(s)://host[/path], "
+                "e.g. https://tradetalks.example"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _default_site_url(self) -> Settings:
+        """Without WEB_BASE_URL, the site's links point at where it listens."""
+        if not self.web_base_url:
+            self.web_base_url = f"http://{self.web_host}:{self.web_port or DEFAULT_WEB_PORT}"
+        return self
+
+    @field_validator("shard_count", "shard_ids", "web_port", mode="before")
     @classmethod
     def _blank_shard_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

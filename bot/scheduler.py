@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -175,6 +176,14 @@ class DigestScheduler:
         self.scheduler.add_listener(_on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         self._data_version = -1
         self._lock = asyncio.Lock()
+        self._last_sweep: float | None = None  # time.monotonic() of the last sweep
+
+    def ticked_lately(self) -> bool:
+        """Whether the sweep ran within three of its periods (for /readyz): a scheduler that
+        stopped ticking posts nothing, however healthy the rest looks."""
+        if self._last_sweep is None:
+            return False
+        return time.monotonic() - self._last_sweep < 3 * self.sweep_every.total_seconds()
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -187,6 +196,7 @@ class DigestScheduler:
             id="sweep",
             replace_existing=True,
         )
+        self._last_sweep = time.monotonic()
         await self.rebuild()
 
     def shutdown(self) -> None:
@@ -259,6 +269,7 @@ class DigestScheduler:
 
     async def sweep(self) -> TickReport:
         """Catch up: rebuild the jobs if the data changed, then post whatever is owed."""
+        self._last_sweep = time.monotonic()
         if await self.store.data_version() != self._data_version:
             await self.rebuild()
         return await self.poster.tick()

@@ -112,11 +112,13 @@ class Digest(commands.Cog):
 
     async def cog_load(self) -> None:
         await self.scheduler.start()
+        self.bot.ready_checks["scheduler has not ticked lately"] = self.scheduler.ticked_lately
         self._startup = asyncio.create_task(self._catch_up())
 
     async def cog_unload(self) -> None:
         if self._startup is not None and not self._startup.done():
             self._startup.cancel()
+        self.bot.ready_checks.pop("scheduler has not ticked lately", None)
         self.scheduler.shutdown()
 
     async def _catch_up(self) -> None:

@@ -78,3 +78,14 @@ def test_bad_values_name_the_setting(
         load_settings()
     message = str(info.value)
     assert message.startswith(expected) and "\n" not in message
+
+
+def test_the_web_settings_default_to_a_local_address_and_refuse_a_bad_one() -> None:
+    plain = load_settings(web_port="", web_base_url="", discord_token="")
+    assert plain.web_port is None and plain.web_base_url == "http://127.0.0.1:8080"
+    served = load_settings(web_port="8099", web_host="0.0.0.0", web_base_url="")
+    assert served.web_base_url == "http://0.0.0.0:8099"
+    public = load_settings(web_base_url="https://tradetalks.example/")
+    assert public.web_base_url == "https://tradetalks.example"
+    with pytest.raises(ConfigError, match="is not a site address"):
+        load_settings(web_base_url="javascript:alert(1)")
