@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import (
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
+    _site_given: bool = PrivateAttr(default=False)
     discord_token: SecretStr | None = Field(default=None)
     database_url: str = DEFAULT_DATABASE_URL
     discord_guild_id: int | None = None
@@ -155,9 +157,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _default_site_url(self) -> Settings:
         """Without WEB_BASE_URL, the site's links point at where it listens."""
+        self._site_given = bool(self.web_base_url) or self.web_port is not None
         if not self.web_base_url:
             self.web_base_url = f"http://{self.web_host}:{self.web_port or DEFAULT_WEB_PORT}"
         return self
+
+    @property
+    def site_url(self) -> str | None:
+        """The site's public address when this deployment has a site (WEB_PORT here, or
+        WEB_BASE_URL for a site served by another process); None when it has none, and
+        answers in Discord then carry no links to it."""
+        return self.web_base_url if self._site_given else None
 
     @field_validator("shard_count", "shard_ids", "web_port", mode="before")
     @classmethod

@@ -126,3 +126,37 @@ async def send_embeds(
             await interaction.response.send_message(**kwargs)
         else:
             await interaction.followup.send(**kwargs)
+
+
+PAGE_PATHS = {"event": "events", "person": "people", "milestone": "milestones", "source": "sources"}
+"""The site's path for each kind of item with a page of its own (bot/web)."""
+
+
+async def item_url(bot: BriefingBot, kind: str, item_id: str, guild_id: int | None) -> str | None:
+    """The item's page on the web site, for an embed's URL: the server's published view when
+    it published, else the public page when the item is on the public record; None when the
+    bot has no site or the item is this server's own and unpublished (no page to link)."""
+    from bot.models import Kind
+    from bot.web import is_published
+
+    base = bot.settings.site_url
+    if base is None or kind not in PAGE_PATHS:
+        return None
+    path = f"{PAGE_PATHS[kind]}/{item_id}"
+    store = bot.store
+    if guild_id is not None and await is_published(store, guild_id):
+        return f"{base}/g/{guild_id}/{path}"
+    if await store.get(Kind(kind), item_id, None) is None:
+        return None
+    return f"{base}/{path}"
+
+
+async def linked(
+    bot: BriefingBot, embed: discord.Embed, kind: str, item_id: str, guild_id: int | None
+) -> discord.Embed:
+    """A copy of a cached embed to send, with its item's page as the title's link."""
+    out = embed.copy()
+    url = await item_url(bot, kind, item_id, guild_id)
+    if url is not None:
+        out.url = url
+    return out

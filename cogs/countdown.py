@@ -13,7 +13,7 @@ from bot.briefing import countdown as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Milestone, Source
-from cogs._common import NONE, Rendered, minute, prepared
+from cogs._common import NONE, Rendered, linked, minute, prepared
 
 
 class Countdown(commands.Cog):
@@ -22,17 +22,19 @@ class Countdown(commands.Cog):
         self.answers = Rendered()
         self.choices = Rendered()
 
-    async def answer(self, guild_id: int | None, milestone: str | None) -> Embed:
-        """The embed for this minute (cached: copy before sending)."""
+    async def answer(self, guild_id: int | None, milestone: str | None) -> tuple[Embed, str | None]:
+        """The embed for this minute and the milestone it shows, if one (cached: copy before
+        sending)."""
         store = self.bot.store
         now = minute(self.bot.clock.now())
         typed = milestone.strip() if milestone is not None else None
         version = await store.data_version()
         key = (guild_id, typed, version, now)
-        embed: Embed | None = self.answers.get(key)
-        if embed is not None:
-            return embed
+        hit: tuple[Embed, str | None] | None = self.answers.get(key)
+        if hit is not None:
+            return hit
         milestones = await store.list_typed(Milestone, guild_id)
+        shown: str | None = None
         if milestone is None:
             embed = brief.countdown_embed(milestones, now)
         else:
@@ -54,8 +56,9 @@ class Countdown(commands.Cog):
                 conflicts,
                 earlier=brief.earlier_ends(found, milestones),
             )
-        self.answers.put(key, embed)
-        return embed
+            shown = found.id
+        self.answers.put(key, (embed, shown))
+        return embed, shown
 
     @app_commands.command(
         name="countdown", description="Deadlines and meetings: time left, or passed"
@@ -66,8 +69,12 @@ class Countdown(commands.Cog):
         interaction: Interaction[BriefingBot],
         milestone: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        embed = await self.answer(interaction.guild_id, milestone)
-        await interaction.response.send_message(embed=embed.copy(), allowed_mentions=NONE)
+        embed, shown = await self.answer(interaction.guild_id, milestone)
+        if shown is not None:
+            embed = await linked(self.bot, embed, "milestone", shown, interaction.guild_id)
+        else:
+            embed = embed.copy()
+        await interaction.response.send_message(embed=embed, allowed_mentions=NONE)
 
     @countdown.autocomplete("milestone")
     async def milestone_autocomplete(

@@ -26,7 +26,7 @@ from bot.errors import UserError
 from bot.lru import LRU
 from bot.models import TOPICS, Cursor, Event, Kind, Person, Source, TimelineFilter, TimelinePage
 from bot.store import words_to_match
-from cogs._common import NONE, Rendered, bot_of, parse_day, prepared
+from cogs._common import NONE, Rendered, bot_of, linked, parse_day, prepared
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,11 @@ class TimelineOpen(discord.ui.DynamicItem[Select], template=re.escape(brief.OPEN
         if embed is None:
             await send_error(interaction, "That event is no longer on record; run /timeline again.")
             return
+        event_id = values[0]
         await interaction.response.send_message(
-            embed=embed.copy(), ephemeral=True, allowed_mentions=NONE
+            embed=await linked(interaction.client, embed, "event", event_id, interaction.guild_id),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
 

@@ -12,7 +12,7 @@ from bot.briefing import people as brief
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.models import Person, Source
-from cogs._common import NONE, Rendered, prepared
+from cogs._common import NONE, Rendered, linked, prepared
 
 LATEST_EVENTS = 5
 
@@ -23,14 +23,15 @@ class Who(commands.Cog):
         self.answers = Rendered()
         self.choices = Rendered()
 
-    async def profile(self, guild_id: int | None, name: str) -> Embed:
-        """The profile embed for what was typed (cached: copy before sending)."""
+    async def profile(self, guild_id: int | None, name: str) -> tuple[Embed, str]:
+        """The profile embed for what was typed and the person's id (cached: copy before
+        sending)."""
         store = self.bot.store
         version = await store.data_version()
         key = (guild_id, name.strip(), version)
-        embed: Embed | None = self.answers.get(key)
-        if embed is not None:
-            return embed
+        hit: tuple[Embed, str] | None = self.answers.get(key)
+        if hit is not None:
+            return hit
         index = await prepared(store, brief.PeopleIndex.of, Person, guild_id, version)
         person = brief.resolve_person(index, name)
         if person is None:
@@ -44,8 +45,8 @@ class Who(commands.Cog):
             events=events,
             conflicts=await store.conflicts_by_id(guild_id),
         )
-        self.answers.put(key, embed)
-        return embed
+        self.answers.put(key, (embed, person.id))
+        return embed, person.id
 
     @app_commands.command(
         name="who", description="Who someone is: posts, events, sources, conflicts"
@@ -54,8 +55,11 @@ class Who(commands.Cog):
     async def who(
         self, interaction: Interaction[BriefingBot], name: app_commands.Range[str, 1, 100]
     ) -> None:
-        embed = await self.profile(interaction.guild_id, name)
-        await interaction.response.send_message(embed=embed.copy(), allowed_mentions=NONE)
+        embed, person_id = await self.profile(interaction.guild_id, name)
+        await interaction.response.send_message(
+            embed=await linked(self.bot, embed, "person", person_id, interaction.guild_id),
+            allowed_mentions=NONE,
+        )
 
     @who.autocomplete("name")
     async def name_autocomplete(

@@ -95,3 +95,44 @@ def test_help_lists_every_command_with_what_it_does(tmp_path: Path) -> None:
             for line in done.stdout.splitlines()
         ), name
     assert "run (default), check-data, console, start, export, import." not in done.stdout
+
+
+def test_the_site_serves_alone_without_a_token(tmp_path: Path) -> None:
+    """`python -m bot web`: the record on the web in a process of its own, no Discord."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'web.db'}",
+        "DISCORD_TOKEN": "",
+        "WEB_BASE_URL": "",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        want, said = f"web: the record is at http://127.0.0.1:{port}", []
+        while not said or (want not in said[-1] and said[-1] and len(said) < 100):
+            said.append(proc.stdout.readline())  # the log's start-up lines come first
+        assert want in said[-1], said
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=10) as resp:
+            assert resp.status == 200 and resp.read() == b"ready\n"
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/events/geneva-talks", timeout=10
+        ) as r:
+            assert b"Geneva" in r.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -89,12 +89,13 @@ async def test_help_lists_every_command_with_an_example(world: World) -> None:
         if isinstance(c, app_commands.Command)
     ]
     assert sorted(examples) == sorted(commands)
-    assert list(examples)[:6] == [
+    assert list(examples)[:7] == [
         "/timeline",
         "/who",
         "/tariffs",
         "/countdown",
         "/sources",
+        "/subscribe",
         "/help",
     ]
     for name, example in examples.items():

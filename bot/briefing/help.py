@@ -41,6 +41,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "it retells and the conflicts it is part of.",
         "/sources",
     ),
+    (
+        "/subscribe",
+        "The deadlines calendar (webcal and https) and the feed of changes to the record, as "
+        "links for your calendar app or feed reader.",
+        "/subscribe",
+    ),
     ("/help", "This list.", "/help"),
 )
 
@@ -91,13 +97,14 @@ EXAMPLES: dict[str, str] = {
     "/feed pause": "/feed pause feed:1",
     "/feed resume": "/feed resume feed:1",
     "/feed remove": "/feed remove feed:1",
+    "/web publish": "/web publish state:on",
 }
 """An example for each editors' and admins' command (by its full name), shown under its own
 description."""
 
 EDITORS_NOTE = (
-    " The commands listed after these are for this server's editors and admins: /editors and "
-    "/digest need Manage Server."
+    " The commands listed after these are for this server's editors and admins: /editors, "
+    "/digest and /web need Manage Server."
 )
 
 

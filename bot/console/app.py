@@ -107,6 +107,7 @@ async def run_console(
             try:
                 if script is not None:
                     return await run_script(session, script, script_name)
+                session.write(await open_site(bot, settings))
                 return await run_prompt(session, out_dir)
             finally:
                 if inspect is not None:
@@ -114,6 +115,23 @@ async def run_console(
     finally:
         if bot._store is not None:
             await bot.store.close()
+
+
+async def open_site(bot: BriefingBot, settings: Settings) -> str:
+    """The record's web site beside the console (on WEB_PORT, else 8080), so a newcomer can
+    open it; a line saying where, or why not (the port is taken: the console goes on)."""
+    from bot.config import DEFAULT_WEB_PORT
+
+    if bot.web_runner is not None:  # WEB_PORT was set: setup_hook started it
+        return f"  The record on the web: {settings.site_url} (also /subscribe)"
+    host, port = settings.web_host, settings.web_port or DEFAULT_WEB_PORT
+    try:
+        address = await bot.start_web(host, port)
+    except OSError as exc:
+        return (
+            f"  (No web site: cannot listen on {host}:{port}: {exc.strerror or exc}; set WEB_PORT)"
+        )
+    return f"  The record on the web: {address} (open it in a browser; Ctrl-D here stops both)"
 
 
 async def run_script(session: ConsoleSession, lines: Iterable[str], name: str) -> int:
