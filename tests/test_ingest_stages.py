@@ -244,6 +244,8 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         ("On Friday Beijing said Li Qiang would attend the G20.", ["2026-11-20"]),
         ("On Tuesday Li meets Greer's deputies.", ["2026-12-01"]),
         ("On Tuesday Li met Greer's deputies.", ["2026-11-24"]),
+        ("Beijing dropped those duties on Nov. 10 last year.", ["2025-11-10"]),
+        ("The round opens on Jan. 13 next year.", ["2027-01-13"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
@@ -270,3 +272,18 @@ def test_a_rate_in_words_and_a_rate_said_late_in_a_long_sentence(view: RecordVie
 def test_what_named_people_will_do_is_a_milestone_never_an_event(view: RecordView) -> None:
     result = run(view, "Tue-Wed Dec. 1-2: Li Chenggang's working team in Washington.")
     assert [(p.kind, p.date) for p in result.proposals] == [("milestone", "2026-12-01..2026-12-02")]
+
+
+def test_a_decision_reported_as_would_is_announced_not_threatened(view: RecordView) -> None:
+    said = run(
+        view,
+        "On Monday the tariff commission said it would lower the tariff on US sorghum to zero "
+        "from Dec. 10.",
+    )
+    [p] = [p for p in said.proposals if p.kind == "tariff"]
+    assert p.status == "announced"
+    threat = run(
+        view,
+        "Trump said on Friday he would raise the tariff on Chinese drones to 50% if talks fail.",
+    )
+    assert [p.status for p in threat.proposals if p.kind == "tariff"] == ["threatened"]

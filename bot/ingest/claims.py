@@ -144,7 +144,8 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
     for status, pattern in (
         ("suspended", r"\bsuspend|\bpaus|on hold"),
         ("lifted", r"\blift|\bremov|\bdrop|\bscrap|\bvoid|struck down|\bexpire|\blapse|exempt"),
-        ("threatened", r"\bthreat|\bcould\b|\bwould\b|\bwarn|\bpropos"),
+        # "said it would lower": reported, so announced; "would ... if", "could": a threat
+        ("threatened", r"\bthreat|\bcould\b|\bwarn|\bpropos|\bwould\b(?=.*\b(?:if|unless)\b)"),
     ):
         if re.search(pattern, low):
             return status
@@ -185,7 +186,10 @@ def _after(sentence: str, last: FuzzyDate) -> Found | None:
 
 
 def _clause_after(sentence: str, at: int) -> str:
-    """The clause a date stands in, from the date to the next break."""
+    """The clause a date stands in, from the date to the next break ("Last Friday, USTR
+    said ...": the clause after the comma that follows the date)."""
+    lead = re.match(r"[\s,;:]*", sentence[at:])
+    at += lead.end() if lead else 0
     m = re.search(r",\s|;|\band\b|\bprompting\b|\bwhile\b", sentence[at:])
     return sentence[at : at + m.start()] if m else sentence[at:]
 

@@ -46,7 +46,8 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+_YEAR = r"(?:,?\s+(?P<year>20\d\d)|\s+(?P<rel>last|this|next) year)?"
+"""A day's year, given ("Nov. 10, 2025") or relative ("Nov. 10 last year")."""
 NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "a": 1,
@@ -207,6 +208,8 @@ def _explicit(month: str, day: str, year: str | None, today: date, future: bool)
 
 def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDate | None:
     g = m.groupdict()
+    if g.get("rel"):  # "on Nov. 10 last year": the year is said, against the article's
+        g["year"] = str(today.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()])
     if kind in ("span_md", "span_dm"):
         first = _explicit(g["m1"], g["d1"], g.get("year"), today, future)
         if first is None:
@@ -332,7 +335,7 @@ def _future(sentence: str, at: int) -> bool:
         return False
     # the words after: "on Friday Beijing said Li would attend" is past, said before would
     ahead = sentence[at : at + 70]
-    future = FUTURE.search(ahead) or _SCHEDULED.search(ahead)
+    future = FUTURE.search(ahead) or _SCHEDULED.search(sentence[at : at + 100])
     past = _PAST.search(ahead)
     if past is not None and (future is None or past.start() < future.start()):
         return False
