@@ -287,3 +287,24 @@ def test_a_decision_reported_as_would_is_announced_not_threatened(view: RecordVi
         "Trump said on Friday he would raise the tariff on Chinese drones to 50% if talks fail.",
     )
     assert [p.status for p in threat.proposals if p.kind == "tariff"] == ["threatened"]
+
+
+def test_a_postponed_rise_moves_every_layer_it_names_and_its_date_may_follow(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "The second proclamation again delays the Section 232 increases for upholstered "
+        "furniture (to 30%) and kitchen cabinets and vanities (to 50%), which had been due on "
+        "Jan. 1, 2027. They now take effect on Jan. 1, 2028.",
+    )
+    moved = {
+        (p.matches, p.change.new if p.change else None)
+        for p in result.proposals
+        if p.kind == "update"
+    }
+    assert moved == {
+        ("us-cn-232-upholstered-25", "2028-01-01"),
+        ("us-cn-232-cabinets-25", "2028-01-01"),
+    }
+    assert [p.date for p in result.proposals if p.kind == "milestone"] == ["2028-01-01"]

@@ -65,7 +65,8 @@ EFFECTIVE = re.compile(
     re.IGNORECASE,
 )
 NEW_END = re.compile(
-    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on)\s+(?:\w+\s+){0,1}$",
+    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on|"
+    r"(?:now )?takes? effect on|now (?:due|set) (?:on|for))\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
 SUSPENDS = re.compile(

@@ -116,6 +116,8 @@ class Record:
         self.item_words = {id(i): words(text_of(i)) for i in self.items}
         self.tariff_words = {id(t): words(text_of(t)) for t in view.tariffs}
         self.today: date | None = None
+        self.also_moved: list[TariffMeasure] = []
+        """Further layers the last extension named as moving (furniture and cabinets)."""
 
     # -- repeats -------------------------------------------------------------------------
     def _score(self, item: Event | Milestone, claim: Claim) -> tuple[int, int]:
@@ -282,18 +284,33 @@ class Record:
                 and (claim.words - GENERIC) & self.tariff_words[id(t)]
             ):
                 return t  # "the suspension of the 100% tariff on cranes": that layer
+        layers = self._moving_layers(claim, today, tariffs, keys)
+        if layers and (best is None or layers[0][0] > best[0]):
+            best = layers[0]
+        self.also_moved = [t for score, t in layers[1:] if best and score >= best[0] - 1]
+        return best[1] if best is not None else None
+
+    def _moving_layers(
+        self, claim: Claim, today: date, tariffs: list[TariffMeasure], keys: set[str]
+    ) -> list[tuple[int, TariffMeasure]]:
+        """Layers an extension can move, best first: a suspended one, or one with a change
+        scheduled ahead ("the rise to 30% set for 1 Jan 2027"), scoring 3 or more."""
+        scored: list[tuple[int, TariffMeasure]] = []
         for t in tariffs:
             status = t.status_on(today)
-            if status is None or status.value != "suspended":
+            current = next((c for c in reversed(t.history) if c.day <= today), None)
+            scheduled = current is not None and current.until is not None and current.until > today
+            if status is None or (status.value != "suspended" and not scheduled):
                 continue
             score = len(claim.words & self.tariff_words[id(t)]) + 2 * len(
                 keys & {w.casefold() for w in SUSPENSION.findall(text_of(t))}
             )
             if claim.rate is not None and t.rate == claim.rate:
                 score += 3
-            if score >= 3 and (best is None or score > best[0]):
-                best = (score, t)
-        return best[1] if best is not None else None
+            if score >= 3:
+                scored.append((score, t))
+        scored.sort(key=lambda x: -x[0])
+        return scored
 
     # -- people -------------------------------------------------------------------------
     def post_conflict(self, person: Person, post: str, day: date) -> ConflictNote | None:

@@ -54,7 +54,8 @@ MILESTONE = re.compile(
     re.IGNORECASE,
 )
 EXTEND = re.compile(
-    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|rolled over|renew\w*|"
+    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|delay(?:s|ed|ing)?|"
+    r"rolled over|renew\w*|"
     r"carr(?:y|ies|ied)\b(?=.{0,80}\bto\b)|stretch\w*|moved? (?:back|out))\b",
     re.IGNORECASE,
 )

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.claims import Claim, build, headline
+from bot.ingest.claims import NEW_END, Claim, build, headline
 from bot.ingest.compare import (
     GENERIC,
     Record,
@@ -38,7 +38,13 @@ from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
 from bot.ingest.when import find_dates
-from bot.models import Event, Milestone, TariffMeasure
+from bot.models import Event, Milestone, TariffMeasure, TariffStatus
+
+CONTINUES = re.compile(
+    r"^(?:They|It|These|Those|This|That|The (?:rises?|increases?|suspension|pause|deadline)s?)"
+    r"\b[^.]{0,40}?\b(?:now|instead)\b",
+)
+"""A sentence that goes on with the extension before it: "They now take effect on Jan. 1"."""
 
 STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
@@ -76,8 +82,18 @@ class Pipeline:
         previous: list[str] = []
         recent: list[str] = []
         before: set[str] = set()
+        extending: str | None = None  # an extension whose new date is still to come
         for sentence in read(article.text):
-            m = tag(sentence.text, today, self.tagger)
+            text = sentence.text
+            if extending is not None and CONTINUES.match(text):
+                text = f"{extending} {text}"  # "...delays the rises. They now take effect on X."
+            m = tag(text, today, self.tagger)
+            extending = (
+                text
+                if m.extends
+                and not any(NEW_END.search(text[max(0, f.start - 60) : f.start]) for f in m.dates)
+                else None
+            )
             if not m.people and sentence.text[:1] in '“"':
                 m.people = previous  # a quote that goes on from the sentence before
             m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
@@ -229,17 +245,23 @@ class Pipeline:
             if item is None:
                 return
         if item is not None:
-            out.append(
-                proposal(
-                    c,
-                    "update",
-                    matches=item.id,
-                    change=change_of(item, c.new_end, today),
-                    score=4.0,
-                    title=f"{item.name}: extended to {c.new_end.label()}",
+            for moved in [item, *self.record.also_moved]:
+                out.append(
+                    proposal(
+                        c,
+                        "update",
+                        matches=moved.id,
+                        change=change_of(moved, c.new_end, today),
+                        score=4.0,
+                        title=f"{moved.name}: extended to {c.new_end.label()}",
+                    )
                 )
-            )
-            name = item.name if isinstance(item, Milestone) else f"{item.name}: suspension ends"
+            if isinstance(item, Milestone):
+                name = item.name
+            elif item.status_on(today) is TariffStatus.SUSPENDED:
+                name = f"{item.name}: suspension ends"
+            else:
+                name = f"{item.name}: the postponed change is due"
         else:
             name = headline(c.sentence, 80)
         out.append(
