@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from bot.clock import Clock
 from bot.store import Store, StoreError
@@ -135,16 +136,28 @@ def _stylesheet() -> Handler:
     return handler
 
 
+def _metrics(registry: CollectorRegistry) -> Handler:
+    """/metrics: the registry in Prometheus's text format, never cached."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"}
+        return web.Response(body=generate_latest(registry), headers=headers)
+
+    return handler
+
+
 def make_app(
     store: Store,
     clock: Clock,
     settings: WebConfig,
     *,
     ready_checks: Mapping[str, Callable[[], bool]] | None = None,
+    metrics: CollectorRegistry | None = None,
 ) -> web.Application:
     """The site over an open store. `ready_checks`: name -> callable, each True when that
     part is ready (e.g. {"shards not connected": lambda: bot.is_ready()}); /readyz names the
-    ones that are not."""
+    ones that are not. `metrics`: a Prometheus registry served at /metrics (bot.metrics);
+    without it there is no /metrics."""
     app = web.Application(middlewares=[errors], handler_args=SERVER_ARGS)
     app[STATE] = State(
         store=store,
@@ -162,6 +175,8 @@ def make_app(
     app.router.add_get("/static/site.css", _stylesheet())
     app.router.add_get("/healthz", health.healthz)
     app.router.add_get("/readyz", health.readyz)
+    if metrics is not None:
+        app.router.add_get("/metrics", _metrics(metrics))
     app.on_response_prepare.append(_security_headers)
     return app
 
@@ -174,9 +189,10 @@ async def start_site(
     host: str = "127.0.0.1",
     port: int = 8080,
     ready_checks: Mapping[str, Callable[[], bool]] | None = None,
+    metrics: CollectorRegistry | None = None,
 ) -> web.AppRunner:
     """Serve the site on host:port in the running loop; `await runner.cleanup()` stops it."""
-    app = make_app(store, clock, settings, ready_checks=ready_checks)
+    app = make_app(store, clock, settings, ready_checks=ready_checks, metrics=metrics)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

@@ -186,12 +186,32 @@ def _clock(at: datetime, zone: str) -> str:
     return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
 
 
+ZONE_PLACES = {
+    "America/New_York": "Washington",
+    "Asia/Shanghai": "Beijing",
+    "Asia/Seoul": "Seoul",
+    "Asia/Kuala_Lumpur": "Kuala Lumpur",
+    "Europe/Zurich": "Geneva",
+    "Europe/London": "London",
+    "Europe/Stockholm": "Stockholm",
+    "Europe/Madrid": "Madrid",
+    "Europe/Paris": "Paris",
+    "UTC": "UTC",
+}
+"""Zones as readers know them, by the city whose time it is."""
+
+
+def place_of_zone(zone: str) -> str:
+    """'Washington' for America/New_York; else the zone's city ('Asia/Tokyo': 'Tokyo')."""
+    return ZONE_PLACES.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def times(m: Milestone) -> list[ZonedTime]:
     """When, in UTC, Washington and Beijing (dates only when the sources give no hour)."""
     if m.all_day:
         first, last = first_day(m), last_day(m)
         text = day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}"
-        return [ZonedTime(f"all day, {m.timezone}", text)]
+        return [ZonedTime(f"all day ({place_of_zone(m.timezone)} time)", text)]
     out = []
     for place, zone in ZONES:
         text = _clock(m.at, zone)
