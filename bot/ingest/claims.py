@@ -163,6 +163,10 @@ def _is_background(m: Mentions, found: Found) -> bool:
     before = m.sentence[max(0, found.start - 40) : found.start]
     if re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE):
         return True  # past perfect: what had happened before the news
+    if re.search(r"\b(?:the|its|a|that)\s+[a-z-]+(?:\s+[a-z-]+)?\s+of\s*$", before, re.I) and (
+        found.when.precision.value in ("month", "year", "quarter")
+    ):
+        return True  # "the call of October 2025", "its controls of October 2025": a name
     return bool(BACKGROUND.search(before)) and not re.search(
         r"\b(on|this|next|last)\s*$", before, re.IGNORECASE
     )

@@ -52,6 +52,14 @@ STRONG = re.compile(
     r"published|confirmed)\b",
     re.IGNORECASE,
 )
+REMARKS = re.compile(
+    r"\b(?:(?:regular|daily|weekly) (?:press|news) (?:conference|briefing)|made the remarks|"
+    r"in response to a (?:reporter's )?question|told reporters|at a panel|on a panel)\b",
+    re.IGNORECASE,
+)
+"""A spokesperson's or a panel's remarks: the day they spoke is not a fact of the record
+(what they announced, when dated, is a claim of its own)."""
+
 HEARSAY = re.compile(
     r"^(?:observers|analysts|traders|investors|economists|some|many|critics|business "
     r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
@@ -219,6 +227,8 @@ class Pipeline:
             score += 1
         if HEARSAY.search(c.sentence):
             score -= 1
+        if REMARKS.search(c.sentence) and c.kind == "event":
+            score -= 2
         if c.when.precision in (Precision.YEAR, Precision.QUARTER):
             score -= 2
         out.append(proposal(c, c.kind, score=score))
