@@ -24,7 +24,9 @@ TRADE = re.compile(
     r"meeting|summit|negotiat\w*|rare[- ]earths?|soybeans?|call|visit|agreement|court|ruling|"
     r"surcharge|investigations?|probes?|framework|consultations?|meet|gathering|forum|"
     r"apec|g20|leaders|bans?|chips|sales|purchases|trip|round|delegation|proclamation|"
-    r"notice|pause|suspension|exemptions?)\b",
+    r"notice|pause|suspension|exemptions?|executive order|entity list|licen[cs]es?|quotas?|"
+    r"port fees|shipbuilding|minerals|gallium|germanium|antimony|boeing|farm goods|"
+    r"agricultur\w*|sorghum|pork|steel|alumin(?:i)?um|drones?|refunds?|appeals?)\b",
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
