@@ -33,12 +33,15 @@ from bot.ingest.compare import (
     text_of,
     when_of,
 )
-from bot.ingest.mentions import PERCENT, RuleTagger, tag
+from bot.ingest.mentions import PERCENT, Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
 from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
+
+THAT_RATE = re.compile(r"^(?:The|That|This|Its|The new)\s+(?:\w+\s+)?rate\b")
+"""A sentence about the rate of the tariff named just before ("The new rate of 10%")."""
 
 CONTINUES = re.compile(
     r"^(?:They|It|These|Those|This|That|The (?:rises?|increases?|suspension|pause|deadline)s?)"
@@ -91,6 +94,7 @@ class Pipeline:
         recent: list[str] = []
         before: set[str] = set()
         extending: str | None = None  # an extension whose new date is still to come
+        tariff_before: Mentions | None = None  # the sentence before, when it named a tariff
         for sentence in read(article.text):
             text = sentence.text
             if extending is not None and CONTINUES.match(text):
@@ -112,6 +116,11 @@ class Pipeline:
             previous = m.people
             if len(sentence.text.split()) < 14:
                 m.words |= before  # a short statement is read with the one before
+            if m.rates and not m.tariff and tariff_before is not None and THAT_RATE.match(text):
+                # "The new rate of 10% applies from Dec. 15": the tariff named just before
+                m.tariff, m.basis = True, m.basis or tariff_before.basis
+                m.words |= tariff_before.words
+            tariff_before = m if m.tariff else None
             before = m.words
             for claim in build(m, today, last):
                 self._claim(claim, today, out, notes, shifts)
