@@ -69,6 +69,12 @@ NEW_END = re.compile(
     r"(?:now )?takes? effect on|now (?:due|set) (?:on|for))\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
+OLD_END = re.compile(
+    r"\b(?:had been |was |were )?(?:due|set|scheduled) to (?:end|expire|lapse|run out)"
+    r"(?: on)?\s+$|\bhad been due (?:on\s+)?$",
+    re.IGNORECASE,
+)
+"""The end a deadline had before it moved ("which had been due to end on Friday")."""
 SUSPENDS = re.compile(
     r"\b(?:suspen\w*|paus\w*|on hold|truce|reprieve|keep\w* \w*suspend\w*)\b.{0,160}?"
     r"\b(?:until|through|till|runs?(?:\s+\w+)?\s+(?:to|until))\b",
@@ -214,7 +220,10 @@ def _new_end(m: Mentions) -> Found | None:
     """The new end of an extension: a date the verb leads to ("were extended on Sept. 28 to
     Jan. 10"), not the old end named before it ("due to expire on Nov. 10")."""
     verb = EXTEND.search(m.sentence) if m.extends else None
-    return _date_after(m, NEW_END, verb.end() if verb else 0)
+    found = _date_after(m, NEW_END, verb.end() if verb else 0)
+    if found is not None and OLD_END.search(m.sentence[max(0, found.start - 40) : found.start]):
+        return None  # "which had been due to end on Friday": the end it had, not the new one
+    return found
 
 
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:

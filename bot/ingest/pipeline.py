@@ -52,7 +52,8 @@ CONTINUES = re.compile(
 STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
     r"visit|consultations|delegation|proclamation|notice|order|ruling|launched|opened|"
-    r"published|confirmed)\b",
+    r"published|confirmed|added|restored|issued|approved|granted|banned|booked|ordered|"
+    r"upheld|blacklisted|opened|began)\b",
     re.IGNORECASE,
 )
 REMARKS = re.compile(
@@ -62,6 +63,14 @@ REMARKS = re.compile(
 )
 """A spokesperson's or a panel's remarks: the day they spoke is not a fact of the record
 (what they announced, when dated, is a claim of its own)."""
+
+AGENCY = re.compile(
+    r"\b(?:ministry|customs|tariff commission|state council|ustr|trade representative's office|"
+    r"commerce department|treasury|white house|federal register|trade court|court of "
+    r"international trade|federal circuit|supreme court|cbp|mofcom|general administration)\b",
+    re.IGNORECASE,
+)
+"""A government body as the subject of a dated act, where a person would otherwise be."""
 
 HEARSAY = re.compile(
     r"^(?:observers|analysts|traders|investors|economists|some|many|critics|business "
@@ -232,6 +241,8 @@ class Pipeline:
                 )
             return
         score = 1.0 + 2 * min(len(c.people), 2) + (0.5 if c.found and not c.relative else 0)
+        if not c.people and AGENCY.search(c.sentence):
+            score += 1  # a government body acting: the ministry, customs, USTR, the court
         if STRONG.search(c.sentence):
             score += 1
         if HEARSAY.search(c.sentence):
