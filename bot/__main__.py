@@ -107,6 +107,7 @@ def cmd_console(
 def cmd_web(settings: Settings, host: str | None, port: int | None) -> int:
     """The site alone, in front of DATABASE_URL's store (several such processes can serve
     one PostgreSQL database); needs no Discord token."""
+    from bot import metrics
     from bot.clock import SystemClock
     from bot.config import DEFAULT_WEB_PORT
     from bot.curated import DataError, load_once
@@ -118,13 +119,16 @@ def cmd_web(settings: Settings, host: str | None, port: int | None) -> int:
     if not 1 <= port <= 65535:
         return fail(f"--port: {port} is not a port; give 1-65535")
     _setup_logging(settings)
+    registry = metrics.current().registry  # /metrics: the site's own process
 
     async def serve() -> None:
         store = await Store.open(settings.database_url)
         try:
             await store.listen()  # other processes' edits reach this one at once (PostgreSQL)
             await load_once(store, settings.data_dir)
-            runner = await start_site(store, SystemClock(), settings, host=host, port=port)
+            runner = await start_site(
+                store, SystemClock(), settings, host=host, port=port, metrics=registry
+            )
             print(f"web: the record is at http://{host}:{port} (Ctrl-C stops it)", flush=True)
             try:
                 await asyncio.Event().wait()

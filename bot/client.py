@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.curated import load_once
@@ -38,6 +39,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.review",
     "cogs.source_add",
     "cogs.feeds",
+    "cogs.web",
 )
 """Cogs loaded at start-up, in order (module paths under cogs/)."""
 
@@ -115,6 +117,7 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
         self, interaction: discord.Interaction[BriefingBot], error: app_commands.AppCommandError
     ) -> None:
         original = getattr(error, "original", error)
+        outcome = "user_error"
         if isinstance(original, UserError | StoreError):
             message = str(original)
         elif isinstance(error, app_commands.MissingPermissions):
@@ -131,6 +134,10 @@ class BriefingTree(app_commands.CommandTree["BriefingBot"]):
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=original)
             message = "Something went wrong on my side; it has been logged. Please try again."
+            outcome = "error"
+        metrics.app_command(
+            interaction.command.qualified_name if interaction.command else "?", outcome
+        )
         try:
             await send_error(interaction, message[:2000])
         except discord.HTTPException:
@@ -180,6 +187,15 @@ class BriefingBot(commands.AutoShardedBot):
         self.ready_checks: dict[str, Callable[[], bool]] = {"shards not connected": self.is_ready}
         """For /readyz: name -> True when that part is ready (cogs add theirs)."""
         self.web_runner: Any = None  # aiohttp AppRunner of the site, when WEB_PORT is set
+        metrics.watch(self)  # /metrics: this bot's shards, and discord.py's 429s
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        metrics.interaction(interaction)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Any], command: Any
+    ) -> None:
+        metrics.app_command(command.qualified_name, "ok")
 
     @property
     def store(self) -> Store:
@@ -233,6 +249,7 @@ class BriefingBot(commands.AutoShardedBot):
             host=host,
             port=port,
             ready_checks=self.ready_checks,
+            metrics=metrics.current().registry,
         )
         return f"http://{host}:{port}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import worker
+from bot import metrics, worker
 from bot.bounds import RANGE_TEXT, instant_in_range, is_zone, quoted, zone_error
 from bot.dates import DateParseError, Precision, parse_user_date
 from bot.fetching import Article, FetchError, fetch_article, read_file
@@ -326,6 +326,7 @@ async def queue(
             guild_id, BY_HAND, keys, source, proposal_data(ingested), actor=actor
         )
         if queued is not None:
+            metrics.proposals_queued(len(queued), "hand")
             return source, queued
         known = await store.source_of_keys(guild_id, keys)
     raise IngestError(

@@ -6,6 +6,7 @@ articles is bot.ingesting.
 
 from __future__ import annotations
 
+from bot import metrics
 from bot.ingest import Proposal
 from bot.ingest.items import ProposalError, cited, item_for, updated
 from bot.ingesting import IngestError
@@ -51,6 +52,7 @@ async def accept(
     await store.decide(
         guild_id, queued.id, status=ACCEPTED, actor=actor, items=[item], expect_new=True
     )
+    metrics.proposal_decided("accepted")
     return f"Accepted #{queued.id}: added {kind.value} `{item.id}` citing `{queued.source_id}`."
 
 
@@ -66,6 +68,7 @@ async def apply_update(
     except (ProposalError, ValueError) as exc:
         raise IngestError(f"Proposal #{queued.id} cannot be applied as it stands: {exc}") from None
     await store.decide(guild_id, queued.id, status=ACCEPTED, actor=actor, items=[changed])
+    metrics.proposal_decided("accepted")
     assert p.change is not None
     return (
         f"Accepted #{queued.id}: `{item.id}` {p.change.field} is now {p.change.new} "
@@ -85,8 +88,10 @@ async def cite(store: Store, guild_id: int, queued: Queued, actor: Actor) -> str
     citing = cited(item, queued.source_id)
     if citing is None:  # an edit made it moot: record the decision, write nothing twice
         await store.decide(guild_id, queued.id, status=CITED, actor=actor, reason="already cited")
+        metrics.proposal_decided("cited")
         return f"Nothing to do for #{queued.id}: `{item.id}` already cites `{queued.source_id}`."
     await store.decide(guild_id, queued.id, status=CITED, actor=actor, items=[citing])
+    metrics.proposal_decided("cited")
     return f"Cited `{queued.source_id}` on `{item.id}` (#{queued.id})."
 
 
@@ -95,4 +100,5 @@ async def reject(store: Store, guild_id: int, queued: Queued, actor: Actor, reas
     if not why:
         raise IngestError("Give a reason for rejecting it (other curators will read it).")
     await store.decide(guild_id, queued.id, status=REJECTED, actor=actor, reason=why[:500])
+    metrics.proposal_decided("rejected")
     return f"Rejected #{queued.id}: {why[:200]}"

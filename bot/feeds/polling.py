@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot import metrics
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, entry_keys
 from bot.feeds.parse import parse_feed as _parse
@@ -160,17 +161,21 @@ async def poll(store: Store, feed: Feed, clock: Clock, options: FeedOptions) -> 
                 etag=document.etag,
                 last_modified=document.last_modified,
             )
+            metrics.feed_poll("not_modified")
             return PollReport(feed=feed, not_modified=True)
         parsed = await asyncio.to_thread(
             _parse, document.body, document.content_type, limit=options.per_poll, base=feed.url
         )
-        return await take(store, feed, parsed, document, clock, options)
+        taken = await take(store, feed, parsed, document, clock, options)
+        metrics.feed_poll("ok")
+        return taken
     except (FetchError, FeedError) as exc:
         why = str(exc)
         log.info("feed #%d (%s) failed: %s", feed.id, feed.url, exc)
     except Exception as exc:  # any other failure counts too: a feed never dies silently
         why = f"the poll failed unexpectedly ({type(exc).__name__}); the bot's log has the details"
         log.exception("feed #%d (%s): poll failed", feed.id, feed.url)
+    metrics.feed_poll("error")
     now, paused = await store.record_poll(
         feed.id, at=clock.now(), error=why, pause_after=options.pause_after
     )
@@ -296,6 +301,7 @@ async def _take_one(
         return
     counts.new += 1
     counts.proposals += len(queued)
+    metrics.proposals_queued(len(queued), "feed")
 
 
 async def _article(entry: FeedEntry, options: FeedOptions) -> Article | str:

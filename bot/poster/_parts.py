@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,10 +14,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from bot import metrics
 from bot.briefing.digest import OutMessage
 from bot.models import Milestone
-from bot.slots import AlertSlot, alert_slots
+from bot.slots import ALERT_OFFSETS, AlertSlot, alert_slots, parse_alert_kind
 from bot.store import CURATED, PostRecord
+
+log = logging.getLogger("bot.poster")
 
 LOOKBACK = timedelta(days=8)
 """How far back the ledger is read to know which recent slots were dealt with."""
@@ -97,6 +101,21 @@ class Outcome(StrEnum):
     RETRY = "retry"
     """Retries ran out; the claim stays open for the next sweep."""
     FAILED = "failed"
+
+
+def settled(key: PostKey, outcome: Outcome, now: datetime) -> Outcome:
+    """Count a post's outcome (bot.metrics), with an alert's lag behind its due time when it
+    was sent; returns the outcome. Never raises."""
+    try:
+        lag = None
+        parsed = parse_alert_kind(key.kind)
+        if parsed is not None and outcome is Outcome.SENT:
+            offset, milestone_at = parsed
+            lag = (now - (milestone_at - dict(ALERT_OFFSETS)[offset])).total_seconds()
+        metrics.post(key.kind, outcome, lag)
+    except Exception:
+        log.debug("counting post %s failed", key.ref, exc_info=True)
+    return outcome
 
 
 @dataclass

@@ -25,19 +25,11 @@ from bot.poster._parts import (
     SendFailed,
     TickReport,
     match_parts,
-    missed_alerts,
+    settled,
     span,
-    visible_milestones,
 )
-from bot.slots import (
-    DIGEST_KIND,
-    DIGEST_KINDS,
-    GRACE,
-    NOW_KIND,
-    due_alerts,
-    owed_digest,
-    parse_alert_kind,
-)
+from bot.poster._planning import plan_alerts, plan_digest
+from bot.slots import DIGEST_KINDS, GRACE, NOW_KIND, parse_alert_kind
 from bot.store import FAILED, SENT, PostRecord, Store
 
 log = logging.getLogger("bot.poster")
@@ -141,6 +133,7 @@ class Poster:
         key = PostKey(config.guild_id, NOW_KIND, slot)
         async with self._limit:
             outcome = await self._deliver(config, key, self._builder(config, key))
+        settled(key, outcome, self.clock.now())
         record = await self.store.get_post(key.guild_id, key.kind, key.slot)
         return outcome, (record.message_ids if record else [])
 
@@ -162,34 +155,8 @@ class Poster:
         known: set[tuple[int, str, str]],
         report: TickReport,
     ) -> list[tuple[PostKey, Builder]]:
-        slot = owed_digest(config, now)
-        if slot is None:
-            return []
-        key = PostKey(config.guild_id, DIGEST_KIND, slot.key)
-        if (key.guild_id, key.kind, key.slot) in known:
-            return []
-        late = now - slot.at
-        if late >= self.grace:
-            if now - slot.at < LOOKBACK - timedelta(days=1) and await self.store.record_skipped(
-                key.guild_id, key.kind, key.slot, f"missed by {span(late)} (bot offline)"
-            ):
-                log.warning(
-                    "digest %s for guild %s missed by %s (more than the %s grace): skipped",
-                    key.slot,
-                    key.guild_id,
-                    span(late),
-                    span(self.grace),
-                )
-                report.outcomes[key] = Outcome.SKIPPED
-            return []
-        if late > timedelta(minutes=1):
-            log.info(
-                "digest %s for guild %s is %s late: posting now",
-                key.slot,
-                key.guild_id,
-                span(late),
-            )
-        return [(key, self._builder(config, key))]
+        keys = await plan_digest(self.store, config, now, known, report, self.grace)
+        return [(key, self._builder(config, key)) for key in keys]
 
     async def _plan_alerts(
         self,
@@ -199,21 +166,8 @@ class Poster:
         rows: Sequence[tuple[int, bool, Milestone]],
         report: TickReport,
     ) -> list[tuple[PostKey, Builder]]:
-        milestones = visible_milestones(rows, config.guild_id)
-        posts: list[tuple[PostKey, Builder]] = []
-        for alert in due_alerts(milestones, now, since=config.digest_since, grace=self.grace):
-            key = PostKey(config.guild_id, alert.kind, alert.slot)
-            if (key.guild_id, key.kind, key.slot) not in known:
-                posts.append((key, self._builder(config, key)))
-        for alert in missed_alerts(milestones, now, config.digest_since, self.grace):
-            key = PostKey(config.guild_id, alert.kind, alert.slot)
-            if (key.guild_id, key.kind, key.slot) in known:
-                continue
-            reason = f"missed by {span(now - alert.at)} (bot offline)"
-            if await self.store.record_skipped(key.guild_id, key.kind, key.slot, reason):
-                log.warning("alert %s for guild %s %s: skipped", key.ref, key.guild_id, reason)
-                report.outcomes[key] = Outcome.SKIPPED
-        return posts
+        keys = await plan_alerts(self.store, config, now, known, rows, report, self.grace)
+        return [(key, self._builder(config, key)) for key in keys]
 
     async def _fan_out(
         self,
@@ -228,7 +182,7 @@ class Poster:
                     except Exception:
                         log.exception("post %s for guild %s failed", key.ref, key.guild_id)
                         outcome = Outcome.RETRY
-                    report.outcomes[key] = outcome
+                    report.outcomes[key] = settled(key, outcome, self.clock.now())
                     if outcome is Outcome.PAUSED:
                         break
 
@@ -351,14 +305,15 @@ class Poster:
                 continue
             self._inflight.add(key)
             try:
-                report.outcomes[key] = await self._recover_one(record, now)
+                outcome = await self._recover_one(record, now)
             except Exception:
                 log.exception(
                     "could not resolve the open post %s for guild %s", key.ref, key.guild_id
                 )
-                report.outcomes[key] = Outcome.RETRY
+                outcome = Outcome.RETRY
             finally:
                 self._inflight.discard(key)
+            report.outcomes[key] = settled(key, outcome, self.clock.now())
 
     async def _recover_one(self, record: PostRecord, now: datetime) -> Outcome:
         key = PostKey.of(record)
