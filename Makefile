@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster bench-stall bench-dates cluster eval clean
+.PHONY: run test lint typecheck pytest pytest-dates check-data bench bench-feeds bench-cluster bench-stall bench-dates bench-web cluster eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench-cluster: $(STAMP)
 # worker processes, against the loop idle, in the same run (bench/README.md).
 bench-stall: $(STAMP)
 	$(BIN)/python -m bench.loop_stall
+
+# The web site under 50 concurrent clients on loopback against aiohttp serving a static file
+# of each page's size (and the same bytes from memory), as ratios; then cold renders (the
+# first request after a data change) at 10,000 and 100,000 events (bench/README.md, "Web").
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.web
 
 # The engine's own date resolver against dateparser, datefinder and timefhuman on the
 # corpus sentences (bench/README.md, "Date extractors").
