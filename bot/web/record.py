@@ -33,7 +33,8 @@ from bot.models import (
 from bot.store import Store
 
 RECORDS_KEPT = 8
-"""Snapshots kept: the public record and a few published servers, each for one version."""
+"""Views kept: the public record and a few published servers, each at its newest version
+only (a snapshot of 100,000 events is large; older versions are never asked for again)."""
 PAGED_KINDS = (Kind.EVENT, Kind.PERSON, Kind.MILESTONE, Kind.SOURCE)
 """Kinds with a page of their own (/events/<id> …)."""
 
@@ -222,6 +223,8 @@ class Records:
             if hit is None:
                 hit = await load_record(self.store, guild_id, self.clock)
                 self.loads += 1
+                for stale in [k for k in self._kept if k[0] == guild_id]:
+                    del self._kept[stale]  # an older version of this view: never asked again
                 self._kept[(guild_id, hit.version)] = hit
                 self._kept[key] = hit
                 while len(self._kept) > RECORDS_KEPT:
