@@ -160,3 +160,15 @@ async def linked(
     if url is not None:
         out.url = url
     return out
+
+
+async def tariffs_url(bot: BriefingBot, day: date, guild_id: int | None) -> str | None:
+    """/tariffs on the web site as of `day` (the server's published view when it published)."""
+    from bot.web import is_published
+
+    base = bot.settings.site_url
+    if base is None:
+        return None
+    if guild_id is not None and await is_published(bot.store, guild_id):
+        base = f"{base}/g/{guild_id}"
+    return f"{base}/tariffs?as_of={day.isoformat()}"

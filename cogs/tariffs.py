@@ -13,7 +13,7 @@ from bot.briefing import tariffs as brief
 from bot.charts import CHART_NAME, ChartCache, key_markers, render_tariff_chart
 from bot.client import BriefingBot
 from bot.models import Milestone, Source, TariffMeasure
-from cogs._common import Rendered, fresh, parse_day, send_embeds
+from cogs._common import Rendered, fresh, parse_day, send_embeds, tariffs_url
 
 
 class Tariffs(commands.Cog):
@@ -80,7 +80,11 @@ class Tariffs(commands.Cog):
                 )
                 embeds = list(briefing.embeds)
                 self.answers.put(key, embeds)
-        await send_embeds(interaction, fresh(embeds), file=(CHART_NAME, png))
+        shown = fresh(embeds)
+        page = await tariffs_url(self.bot, day, guild_id)
+        if page is not None and shown:
+            shown[0].url = page  # the same ledger on the web, as of the same day
+        await send_embeds(interaction, shown, file=(CHART_NAME, png))
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -91,3 +91,10 @@ async def test_publishing_is_for_admins_only(world: World) -> None:
     assert "Manage Server" in refused.response.content
     simcord.assert_error(world.env, discord.app_commands.MissingPermissions)
     assert not await is_published(world.bot.store, world.guild.id)
+
+
+async def test_tariffs_links_the_ledger_on_the_web_as_of_the_same_day(world: World) -> None:
+    give_site(world)
+    result = await world.member.slash(world.channel, "tariffs", as_of="2025-04-12")
+    messages = [m for m in [result.response, *result.followups] if m is not None and m.embeds]
+    assert messages[0].embeds[0].url == f"{SITE}/tariffs?as_of=2025-04-12"
