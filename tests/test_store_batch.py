@@ -102,3 +102,15 @@ async def test_removed_titles_and_taken_ids(store: Store, dataset: Dataset) -> N
     taken = await store.item_ids(Kind.EVENT, GUILD)
     assert {"a-new-event-abc123", "eu-deal", "geneva-talks"} <= taken
     assert "a-new-event-abc123" not in await store.item_ids(Kind.EVENT, GUILD + 1)
+
+
+async def test_the_audit_trail_reads_its_newest_entries_or_one_kind(
+    store: Store, dataset: Dataset
+) -> None:
+    await store.sync_curated(dataset.items())
+    every = await store.audit_log()
+    assert [a.id for a in await store.audit_log(newest=3)] == [a.id for a in every[-3:]]
+    assert [a.id for a in await store.audit_log(limit=2)] == [a.id for a in every[:2]]
+    milestones = await store.audit_log(kinds=[Kind.MILESTONE])
+    assert milestones == [a for a in every if a.kind is Kind.MILESTONE]
+    assert len(milestones) == len(dataset.milestones)

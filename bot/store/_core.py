@@ -8,6 +8,7 @@ keyed by it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any, Self, TypeVar, cast
 
 import sqlalchemy as sa
@@ -180,9 +181,25 @@ class StoreCore(ItemWrites, ClusterMixin, BriefingQueries, PostsMixin):
             rows = (await conn.execute(stmt)).all()
         return [audit_entry(r) for r in rows]
 
-    async def audit_log(self, *, limit: int | None = None) -> list[AuditEntry]:
-        stmt = sa.select(t.audit).order_by(t.audit.c.id)
-        if limit is not None:
-            stmt = stmt.limit(limit)
+    async def audit_log(
+        self,
+        *,
+        limit: int | None = None,
+        newest: int | None = None,
+        kinds: Sequence[Kind] | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries, oldest first: the first `limit`, or the `newest` N, or (with
+        `kinds`) only entries of those kinds."""
+        a = t.audit
+        stmt = sa.select(a)
+        if kinds is not None:
+            stmt = stmt.where(a.c.kind.in_([k.value for k in kinds]))
+        if newest is not None:
+            stmt = stmt.order_by(a.c.id.desc()).limit(newest)
+        else:
+            stmt = stmt.order_by(a.c.id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
         async with self.engine.connect() as conn:
-            return [audit_entry(r) for r in (await conn.execute(stmt)).all()]
+            rows = [audit_entry(r) for r in (await conn.execute(stmt)).all()]
+        return rows[::-1] if newest is not None else rows

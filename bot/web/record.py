@@ -35,6 +35,8 @@ from bot.store import Store
 RECORDS_KEPT = 8
 """Views kept: the public record and a few published servers, each at its newest version
 only (a snapshot of 100,000 events is large; older versions are never asked for again)."""
+AUDIT_NEWEST = 2000
+"""Audit entries read for the feed of changes (it shows the newest 100 a reader may see)."""
 PAGED_KINDS = (Kind.EVENT, Kind.PERSON, Kind.MILESTONE, Kind.SOURCE)
 """Kinds with a page of their own (/events/<id> …)."""
 
@@ -180,9 +182,15 @@ async def load_record(store: Store, guild_id: int | None, clock: Clock) -> Recor
     every: list[AnyItem] = [*sources.values(), *events, *people.values(), *tariffs, *milestones]
     every.extend(conflicts.values())
     has = {(kind_of(i), i.id) for i in every}
+    # the newest entries (the feed of changes shows AUDIT_NEWEST at most) and every entry of
+    # a milestone (the calendar's SEQUENCE counts its moves); not the whole trail, which at
+    # 100,000 events took longer to read than anything else
+    recent = await store.audit_log(newest=AUDIT_NEWEST)
+    moves = await store.audit_log(kinds=[Kind.MILESTONE])
+    merged = {a.id: a for a in [*moves, *recent]}
     audit = [
         a
-        for a in await store.audit_log()
+        for _, a in sorted(merged.items(), key=lambda kv: kv[0] or 0)
         if a.guild_id is None or (guild_id is not None and a.guild_id == guild_id)
     ]
     changes = [a for a in reversed(audit) if _shown_change(a, has)]
