@@ -172,3 +172,14 @@ async def tariffs_url(bot: BriefingBot, day: date, guild_id: int | None) -> str 
     if guild_id is not None and await is_published(bot.store, guild_id):
         base = f"{base}/g/{guild_id}"
     return f"{base}/tariffs?as_of={day.isoformat()}"
+
+
+async def require_admin(interaction: discord.Interaction[Any]) -> bool:
+    """The runtime half of an admin (Manage Server) check; Discord's default permissions are
+    the other half, and a server can grant a command to others in its Integrations settings."""
+    from discord import app_commands
+
+    member = interaction.user
+    if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
+        raise app_commands.MissingPermissions(["manage_guild"])
+    return True

@@ -27,6 +27,7 @@ from bot.models import Frequency, GuildConfig
 from bot.poster import Outcome
 from bot.scheduler import DigestScheduler, DiscordSender
 from bot.slots import DIGEST_KINDS, next_digest_slot
+from cogs._common import require_admin
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,6 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -
     return [p.replace("_", " ").title() for p in NEEDED_IN_CHANNEL if not getattr(perms, p)]
 
 
-async def _require_admin(interaction: discord.Interaction[Any]) -> bool:
-    """The runtime half of the admin check (Discord's default permissions are the other)."""
-    member = interaction.user
-    if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
-
-
 class Digest(commands.Cog):
     digest = app_commands.Group(
         name="digest",
@@ -138,7 +131,7 @@ class Digest(commands.Cog):
         frequency="Daily or weekly (default daily)",
         weekday="For a weekly digest: the day it goes (default Monday)",
     )
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def setup(
         self,
         interaction: discord.Interaction[BriefingBot],
@@ -203,7 +196,7 @@ class Digest(commands.Cog):
     @digest.command(
         name="status", description="When the next digest goes, the last one, and any pause"
     )
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def status(self, interaction: discord.Interaction[BriefingBot]) -> None:
         guild = _guild(interaction)
         store = self.bot.store
@@ -220,7 +213,7 @@ class Digest(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @digest.command(name="off", description="Stop the digest and countdown alerts in this server")
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def off(self, interaction: discord.Interaction[BriefingBot]) -> None:
         guild = _guild(interaction)
         config = await self.bot.store.guild_config(guild.id)
@@ -240,7 +233,7 @@ class Digest(commands.Cog):
         name="alerts", description="Turn countdown alerts (7 days, 1 day, 1 hour, due) on or off"
     )
     @app_commands.describe(state="on or off")
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def alerts(
         self, interaction: discord.Interaction[BriefingBot], state: Literal["on", "off"]
     ) -> None:
@@ -260,7 +253,7 @@ class Digest(commands.Cog):
         )
 
     @digest.command(name="now", description="Post a digest to the digest channel right away")
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def now(self, interaction: discord.Interaction[BriefingBot]) -> None:
         guild = _guild(interaction)
         config = await self.bot.store.guild_config(guild.id)

@@ -8,7 +8,7 @@ their own schedule, so the bot's alerts stay the timely reminder, and /subscribe
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.web import is_published, set_published
-from cogs._common import NONE
+from cogs._common import NONE, require_admin
 
 ADMIN = discord.Permissions(manage_guild=True)
 COLOUR = discord.Colour.dark_teal()
@@ -36,14 +36,6 @@ LAG = (
 def webcal(url: str) -> str:
     """The same address for calendar apps that subscribe on a click (webcal://)."""
     return "webcal://" + url.split("://", 1)[1]
-
-
-async def _require_admin(interaction: discord.Interaction[Any]) -> bool:
-    """The runtime half of the admin check (Discord's default permissions are the other)."""
-    member = interaction.user
-    if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
 
 
 def subscribe_embed(base: str, guild_id: int | None, published: bool) -> discord.Embed:
@@ -100,7 +92,7 @@ class Web(commands.Cog):
         name="publish", description="Show (or stop showing) this server's view on the site"
     )
     @app_commands.describe(state="on: this server's additions and corrections get pages; off: not")
-    @app_commands.check(_require_admin)
+    @app_commands.check(require_admin)
     async def publish(
         self, interaction: discord.Interaction[BriefingBot], state: Literal["on", "off"]
     ) -> None:

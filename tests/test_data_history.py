@@ -17,16 +17,8 @@ from bot.briefing.tariffs import tariffs_briefing
 from bot.coverage import gaps
 from bot.curated import DataError, Dataset, load_dataset
 from bot.models import Event, Milestone, TariffMeasure
-from tests.conftest import DATA_DIR
 from tests.seen import embed_text
-
-
-def _copy_data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    target.mkdir()
-    for f in DATA_DIR.glob("*.yaml"):
-        (target / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
+from tests.test_data import _copy_data, _layer
 
 
 def test_the_truce_is_one_chain_of_extensions(dataset: Dataset) -> None:
@@ -93,19 +85,6 @@ def test_ieepa_layers_keep_their_legal_end_and_were_collected_until_24_february(
     )
     assert "in force 14 May 2025 – 24 Feb 2026 (void in law from 20 Feb 2026)" in later
     assert "void in law from 20 Feb 2026, collected" not in later  # only while it was collected
-
-
-def _layer(**extra: object) -> dict[str, object]:
-    return {
-        "id": "layer",
-        "imposer": "US",
-        "target": "CN",
-        "name": "Layer",
-        "legal_basis": "IEEPA",
-        "rate": 10,
-        "history": [{"status": "in_force", "day": "2025-01-01"}],
-        "sources": ["src"],
-    } | extra
 
 
 def test_a_legal_end_is_only_for_a_lift_and_never_after_collection_stopped() -> None:

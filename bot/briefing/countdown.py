@@ -34,9 +34,10 @@ from bot.models import Conflict, Milestone, Source
 PASSED_SHOWN = 10
 
 
-def _left(delta: timedelta) -> str:
-    """'3 days 4 hours', '5 hours 2 minutes', '12 minutes': a time span in words."""
-    seconds = int(delta.total_seconds())
+def span_words(delta: timedelta) -> str:
+    """'3 days 4 hours', '5 hours 2 minutes', '12 minutes': a time span in words (never
+    below a minute; the web's deadlines say it the same way)."""
+    seconds = max(int(delta.total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
@@ -93,7 +94,7 @@ def status_line(m: Milestone, now: datetime, *, with_outcome: bool = True) -> st
     if not m.passed(now):
         if m.at <= now:
             return f"Under way; ends {timestamp(m.ends or m.at, 'R')}"
-        return f"{timestamp(m.at, 'R')} · {_left(m.at - now)} left"
+        return f"{timestamp(m.at, 'R')} · {span_words(m.at - now)} left"
     end = m.ends or m.at
     line = f"Passed {timestamp(end, 'R')}"
     if m.outcome is None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot import tariffs as stack
-from bot.briefing.countdown import split
+from bot.briefing.countdown import span_words, split
 from bot.briefing.tariffs import MAIN_PAIRS, country, rate_of
 from bot.dates import FuzzyDate
 from bot.models import Milestone, TariffMeasure, TariffStatus
@@ -221,25 +221,11 @@ def times(m: Milestone) -> list[ZonedTime]:
     return out
 
 
-def span(delta: timedelta) -> str:
-    """'3 days 4 hours', '5 hours 2 minutes', '12 minutes'."""
-    seconds = max(int(delta.total_seconds()), 0)
-    days, rest = divmod(seconds, 86400)
-    hours, minutes = rest // 3600, rest % 3600 // 60
-    if days:
-        parts = [(days, "day"), (hours, "hour")]
-    elif hours:
-        parts = [(hours, "hour"), (minutes, "minute")]
-    else:
-        parts = [(max(minutes, 1), "minute")]
-    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n)
-
-
 def state(m: Milestone, now: datetime) -> str:
     """'in 3 days 4 hours', 'under way', 'passed 2 days ago': never below zero."""
     if not m.passed(now):
-        return "under way" if m.at <= now else f"in {span(m.at - now)}"
-    return f"passed {span(now - (m.ends or m.at))} ago"
+        return "under way" if m.at <= now else f"in {span_words(m.at - now)}"
+    return f"passed {span_words(now - (m.ends or m.at))} ago"
 
 
 def split_milestones(
