@@ -308,3 +308,19 @@ def test_a_postponed_rise_moves_every_layer_it_names_and_its_date_may_follow(
         ("us-cn-232-cabinets-25", "2028-01-01"),
     }
     assert [p.date for p in result.proposals if p.kind == "milestone"] == ["2028-01-01"]
+
+
+def test_a_live_blogs_day_keeps_its_separate_events(view: RecordView) -> None:
+    result = run(
+        view,
+        "China's General Administration of Customs has just posted a notice restoring export "
+        "registrations for 15 U.S. beef plants.\n\nBoeing and China Aviation Supplies Holding "
+        "signed an order for 100 jets at the Chinese embassy within the past hour, with "
+        "Commerce Secretary Howard Lutnick looking on.",
+    )
+    events = [p for p in result.proposals if p.kind == "event"]
+    assert [p.date for p in events] == ["2026-11-26", "2026-11-26"]  # the article's own day
+    assert {("beef" in p.summary, "Boeing" in p.summary) for p in events} == {
+        (True, False),
+        (False, True),
+    }

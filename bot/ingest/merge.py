@@ -22,11 +22,17 @@ def _key(p: Proposal) -> tuple[str, ...]:
     return (p.kind, str(p.date))
 
 
+SAME_DAY_WORDS = 1
+"""Content words two statements of one day must share to be one event."""
+
+
 def _same_fact(a: Proposal, b: Proposal) -> bool:
     if a.kind in ("event", "milestone"):
-        if a.date is not None and a.date == b.date and len(a.date) == 10:
-            return True  # one article, one day: one event of that day
         shared = words(a.summary) & words(b.summary)
+        if a.date is not None and a.date == b.date and len(a.date) == 10:
+            # one day of one article is mostly one event, told in several sentences; a live
+            # blog's day holds several, each said in words of its own
+            return bool(set(a.people) & set(b.people)) or len(shared) >= SAME_DAY_WORDS
         return bool(set(a.people) & set(b.people)) or len(shared) >= 2
     return True
 

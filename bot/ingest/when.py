@@ -123,6 +123,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("today", re.compile(r"\b(?P<word>today|tonight|this evening|this morning)\b", re.I)),
+    (
+        "just_now",  # a live blog's "has just posted", "within the past hour": today
+        re.compile(
+            r"\b(?:(?:has|have) just \w+|within the past (?:hour|few hours)|"
+            r"(?:has|have) (?:begun|started|opened))\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("yesterday", re.compile(r"\b(?P<word>yesterday)\b", re.IGNORECASE)),
     ("tomorrow", re.compile(r"\b(?P<word>tomorrow)\b", re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:in|since|by|until|through)\s+(?P<m1>{_MONTH}){_YEAR}\b")),
@@ -292,7 +300,7 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
             return FuzzyDate.day(today + timedelta(days=ahead))
         back = (today.weekday() - target) % 7
         return FuzzyDate.day(today - timedelta(days=back))
-    if kind == "today":
+    if kind in ("today", "just_now"):
         return FuzzyDate.day(today)
     if kind == "yesterday":
         return FuzzyDate.day(today - timedelta(days=1))
