@@ -324,3 +324,23 @@ def test_a_live_blogs_day_keeps_its_separate_events(view: RecordView) -> None:
         (True, False),
         (False, True),
     }
+
+
+FURNITURE = {"us-cn-232-upholstered-25", "us-cn-232-cabinets-25"}
+
+
+def test_one_extension_never_moves_the_layers_of_the_one_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "The second proclamation again delays the Section 232 increases for upholstered "
+        "furniture (to 30%) and kitchen cabinets and vanities (to 50%), which had been due on "
+        "Jan. 1, 2027. They now take effect on Jan. 1, 2028.\n\nUSTR said on Friday the "
+        "suspension of the 100% tariff on Chinese cranes will now run until May 10, 2027.",
+    )
+    moved = {(p.matches, p.change.new) for p in result.proposals if p.change is not None}
+    assert ("us-cn-301-maritime-cranes-100", "2027-05-10") in moved
+    assert not {m for m in moved if m[1] == "2027-05-10"} - {
+        ("us-cn-301-maritime-cranes-100", "2027-05-10")
+    }
+    furniture = [p for p in result.proposals if p.matches in FURNITURE]
+    assert furniture and all(not any("cranes" in e for e in p.evidence) for p in furniture)

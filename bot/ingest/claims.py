@@ -216,7 +216,7 @@ def _date_after(m: Mentions, pattern: re.Pattern[str], after: int = 0) -> Found 
     return next((f for f in hits if f.start >= after), hits[0] if hits else None)
 
 
-def _new_end(m: Mentions) -> Found | None:
+def extension_end(m: Mentions) -> Found | None:
     """The new end of an extension: a date the verb leads to ("were extended on Sept. 28 to
     Jan. 10"), not the old end named before it ("due to expire on Nov. 10")."""
     verb = EXTEND.search(m.sentence) if m.extends else None
@@ -246,7 +246,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     # what happened to a deadline: extended (postponed) to a new date
     held = SUSPENDS.search(s)
     if m.extends or held:
-        new_end = _new_end(m)
+        new_end = extension_end(m)
         if new_end is not None and not m.extends and new_end.when.start <= today:
             new_end = None  # "suspended until last May": not a move
         by = EXTEND_BY.search(s) if m.extends else None

@@ -22,7 +22,7 @@ from bot.dates import FuzzyDate
 from bot.ingest.claims import Claim, headline
 from bot.ingest.mentions import PERCENT, words
 from bot.ingest.models import Change, ConflictNote, Proposal, RecordView
-from bot.models import Event, Milestone, Person, TariffMeasure
+from bot.models import Event, Milestone, Person, TariffMeasure, TariffStatus
 
 POST_KEYS = [
     ("trade representative", ("trade representative", "ustr")),
@@ -116,8 +116,6 @@ class Record:
         self.item_words = {id(i): words(text_of(i)) for i in self.items}
         self.tariff_words = {id(t): words(text_of(t)) for t in view.tariffs}
         self.today: date | None = None
-        self.also_moved: list[TariffMeasure] = []
-        """Further layers the last extension named as moving (furniture and cabinets)."""
 
     # -- repeats -------------------------------------------------------------------------
     def _score(self, item: Event | Milestone, claim: Claim) -> tuple[int, int]:
@@ -252,9 +250,10 @@ class Record:
         return None
 
     # -- updates --------------------------------------------------------------------------
-    def extended(self, claim: Claim, today: date) -> Milestone | TariffMeasure | None:
-        """The recorded deadline or suspended layer an extension moves: the one whose words
-        the statement shares most, due before the new end."""
+    def extended(self, claim: Claim, today: date) -> list[Milestone | TariffMeasure]:
+        """The recorded deadlines or layers an extension moves, the one whose words the
+        statement shares most first (due before the new end), then the further layers it
+        names nearly as well ("the rises for furniture and cabinets"); empty for none."""
         best: tuple[int, Milestone | TariffMeasure] | None = None
         keys = {w.casefold() for w in SUSPENSION.findall(claim.sentence)}
         for m in self.view.milestones:
@@ -283,12 +282,14 @@ class Record:
                 and t.rate == claim.rate
                 and (claim.words - GENERIC) & self.tariff_words[id(t)]
             ):
-                return t  # "the suspension of the 100% tariff on cranes": that layer
+                return [t]  # "the suspension of the 100% tariff on cranes": that layer
         layers = self._moving_layers(claim, today, tariffs, keys)
         if layers and (best is None or layers[0][0] > best[0]):
             best = layers[0]
-        self.also_moved = [t for score, t in layers[1:] if best and score >= best[0] - 1]
-        return best[1] if best is not None else None
+        if best is None:
+            return []
+        also = [t for score, t in layers if t is not best[1] and score >= best[0] - 1]
+        return [best[1], *also]
 
     def _moving_layers(
         self, claim: Claim, today: date, tariffs: list[TariffMeasure], keys: set[str]
@@ -297,10 +298,11 @@ class Record:
         scheduled ahead ("the rise to 30% set for 1 Jan 2027"), scoring 3 or more."""
         scored: list[tuple[int, TariffMeasure]] = []
         for t in tariffs:
-            status = t.status_on(today)
             current = next((c for c in reversed(t.history) if c.day <= today), None)
-            scheduled = current is not None and current.until is not None and current.until > today
-            if status is None or (status.value != "suspended" and not scheduled):
+            if current is None:
+                continue
+            scheduled = current.until is not None and current.until > today
+            if current.status is not TariffStatus.SUSPENDED and not scheduled:
                 continue
             score = len(claim.words & self.tariff_words[id(t)]) + 2 * len(
                 keys & {w.casefold() for w in SUSPENSION.findall(text_of(t))}

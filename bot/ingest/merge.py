@@ -27,14 +27,13 @@ SAME_DAY_WORDS = 1
 
 
 def _same_fact(a: Proposal, b: Proposal) -> bool:
-    if a.kind in ("event", "milestone"):
-        shared = words(a.summary) & words(b.summary)
-        if a.date is not None and a.date == b.date and len(a.date) == 10:
-            # one day of one article is mostly one event, told in several sentences; a live
-            # blog's day holds several, each said in words of its own
-            return bool(set(a.people) & set(b.people)) or len(shared) >= SAME_DAY_WORDS
-        return bool(set(a.people) & set(b.people)) or len(shared) >= 2
-    return True
+    if a.kind not in ("event", "milestone"):
+        return True
+    # one day of one article is mostly one event, told in several sentences, so a word in
+    # common will do; a live blog's day holds several, each said in words of its own
+    same_day = a.date is not None and a.date == b.date and len(a.date) == 10
+    need = SAME_DAY_WORDS if same_day else 2
+    return bool(set(a.people) & set(b.people)) or len(words(a.summary) & words(b.summary)) >= need
 
 
 def merge(proposals: list[Proposal]) -> list[Proposal]:

@@ -8,9 +8,11 @@ The stages, each a module of its own:
 2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
 3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
    date expression).
-4. here: the claims compared with the record (bot.ingest.compare), claims about the same
-   fact merged into one proposal with all its evidence, each scored with its reasons; the
-   strongest first, and those under THRESHOLD held back (kept for a curator to see).
+4. here: the claims compared with the record (bot.ingest.compare; extensions and rate
+   statements in bot.ingest.changes), each scored with its reasons;
+5. bot.ingest.merge: claims about the same fact merged into one proposal with all its
+   evidence; here again: the strongest first, and those under THRESHOLD held back (kept
+   for a curator to see).
 """
 
 from __future__ import annotations
@@ -19,26 +21,15 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.claims import NEW_END, Claim, build, headline
-from bot.ingest.compare import (
-    GENERIC,
-    Record,
-    change_of,
-    end_of,
-    near,
-    proposal,
-    text_of,
-    when_of,
-)
-from bot.ingest.mentions import PERCENT, Mentions, RuleTagger, tag
+from bot.ingest.changes import extension, rate_statement
+from bot.ingest.claims import Claim, build, extension_end
+from bot.ingest.compare import Record, proposal, when_of
+from bot.ingest.mentions import Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
-from bot.ingest.when import find_dates
-from bot.models import Event, Milestone, TariffMeasure, TariffStatus
+from bot.models import Milestone
 
 THAT_RATE = re.compile(r"^(?:The|That|This|Its|The new)\s+(?:\w+\s+)?rate\b")
 """A sentence about the rate of the tariff named just before ("The new rate of 10%")."""
@@ -109,12 +100,8 @@ class Pipeline:
             if extending is not None and CONTINUES.match(text):
                 text = f"{extending} {text}"  # "...delays the rises. They now take effect on X."
             m = tag(text, today, self.tagger)
-            extending = (
-                text
-                if m.extends
-                and not any(NEW_END.search(text[max(0, f.start - 60) : f.start]) for f in m.dates)
-                else None
-            )
+            # an extension whose sentence gives no new end: the next may ("They now take...")
+            extending = text if m.extends and extension_end(m) is None else None
             if not m.people and sentence.text[:1] in '“"':
                 m.people = previous  # a quote that goes on from the sentence before
             m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
@@ -195,10 +182,10 @@ class Pipeline:
                     notes.append(note)
             return
         if c.kind == "update":
-            self._update(c, today, out)
+            extension(rec, c, today, out)
             return
         if c.kind == "tariff":
-            self._tariff(c, today, out, notes)
+            rate_statement(rec, c, today, out, notes)
             return
         if c.when is None:
             self._under_way(c, today, out)
@@ -253,181 +240,6 @@ class Pipeline:
             score -= 2
         out.append(proposal(c, c.kind, score=score))
 
-    def _update(self, c: Claim, today: date, out: list[Proposal]) -> None:
-        item = self.record.extended(c, today)
-        if c.new_end is None:
-            end = end_of(item) if item is not None else None
-            if item is None or end is None or c.extend_months is None:
-                return
-            c.new_end = FuzzyDate.day(end + relativedelta(months=c.extend_months))
-        due = self._due_on(c.new_end)
-        if item is not None and c.new_end.start in self._ends_of(item):
-            # the record has caught up: the article is a source for it, nothing to change; with
-            # no date of its own the sentence states the end ("suspended until Nov. 10, 2026")
-            if c.found is None:
-                c.when = c.new_end
-            out.append(proposal(c, "source-only", matches=item.id, score=3.0))
-            if due is not None and due.id != item.id:
-                out.append(proposal(c, "source-only", matches=due.id, score=3.0))
-            return
-        if due is not None:
-            out.append(proposal(c, "source-only", matches=due.id, score=3.0))
-            if item is None:
-                return
-        if item is not None:
-            for moved in [item, *self.record.also_moved]:
-                out.append(
-                    proposal(
-                        c,
-                        "update",
-                        matches=moved.id,
-                        change=change_of(moved, c.new_end, today),
-                        score=4.0,
-                        title=f"{moved.name}: extended to {c.new_end.label()}",
-                    )
-                )
-            if isinstance(item, Milestone):
-                name = item.name
-            elif item.status_on(today) is TariffStatus.SUSPENDED:
-                name = f"{item.name}: suspension ends"
-            else:
-                name = f"{item.name}: the postponed change is due"
-        else:
-            name = headline(c.sentence, 80)
-        out.append(
-            Proposal(
-                kind="milestone",
-                date=c.new_end.canonical(),
-                title=f"{name} (new end date)" if item is not None else name,
-                summary=c.sentence,
-                people=c.people,
-                evidence=[c.sentence],
-                score=3.0,
-                reasons=[*c.reasons, "the new date to count down to"],
-            )
-        )
-
-    def _step_due(self, c: Claim, today: date) -> tuple[Milestone, FuzzyDate] | None:
-        """A recorded tariff step the rate statement names by its date ("due to rise on June
-        23, 2027"): a tariff milestone on one of the sentence's dates, sharing STEP_WORDS of
-        its words with the sentence."""
-        for found in find_dates(c.sentence, today):
-            for m in self.record.view.milestones:
-                if m.kind.value != "tariff" or not near(when_of(m), found.when, slack=0):
-                    continue
-                if len((c.words - GENERIC) & self.record.item_words[id(m)]) >= STEP_WORDS:
-                    return m, found.when
-        return None
-
-    def _ends_of(self, item: Milestone | TariffMeasure) -> set[date]:
-        """Every end the record gives the item: a layer's `until` dates, a deadline's own
-        date and those of the deadlines that continue it (their `follows` chain)."""
-        if isinstance(item, TariffMeasure):
-            return {c.until for c in item.history if c.until is not None}
-        ends = {when_of(item).start}
-        step: Milestone | None = item
-        while step is not None:
-            step = next((m for m in self.record.view.milestones if m.follows == step.id), None)
-            if step is not None:
-                if when_of(step).start in ends:
-                    break
-                ends.add(when_of(step).start)
-        return ends
-
-    def _due_on(self, when: FuzzyDate) -> Milestone | None:
-        """A recorded deadline due within `when` (the new date of an extension, when the
-        record already counts down to it)."""
-        for m in self.record.view.milestones:
-            if m.kind.value == "deadline" and near(when_of(m), when, slack=0):
-                return m
-        return None
-
-    def _tariff(
-        self, c: Claim, today: date, out: list[Proposal], notes: list[ConflictNote]
-    ) -> None:
-        rec = self.record
-        if c.when is not None and rec.layer(c) is None:
-            moved = rec.rate_moved(c)
-            if moved is not None and c.changes:
-                out.append(
-                    proposal(
-                        c,
-                        "update",
-                        matches=moved.id,
-                        change={"field": "rate", "old": f"{moved.rate:g}%", "new": f"{c.rate:g}%"},
-                        score=4.0,
-                        reasons=[*c.reasons, f"moves the rate of {moved.id}"],
-                    )
-                )
-                return
-            if moved is not None and c.when.end < today and c.rate is not None:
-                notes.append(
-                    ConflictNote(
-                        claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
-                        record=f"{moved.id}: {moved.rate:g}%",
-                        why="a rate that differs from the recorded one",
-                        item=moved.id,
-                    )
-                )
-                return
-        fields = {
-            "rate": c.rate,
-            "imposer": c.imposer,
-            "target": c.target,
-            "legal_basis": c.basis,
-            "status": c.status,
-        }
-        if c.when is None:
-            layer = rec.layer(c)
-            start = layer.effective_from if layer is not None else None
-            if layer is not None and start is not None:
-                c.when = FuzzyDate.day(start)
-                out.append(proposal(c, "source-only", matches=layer.id, score=2.5, **fields))
-                for item in self._with_rate(c):
-                    out.append(proposal(c, "source-only", matches=item.id, score=2.5))
-            return
-        layer = rec.layer(c)
-        if layer is not None:
-            out.append(proposal(c, "source-only", matches=layer.id, score=3.0, **fields))
-            for item in self._with_rate(c):
-                out.append(proposal(c, "source-only", matches=item.id, score=2.5))
-            return
-        step = self._step_due(c, today)
-        if step is not None:  # "the duty is due to rise from 0% on June 23, 2027": recorded
-            milestone, when = step
-            c.when = when
-            out.append(proposal(c, "source-only", matches=milestone.id, score=3.0))
-            return
-        conflicts = []
-        other = rec.other_rate(c)
-        if other is not None and c.rate is not None:
-            conflicts.append(
-                ConflictNote(
-                    claim=f"{c.basis} at {c.rate:g}%",
-                    record=f"{other.id}: {other.rate:g}% in force on {c.when.label()}",
-                    why="a rate that differs from the recorded one",
-                    item=other.id,
-                )
-            )
-        score = 2.0 + (1 if c.basis else 0) + (1 if c.found else 0)
-        out.append(proposal(c, "tariff", conflicts=conflicts, score=score, **fields))
-
-    def _with_rate(self, c: Claim) -> list[Event | Milestone]:
-        """Recorded events and milestones on this date that state the same rate and that the
-        sentence describes too (WITH_RATE_WORDS of their words), not only share a day with
-        the layer it cites."""
-        when, rate = c.when, c.rate
-        if rate is None or when is None:
-            return []
-        pattern = re.compile(rf"(?<![\d.]){re.escape(f'{rate:g}')}" + PERCENT)
-        return [
-            i
-            for i in self.record.items
-            if near(when, when_of(i), slack=0)
-            and pattern.search(text_of(i))
-            and len((c.words - GENERIC) & self.record.item_words[id(i)]) >= WITH_RATE_WORDS
-        ][:2]
-
     def _under_way(self, c: Claim, today: date, out: list[Proposal]) -> None:
         """An event under way as the article is written ("is preparing to") is cited where
         recorded; its date is the recorded item's."""
@@ -443,14 +255,6 @@ class Pipeline:
                 c.when = event.date
                 out.append(proposal(c, "source-only", matches=event.id, score=2.5))
                 return
-
-
-STEP_WORDS = 2
-"""Content words a rate statement shares with a recorded tariff milestone of its date."""
-
-WITH_RATE_WORDS = 2
-"""Content words a sentence citing a layer must share with an event of that day for the
-event to be cited as well (dev corpus: 2 drops 7 noise cites and no right one; 3 loses 4)."""
 
 
 def propose(article: ArticleIn, record: RecordView) -> IngestResult:
