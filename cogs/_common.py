@@ -31,6 +31,8 @@ T = TypeVar("T", bound="AnyItem")
 P = TypeVar("P")
 
 NONE = discord.AllowedMentions.none()
+ADMIN = discord.Permissions(manage_guild=True)
+"""A group's default permissions for admins' commands (require_admin checks it again)."""
 RENDERED_ENTRIES = 256
 """Rendered answers kept per cog (a few KB each)."""
 

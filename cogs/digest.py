@@ -27,12 +27,11 @@ from bot.models import Frequency, GuildConfig
 from bot.poster import Outcome
 from bot.scheduler import DigestScheduler, DiscordSender
 from bot.slots import DIGEST_KINDS, next_digest_slot
-from cogs._common import require_admin
+from cogs._common import ADMIN, require_admin
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-ADMIN = discord.Permissions(manage_guild=True)
 NEEDED_IN_CHANNEL = ("view_channel", "send_messages", "embed_links", "read_message_history")
 _TIME = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*$")
 

@@ -17,9 +17,8 @@ from discord.ext import commands
 from bot.client import BriefingBot
 from bot.errors import UserError
 from bot.web import is_published, set_published
-from cogs._common import NONE, require_admin
+from cogs._common import ADMIN, NONE, require_admin
 
-ADMIN = discord.Permissions(manage_guild=True)
 COLOUR = discord.Colour.dark_teal()
 NO_SITE = (
     "This bot has no web site set up. Its operator can serve one with WEB_PORT (and "
