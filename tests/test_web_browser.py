@@ -1,181 +1,47 @@
-"""The site in a real browser: Debian's Chromium (/usr/bin/chromium), headless, driven by
-Playwright, against the web app served on a loopback port with the curated record on the
-tests' clock. A reader's walk through the pages, the tariffs page and its chart, the
-calendar parsed back, and every kind of page at 375 px and 1280 px wide: no console or page
-error, nothing wider than a phone, and a full-page screenshot in out/screenshots/.
-
-Nothing is downloaded: Playwright's own browsers are never used (no `playwright install`),
-and every request for an address off the loopback site is aborted and counted as a fault.
-Without /usr/bin/chromium or the playwright package the tests are skipped, saying which is
-missing (in CI, where .ci/run installs chromium, they fail instead)."""
+"""The site in a real browser (Debian's Chromium, headless, through Playwright; see
+tests/web_browser.py): a reader's walk from home to an event and its source, the timeline
+paged by its links and the back button, the tariffs of 12 Apr 2025 with their chart, and the
+calendar parsed back. Without /usr/bin/chromium or the playwright package the tests are
+skipped, saying which is missing (in CI, where .ci/run installs chromium, they fail)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
 
-from bot.clock import FixedClock
-from bot.config import PROJECT_ROOT
 from bot.curated import Dataset
-from bot.store import Store
-from bot.web import WebSettings, start_site
-from tests.conftest import NOW
+from tests.web_browser import (
+    BASE,
+    Served,
+    launch,
+    needs_a_browser,
+    open_tab,
+    serve_record,
+)
 
-try:
-    from playwright.async_api import Browser, ConsoleMessage, Page, Route, async_playwright
-except ImportError:  # the skip below says so
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",  # runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",  # closed network: no update or safe-browsing calls
-    "--disable-component-update",
-    "--disable-sync",
-]
-BASE = "https://record.example"
-"""The site's public address as the app is told it (calendar UIDs and permalinks)."""
-SCREENSHOTS = PROJECT_ROOT / "out" / "screenshots"
-PHONE, DESKTOP = 375, 1280
-HEIGHT = {PHONE: 812, DESKTOP: 800}
-
-PAGES = {
-    "home": "/",
-    "timeline": "/timeline",
-    "event": "/events/us-fentanyl-tariff-10",
-    "person": "/people/li-chenggang",
-    "milestone": "/milestones/truce-expiry",
-    "source": "/sources/rec-eo-14195",
-    "tariffs": "/tariffs",
-    "deadlines": "/deadlines",
-    "not-found": "/events/no-such-event",
-}
-"""Every kind of page the site has, by the name its screenshots take."""
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium"
-    if not HAVE_PLAYWRIGHT:
-        return "needs the playwright package (pip install -e '.[dev]'; no browser download)"
-    return None
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 
 @pytest.fixture(autouse=True)
 def _needs_a_browser() -> None:
-    reason = _missing()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-# -- the site and the browser -----------------------------------------------------------------
-
-
-@dataclass
-class Served:
-    url: str
-    dataset: Dataset
-
-    def at(self, path: str) -> str:
-        return self.url + path
+    needs_a_browser()
 
 
 @pytest.fixture
 async def served(store_factory: object, dataset: Dataset) -> AsyncIterator[Served]:
-    """The curated record in a fresh store, served on 127.0.0.1 on a free port."""
-    clock = FixedClock(NOW)
-    store: Store = await store_factory(clock)  # type: ignore[operator]
-    await store.sync_curated(dataset.items())
-    runner = await start_site(store, clock, WebSettings(BASE), host="127.0.0.1", port=0)
-    try:
-        host, port = runner.addresses[0][:2]
-        yield Served(f"http://{host}:{port}", dataset)
-    finally:
-        await runner.cleanup()
+    async with serve_record(store_factory, dataset) as site:
+        yield site
 
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        launched = await pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-@dataclass
-class Tab:
-    """A page in its own browser context, with what went wrong on it written down."""
-
-    page: Page
-    errors: list[str] = field(default_factory=list)
-    """Console errors and uncaught page errors, each with where it happened."""
-    outside: list[str] = field(default_factory=list)
-    """Requests for addresses off the served site (aborted: the network is closed)."""
-
-    def clear(self) -> None:
-        self.errors.clear()
-        self.outside.clear()
-
-
-@asynccontextmanager
-async def open_tab(browser: Browser, served: Served, width: int = DESKTOP) -> AsyncIterator[Tab]:
-    phone = width <= PHONE
-    context = await browser.new_context(
-        viewport={"width": width, "height": HEIGHT.get(width, 800)},
-        device_scale_factor=1,
-        is_mobile=phone,
-        has_touch=phone,
-    )
-    page = await context.new_page()
-    tab = Tab(page)
-
-    async def only_the_site(route: Route) -> None:
-        url = route.request.url
-        if url.startswith(served.url + "/"):
-            await route.continue_()
-        else:
-            tab.outside.append(url)
-            await route.abort()
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            where = message.location.get("url", "")
-            tab.errors.append(f"console error on {page.url}: {message.text} ({where})")
-
-    def page_error(error: Exception) -> None:
-        tab.errors.append(f"page error on {page.url}: {error}")
-
-    await context.route("**/*", only_the_site)
-    page.on("console", console)
-    page.on("pageerror", page_error)
-    try:
-        yield tab
-    finally:
-        await context.close()
-
-
-def is_own_404(message: str, url: str) -> bool:
-    """The one console line Chromium always writes for a document answered with 404: the
-    not-found page itself, which is what that address should answer."""
-    return "status of 404" in message and f"({url})" in message
+    async with launch() as launched:
+        yield launched
 
 
 # -- a reader's walk --------------------------------------------------------------------------
@@ -332,72 +198,3 @@ async def test_calendar_parses_back_one_vevent_per_milestone(
 
 
 # -- every page, at a phone's width and a desktop's -------------------------------------------
-
-OVERFLOWING = """() => {
-  const limit = document.documentElement.clientWidth;
-  return [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > limit + 1)
-    .slice(0, 5)
-    .map(el => `<${el.tagName.toLowerCase()}${el.className ? ' class=' + el.className : ''}>`
-      + ` right=${Math.round(el.getBoundingClientRect().right)}`
-      + ` "${(el.textContent || '').trim().slice(0, 60)}"`);
-}"""
-
-
-@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["375px", "1280px"])
-async def test_every_page_logs_no_error_fits_and_is_photographed(
-    browser: Browser, served: Served, width: int
-) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
-    async with open_tab(browser, served, width) as tab:
-        page = tab.page
-        for name, path in PAGES.items():
-            tab.clear()
-            url = served.at(path)
-            response = await page.goto(url, wait_until="load")
-            assert response is not None
-            expected = 404 if name == "not-found" else 200
-            if response.status != expected:
-                problems.append(f"{path}: HTTP {response.status}, expected {expected}")
-            shot = SCREENSHOTS / f"{name}-{width}.png"
-            await page.screenshot(path=str(shot), full_page=True)
-            errors = [e for e in tab.errors if not (expected == 404 and is_own_404(e, url))]
-            problems += [f"{path} at {width}px: {e} [{shot}]" for e in errors]
-            problems += [f"{path} at {width}px: asked the network for {u}" for u in tab.outside]
-            broken = await page.evaluate(
-                "[...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
-                ".map(i => i.getAttribute('src'))"
-            )
-            problems += [f"{path} at {width}px: image {src} did not load" for src in broken]
-            if width == PHONE:
-                scroll = await page.evaluate("document.documentElement.scrollWidth")
-                if scroll > PHONE + 1:
-                    wide = await page.evaluate(OVERFLOWING)
-                    problems.append(
-                        f"{path} at {width}px: {scroll}px wide, overflows; widest: {wide} [{shot}]"
-                    )
-    assert not problems, "\n".join(problems)
-
-
-async def test_every_link_within_the_site_answers(browser: Browser, served: Served) -> None:
-    """Each page's links to the site itself (the nav, items, pagers, data and feeds)."""
-    async with open_tab(browser, served) as tab:
-        page = tab.page
-        linked: dict[str, str] = {}
-        for path in PAGES.values():
-            await page.goto(served.at(path))
-            for href in await page.locator("a[href]").evaluate_all(
-                "links => links.map(a => a.href)"
-            ):
-                if href.startswith(served.url + "/"):
-                    linked.setdefault(href.split("#")[0], path)
-        assert len(linked) > 30
-        broken = []
-        for href, found_on in sorted(linked.items()):
-            response = await page.request.get(href)
-            if response.status != 200:
-                broken.append(
-                    f"{href[len(served.url) :]} (linked from {found_on}): {response.status}"
-                )
-    assert not broken, "\n".join(broken)
