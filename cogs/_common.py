@@ -130,8 +130,17 @@ async def send_embeds(
             await interaction.followup.send(**kwargs)
 
 
-PAGE_PATHS = {"event": "events", "person": "people", "milestone": "milestones", "source": "sources"}
-"""The site's path for each kind of item with a page of its own (bot/web)."""
+async def site_view(bot: BriefingBot, guild_id: int | None) -> tuple[str, bool] | None:
+    """(the site's address for this server, whether that is its own published view), or
+    None when the bot has no site."""
+    from bot.web import is_published
+
+    base = bot.settings.site_url
+    if base is None:
+        return None
+    if guild_id is not None and await is_published(bot.store, guild_id):
+        return f"{base}/g/{guild_id}", True
+    return base, False
 
 
 async def item_url(bot: BriefingBot, kind: str, item_id: str, guild_id: int | None) -> str | None:
@@ -139,18 +148,15 @@ async def item_url(bot: BriefingBot, kind: str, item_id: str, guild_id: int | No
     it published, else the public page when the item is on the public record; None when the
     bot has no site or the item is this server's own and unpublished (no page to link)."""
     from bot.models import Kind
-    from bot.web import is_published
+    from bot.web import PAGE_PATHS
 
-    base = bot.settings.site_url
-    if base is None or kind not in PAGE_PATHS:
+    view = await site_view(bot, guild_id)
+    if view is None or Kind(kind) not in PAGE_PATHS:
         return None
-    path = f"{PAGE_PATHS[kind]}/{item_id}"
-    store = bot.store
-    if guild_id is not None and await is_published(store, guild_id):
-        return f"{base}/g/{guild_id}/{path}"
-    if await store.get(Kind(kind), item_id, None) is None:
+    base, own = view
+    if not own and await bot.store.get(Kind(kind), item_id, None) is None:
         return None
-    return f"{base}/{path}"
+    return f"{base}/{PAGE_PATHS[Kind(kind)]}/{item_id}"
 
 
 async def linked(
@@ -166,14 +172,8 @@ async def linked(
 
 async def tariffs_url(bot: BriefingBot, day: date, guild_id: int | None) -> str | None:
     """/tariffs on the web site as of `day` (the server's published view when it published)."""
-    from bot.web import is_published
-
-    base = bot.settings.site_url
-    if base is None:
-        return None
-    if guild_id is not None and await is_published(bot.store, guild_id):
-        base = f"{base}/g/{guild_id}"
-    return f"{base}/tariffs?as_of={day.isoformat()}"
+    view = await site_view(bot, guild_id)
+    return None if view is None else f"{view[0]}/tariffs?as_of={day.isoformat()}"
 
 
 async def require_admin(interaction: discord.Interaction[Any]) -> bool:

@@ -37,8 +37,14 @@ RECORDS_KEPT = 8
 only (a snapshot of 100,000 events is large; older versions are never asked for again)."""
 AUDIT_NEWEST = 2000
 """Audit entries read for the feed of changes (it shows the newest 100 a reader may see)."""
-PAGED_KINDS = (Kind.EVENT, Kind.PERSON, Kind.MILESTONE, Kind.SOURCE)
-"""Kinds with a page of their own (/events/<id> …)."""
+PAGE_PATHS = {
+    Kind.EVENT: "events",
+    Kind.PERSON: "people",
+    Kind.MILESTONE: "milestones",
+    Kind.SOURCE: "sources",
+}
+"""Kinds with a page of their own, and its path (/events/<id> …)."""
+PAGED_KINDS = tuple(PAGE_PATHS)
 
 
 def title_of(item: AnyItem) -> str:
@@ -130,14 +136,8 @@ class Record:
     def path_of(self, item: AnyItem) -> str:
         """The page that shows an item (within the view): its own page, a tariff layer's
         row on /tariffs on a day it was in force, a conflict on the first item naming it."""
-        if isinstance(item, Event):
-            return f"/events/{item.id}"
-        if isinstance(item, Person):
-            return f"/people/{item.id}"
-        if isinstance(item, Milestone):
-            return f"/milestones/{item.id}"
-        if isinstance(item, Source):
-            return f"/sources/{item.id}"
+        if isinstance(item, Event | Person | Milestone | Source):
+            return f"/{PAGE_PATHS[kind_of(item)]}/{item.id}"
         if isinstance(item, TariffMeasure):
             day = item.effective_from or item.history[-1].day
             return f"/tariffs?as_of={day.isoformat()}#layer-{item.id}"
