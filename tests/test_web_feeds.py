@@ -18,7 +18,7 @@ from bot.curated import Dataset
 from bot.models import Milestone
 from bot.web.data import COLUMNS, _cell
 from tests.conftest import NOW
-from tests.test_web_pages import BASE, CURATOR, Site, open_site
+from tests.web_site import BASE, CURATOR, Site, open_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
