@@ -344,3 +344,45 @@ def test_one_extension_never_moves_the_layers_of_the_one_before(view: RecordView
     }
     furniture = [p for p in result.proposals if p.matches in FURNITURE]
     assert furniture and all(not any("cranes" in e for e in p.evidence) for p in furniture)
+
+
+def test_a_rate_named_by_its_layer_and_old_rate_is_an_update_of_that_layer(
+    view: RecordView,
+) -> None:
+    for sentence in (
+        "The forced-labor rate on products of China falls to 10% from 12.5% on Dec. 15.",
+        "The ruling leaves the duty's schedule intact: the rate on Chinese goods falls to 10% "
+        "from 12.5% on Dec. 15.",
+    ):
+        result = run(view, sentence)
+        assert [(p.kind, p.matches, p.date) for p in result.proposals] == [
+            ("update", "us-cn-forced-labor-301", "2026-12-15")
+        ], sentence
+
+
+def test_a_new_layer_is_announced_and_in_force_from_the_day_it_takes_effect(
+    view: RecordView,
+) -> None:
+    from bot.ingest.items import item_for
+    from bot.models import TariffMeasure
+
+    result = run(
+        view,
+        "China's lower 5% additional tariff on U.S. pork, announced last Monday, took effect on "
+        "Wednesday.",
+    )
+    [p] = result.proposals  # the announcement is the same fact: no event of its own
+    assert (p.kind, p.date, p.status, p.announced_on) == (
+        "tariff",
+        "2026-11-25",
+        "announced",
+        date(2026, 11, 16),
+    )
+    layer = item_for(p, source_id="source-a", people=set(), taken=set(), zone="America/New_York")
+    assert isinstance(layer, TariffMeasure)
+    assert [(c.status.value, c.day) for c in layer.history] == [
+        ("announced", date(2026, 11, 16)),
+        ("in_force", date(2026, 11, 25)),
+    ]
+    assert layer.status_on(date(2026, 11, 20)).value == "announced"
+    assert layer.status_on(THURSDAY).value == "in_force"

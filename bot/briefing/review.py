@@ -100,6 +100,17 @@ def _conflict_line(c: ConflictNote) -> str:
     )
 
 
+def _tariff_state(p: Proposal) -> str:
+    """ "announced 26 Nov 2026, in force from 1 Dec 2026" for a new layer with its start."""
+    status = p.status or "announced"
+    if status != "announced" or p.announced_on is None or not p.date:
+        return status
+    start = FuzzyDate.model_validate(p.date).start
+    if p.announced_on >= start:
+        return f"in force from {_when(p.date)}"
+    return f"announced {FuzzyDate.day(p.announced_on).label()}, in force from {_when(p.date)}"
+
+
 def proposal_embed(
     q: Queued, proposal: Proposal, source: Source | None, matched_title: str | None
 ) -> discord.Embed:
@@ -118,7 +129,7 @@ def proposal_embed(
         embed.add_field(
             name="Tariff",
             value=f"{proposal.imposer} on {proposal.target}: **{proposal.rate:g}%**{basis} "
-            f"({proposal.status or 'announced'})",
+            f"({_tariff_state(proposal)})",
             inline=False,
         )
     if proposal.kind == "update" and proposal.change is not None:

@@ -58,8 +58,13 @@ AFTER_LAST = re.compile(
     r"\b(?P<next>the next day|a day later|the following day)\b",
     re.IGNORECASE,
 )
+ANNOUNCED_AT = re.compile(
+    r"\b(?:announced|unveiled|disclosed|confirmed|made public)(?:\s+(?:on|in|at|late on))?\s*$",
+    re.IGNORECASE,
+)
 EFFECTIVE = re.compile(
-    r"\b(?:from|starting|effective|beginning|as of|as from|takes? effect(?: on)?|"
+    r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
+    r"c[oa]me into (?:force|effect)(?: on)?|(?:in force|in effect|has applied|applied) since|"
     r"(?:goods )?entered (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
     r"(?:(?:\d{1,2}[:.]\d{2}|12:01)\s*[ap]\.?m\.?(?:\s+\w+)?\s+on\s+)?$",
     re.IGNORECASE,
@@ -118,6 +123,9 @@ class Claim:
     target: str | None = None
     basis: str | None = None
     status: str | None = None
+    announced: FuzzyDate | None = None
+    """The statement's own date when the tariff takes effect later ("announced last
+    Thursday, took effect on Tuesday")."""
     # updates: the new end, as the article gives it, or how far it moves
     new_end: FuzzyDate | None = None
     extend_months: int | None = None
@@ -286,17 +294,23 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             return out
 
     effective = _date_after(m, EFFECTIVE)
-    event_too = (bool(m.people) and bool(MEETING.search(s))) or (
-        # "Beijing on Oct. 9 announced controls on rare earths, prompting Trump to threaten
-        # 100% from Nov. 1": the statement's own date is an event of its own beside the
-        # tariff's, when its clause is not about the tariff ("Greer said on Friday the duty
-        # would be cut ... from Dec. 15" is one fact)
-        main is not None
-        and effective is not None
-        and main is not effective
-        and main.start < effective.start
-        and main.when.end < effective.when.start
-        and not TARIFF.search(_clause_after(s, main.end))
+    event_too = (
+        (bool(m.people) and bool(MEETING.search(s)))
+        or (
+            # "Beijing on Oct. 9 announced controls on rare earths, prompting Trump to threaten
+            # 100% from Nov. 1": the statement's own date is an event of its own beside the
+            # tariff's, when its clause is not about the tariff ("Greer said on Friday the duty
+            # would be cut ... from Dec. 15" is one fact)
+            main is not None
+            and effective is not None
+            and main is not effective
+            and main.start < effective.start
+            and main.when.end < effective.when.start
+            and not TARIFF.search(_clause_after(s, main.end))
+            # "the lower tariff, announced last Thursday, took effect on Tuesday": the
+            # announcement of the tariff itself, one fact with it (gold rule 2)
+            and not ANNOUNCED_AT.search(s[max(0, main.start - 30) : main.start])
+        )
     )
     if m.tariff and m.rates and (TARIFF_NEWS.search(s) or CHANGES.search(s) or not event_too):
         when_found = effective or main
@@ -318,6 +332,12 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                     target=target,
                     basis=part.basis if len(parts) > 1 else m.basis,
                     status=_status(part.sentence, when_found.when if when_found else None, today),
+                    announced=main.when
+                    if main is not None
+                    and effective is not None
+                    and main is not effective
+                    and main.when.end < effective.when.start
+                    else None,
                     changes=bool(CHANGES.search(part.sentence)),
                     reasons=[f"rate {part.new_rate:g}%", f"direction: {why}"],
                     people=list(m.people),

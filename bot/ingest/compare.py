@@ -212,7 +212,7 @@ class Record:
         suspended) when the article was written."""
         if claim.rate is None:
             return None
-        best: tuple[int, TariffMeasure] | None = None
+        ranked: list[tuple[int, TariffMeasure]] = []
         goods = named_goods(claim.sentence)
         was = _OLD_RATE.search(claim.sentence)
         for t in self.view.tariffs:
@@ -227,13 +227,17 @@ class Record:
                 claim.basis is not None
                 and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
             )
-            score = shared + (2 if basis else 0)
+            # "to 10% from 12.5%": the old rate names the layer as well as its words do
+            score = shared + (2 if basis else 0) + (2 if was is not None else 0)
             status = t.status_on(self.today) if self.today else None
             if status is None or status.value not in ("in_force", "suspended"):
                 continue
-            if score >= 3 and (best is None or score > best[0]):
-                best = (score, t)
-        return best[1] if best is not None else None
+            if score >= 3 or (was is not None and score >= 2):
+                ranked.append((score, t))
+        ranked.sort(key=lambda x: -x[0])
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0] and ranked[0][0] < 3):
+            return None  # "from 10%" alone, and more than one layer at 10%: which is unclear
+        return ranked[0][1]
 
     def other_rate(self, claim: Claim) -> TariffMeasure | None:
         if claim.basis is None or claim.rate is None or claim.when is None:

@@ -113,6 +113,14 @@ def item_for(
         if date is None or proposal.rate is None or not proposal.imposer or not proposal.target:
             raise ProposalError("a tariff needs a date, a rate and who imposes it on whom")
         status = TariffStatus(proposal.status or "announced")
+        history = [StatusChange(status=status, day=date.start)]
+        if status is TariffStatus.ANNOUNCED and proposal.announced_on is not None:
+            # announced on that day, and in force from its date (the day it takes effect)
+            history = [StatusChange(status=TariffStatus.IN_FORCE, day=date.start)]
+            if proposal.announced_on < date.start:
+                history.insert(
+                    0, StatusChange(status=TariffStatus.ANNOUNCED, day=proposal.announced_on)
+                )
         broad = bool(re.search(r"\ball\b|across the board", proposal.summary, re.IGNORECASE))
         return TariffMeasure(
             id=slug(proposal.imposer, proposal.target, proposal.title, taken=taken),
@@ -123,7 +131,7 @@ def item_for(
             rate=proposal.rate,
             applies_to_all=broad,
             coverage="all goods" if broad else "as the article describes",
-            history=[StatusChange(status=status, day=date.start)],
+            history=history,
             sources=[source_id],
         )
     if proposal.kind == "milestone":

@@ -32,7 +32,9 @@ TRADE = re.compile(
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
 TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
-    r"(?:301|232) rate)\b",
+    r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
+    r"rates? on (?:products of |imports from |goods from )?"
+    r"(?:china|chinese|u\.s\.|us|american)\b)\b",
     re.IGNORECASE,
 )
 """With a rate, a tariff named without the word: "List 3 went to 25%", "a 100% Section 301
@@ -111,12 +113,14 @@ US_ACTOR = re.compile(
 ON_US = re.compile(
     r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
-    r"|\bfrom the (?:u\.s\.|united states)",
+    r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
+    r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)",
     re.IGNORECASE,
 )
 ON_CN = re.compile(
     r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
-    r"\bfrom china\b|\bchinese-made\b",
+    r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|"
+    r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b",
     re.IGNORECASE,
 )
 CN_OWNS = re.compile(

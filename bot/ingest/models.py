@@ -3,6 +3,7 @@ it repeats in the record, and where it contradicts the record."""
 
 from __future__ import annotations
 
+from datetime import date as Day
 from datetime import datetime
 from typing import Literal
 
@@ -68,6 +69,10 @@ class Proposal(Model):
     target: str | None = None
     legal_basis: str | None = None
     status: str | None = None
+    announced_on: Day | None = None
+    """For a new tariff ("announced" with its date the day it takes effect): the day it was
+    announced, when that is earlier. Accepting records both steps, so the layer reads as
+    announced until that day and in force from it."""
     # milestone proposals
     at: datetime | None = None
     timezone: str | None = None

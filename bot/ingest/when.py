@@ -13,6 +13,7 @@ What is read, and how:
 - spans: "from October 31 to November 1", "October 31-November 1", "10-11 May";
 - weekdays: "on Monday", "Saturday morning": the latest such day up to the article's day,
   or the next one from it when the sentence speaks of the future ("will", "is set to", …);
+  "last Monday" is the Monday of the week before (weeks run Monday to Sunday);
 - "today", "tonight", "this evening", "yesterday", "tomorrow", "a week from tomorrow",
   "a week from today", "in 150 days", "in two weeks", "three days ago", "just days ago"
   (the six days before), "two weeks ago";
@@ -118,7 +119,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            r"\b(?P<next>(?i:next|this coming) )?"
+            r"\b(?P<next>(?i:next|this coming) )?(?P<last>(?i:last) )?"
             r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
     ),
@@ -295,6 +296,9 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         if g.get("next"):  # "next Tuesday": the coming one, never today
             ahead = (target - today.weekday()) % 7 or 7
             return FuzzyDate.day(today + timedelta(days=ahead))
+        if g.get("last"):  # "last Monday": the Monday of the week before (weeks run Mon-Sun)
+            monday = today - timedelta(days=today.weekday() + 7)
+            return FuzzyDate.day(monday + timedelta(days=target))
         if future:
             ahead = (target - today.weekday()) % 7
             return FuzzyDate.day(today + timedelta(days=ahead))
