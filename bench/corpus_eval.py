@@ -18,7 +18,8 @@ each gold item met at most once. A second proposal meeting a gold item already m
 duplicate; every other proposal is noise. A tariff proposal for a gold tariff's products and
 rate with imposer and target swapped is counted as a wrong direction. A planted error is
 flagged when a conflict of the result (the article's or a proposal's) quotes words of the
-planted span or names its record item.
+planted span or names its record item; a conflict that flags no planted error is counted as
+a false alarm.
 """
 
 from __future__ import annotations
@@ -159,6 +160,8 @@ class Score:
     wrong_direction: int = 0
     planted: int = 0
     flagged: int = 0
+    false_flags: int = 0
+    """Conflicts the result shows that name no planted error (a curator's false alarms)."""
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [hits, gold]
 
     def add(self, other: Score) -> None:
@@ -170,6 +173,7 @@ class Score:
             "wrong_direction",
             "planted",
             "flagged",
+            "false_flags",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, (h, g) in other.by_kind.items():
@@ -208,6 +212,11 @@ def score(path: Path, record: RecordView) -> Score:
         row[0] += int(ok)
         row[1] += 1
     s.flagged = sum(flagged(x, result) for x in planted)
+    notes = [*result.conflicts, *(c for p in result.proposals for c in p.conflicts)]
+    s.false_flags = sum(
+        not any(flagged(x, IngestResult(proposals=[], conflicts=[n])) for x in planted)
+        for n in notes
+    )
     return s
 
 
@@ -257,7 +266,12 @@ def table(part: str, rows: list[Score]) -> tuple[list[str], Score]:
         )
     kinds = ", ".join(f"{k} {h}/{g}" for k, (h, g) in sorted(total.by_kind.items()))
     dup_rate = total.duplicates / total.proposals if total.proposals else 0.0
-    out += ["", f"recall by kind: {kinds}; duplicates {dup_rate:.0%} of proposals", ""]
+    out += [
+        "",
+        f"recall by kind: {kinds}; duplicates {dup_rate:.0%} of proposals; "
+        f"conflicts naming no planted error: {total.false_flags}",
+        "",
+    ]
     return out, total
 
 

@@ -386,3 +386,35 @@ def test_a_new_layer_is_announced_and_in_force_from_the_day_it_takes_effect(
     ]
     assert layer.status_on(date(2026, 11, 20)).value == "announced"
     assert layer.status_on(THURSDAY).value == "in_force"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item"),
+    [
+        # a post after the name, not only before it
+        ("Li Chenggang, China's commerce minister, led the team on Tuesday.", "li-chenggang"),
+        # a recorded fact misdated in a background clause (the ruling was on 20 Feb 2026)
+        (
+            "Nine months after the Supreme Court's Feb. 27 ruling knocked out the IEEPA "
+            "tariffs, the U.S. tariff wall on China is built from Section 301 and 232.",
+            "supreme-court-ieepa",
+        ),
+        # a day later than the meeting in Busan (30 Oct 2025) from New York: no zone does that
+        ("When Trump and Xi met in Busan on Oct. 31, 2025, they agreed a set of terms.", None),
+    ],
+)
+def test_conflicts_a_curator_is_shown(view: RecordView, sentence: str, item: str | None) -> None:
+    result = run(view, sentence)
+    assert result.conflicts, sentence
+    if item is not None:
+        assert result.conflicts[0].item == item
+    assert not [p for p in result.proposals if p.kind == "source-only"]  # not cited as right
+
+
+def test_a_correct_background_date_is_no_conflict(view: RecordView) -> None:
+    result = run(
+        view,
+        "The Supreme Court struck down the IEEPA tariffs on Feb. 20, and a 10% Section 122 "
+        "surcharge took their place on Feb. 24.",
+    )
+    assert result.conflicts == []

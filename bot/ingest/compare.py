@@ -21,20 +21,9 @@ from zoneinfo import ZoneInfo
 from bot.dates import FuzzyDate
 from bot.ingest.claims import Claim, headline
 from bot.ingest.mentions import PERCENT, words
-from bot.ingest.models import Change, ConflictNote, Proposal, RecordView
-from bot.models import Event, Milestone, Person, TariffMeasure, TariffStatus
+from bot.ingest.models import Change, Proposal, RecordView
+from bot.models import Event, Milestone, TariffMeasure, TariffStatus
 
-POST_KEYS = [
-    ("trade representative", ("trade representative", "ustr")),
-    ("treasury secretary", ("treasury", "secretary of the treasury")),
-    ("commerce secretary", ("secretary of commerce", "commerce secretary")),
-    ("agriculture secretary", ("agriculture",)),
-    ("vice premier", ("vice premier",)),
-    ("premier", ("premier",)),
-    ("commerce minister", ("minister of commerce", "commerce minister")),
-    ("vice president", ("vice president",)),
-    ("president", ("president",)),
-]
 GENERIC = frozenset(
     words(
         "additional tariff tariffs duty duties goods imports rate percent points cut lower "
@@ -94,16 +83,6 @@ def _place_in(place: str, sentence: str) -> bool:
     """The item's place (its first name: 'Geneva' of 'Geneva, Switzerland') in the text."""
     head = re.split(r"[,(]", place)[0].strip()
     return len(head) >= 4 and re.search(rf"\b{re.escape(head)}\b", sentence) is not None
-
-
-def _post_key(post: str) -> str | None:
-    low = post.casefold().replace("-", " ")
-    for key, _ in POST_KEYS:
-        if key in low:
-            return key
-    if "minister of commerce" in low:
-        return "commerce minister"
-    return None
 
 
 class Record:
@@ -240,7 +219,12 @@ class Record:
         return ranked[0][1]
 
     def other_rate(self, claim: Claim) -> TariffMeasure | None:
+        """An across-the-board layer of the same basis at another rate on that day, for a
+        statement of a rate that names no goods and moves nothing (a product's own rate, or
+        a change, is no contradiction of the general one)."""
         if claim.basis is None or claim.rate is None or claim.when is None:
+            return None
+        if claim.changes or named_goods(claim.sentence):
             return None
         for t in self.view.tariffs:
             if (
@@ -319,54 +303,6 @@ class Record:
         return scored
 
     # -- people -------------------------------------------------------------------------
-    def post_conflict(self, person: Person, post: str, day: date) -> ConflictNote | None:
-        """The article gives `person` a post the record says they did not hold on `day`."""
-        key = _post_key(post)
-        if key is None:
-            return None
-        if key == "premier" and "vice" in post.casefold():
-            key = "vice premier"
-        names = dict(POST_KEYS)[key]
-
-        def holds(p: Person) -> bool:
-            return any(
-                any(re.search(rf"(?<!vice ){re.escape(n)}", q.title.casefold()) for n in names)
-                and (key != "premier" or "vice premier" not in q.title.casefold())
-                and (key != "president" or "vice president" not in q.title.casefold())
-                and (q.start is None or q.start.start <= day)
-                and (q.end is None or q.end.end >= day)
-                for q in p.posts
-            )
-
-        if holds(person):
-            return None
-        if key == "president" and not any("president" in q.title.casefold() for q in person.posts):
-            return None
-        country = (
-            "United States" if re.search(r"\bU\.?S\.?\b|United States", post) else person.country
-        )
-        holder = next(
-            (
-                p
-                for p in self.view.people
-                if holds(p) and p.id != person.id and p.country == country
-            ),
-            None,
-        )
-        now = [q.title for q in person.posts if q.end is None or q.end.end >= day]
-        record = (
-            f"{holder.name} held that post on {FuzzyDate.day(day).label()}"
-            if holder
-            else f"the record has no such post for {person.name} on {FuzzyDate.day(day).label()}"
-        )
-        if now:
-            record += f"; {person.name} was {now[0]}"
-        return ConflictNote(
-            claim=f"{person.name} is {post}",
-            record=record,
-            why="an official given a post the record says they did not hold on that date",
-            item=holder.id if holder else person.id,
-        )
 
 
 def proposal(claim: Claim, kind: str, **extra: object) -> Proposal:

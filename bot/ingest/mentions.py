@@ -93,6 +93,16 @@ POSTS = [
     "Representative", "Rep.", "Chairman", "Chair",
 ]  # fmt: skip
 """Titles a person is named with; the name follows."""
+APPOSITIVE = re.compile(
+    r",\s+(?:the\s+|then\s+)?(?P<whose>(?:China|Beijing|America|the United States|the U\.S\.|"
+    r"U\.S\.|US)'s\s+|(?:Chinese|U\.S\.|US|American)\s+)?"
+    r"(?P<post>(?i:vice[- ]premier|premier|vice president|president|trade representative|"
+    r"commerce secretary|treasury secretary|agriculture secretary|secretary of \w+(?: \w+)?|"
+    r"commerce minister|minister of commerce|vice (?:commerce )?minister(?: of commerce)?|"
+    r"finance minister|foreign minister|agriculture minister|ambassador(?: to the [A-Z][\w.]*"
+    r"(?: [A-Z][\w.]*){0,3})?))\b(?!'s|-)"
+)
+"""A post given after the name ("Li Chenggang, China's commerce minister")."""
 NAME = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{1,2}\.?)(?:[ -](?:[A-Z][a-z]+|[A-Z]\.)){1,2}")
 NOT_NAMES = frozenset(
     {"Xi", "Trump", "The", "China", "Chinese", "Beijing", "Washington", "State", "Council"}
@@ -287,6 +297,11 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
             (pid for s, e, pid in spans if s <= m.start() < e or m.start() <= s < m.end()), None
         )
         titled.append(Titled(" ".join(post.split()), name, known, start))
+    for _, end, pid in spans:  # "Li Chenggang, China's commerce minister": the post after
+        after = APPOSITIVE.match(sentence, end)
+        if after is not None and not any(t.person == pid for t in titled):
+            post = " ".join(f"{after.group('whose') or ''}{after.group('post')}".split())
+            titled.append(Titled(post, sentence[:end].rsplit(",", 1)[-1].strip(), pid, end))
     rates = [float(r) for r in RATE.findall(sentence)]
     new = NEW_RATE.search(sentence)
     if new is None:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
+from bot.ingest.checks import day_off, misdated, post_conflict
 from bot.ingest.claims import Claim, build, extension_end
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.mentions import Mentions, RuleTagger, tag
@@ -77,6 +78,7 @@ bench/README.md)."""
 class Pipeline:
     def __init__(self, view: RecordView) -> None:
         self.record = Record(view)
+        self.zone = "UTC"
         self.tagger = RuleTagger(view.people)
         self.known_names = {p.name.casefold() for p in view.people} | {
             a.casefold() for p in view.people for a in p.aliases
@@ -86,6 +88,7 @@ class Pipeline:
         local = article.published.astimezone(ZoneInfo(article.timezone))
         today = local.date()
         self.record.today = today
+        self.zone = article.timezone
         out: list[Proposal] = []
         notes: list[ConflictNote] = []
         shifts: list[int] = []
@@ -118,6 +121,7 @@ class Pipeline:
                 m.words |= tariff_before.words
             tariff_before = m if m.tariff else None
             before = m.words
+            notes += misdated(self.record, m)
             for claim in build(m, today, last):
                 self._claim(claim, today, out, notes, shifts)
             if m.dates:
@@ -177,7 +181,7 @@ class Pipeline:
             assert c.titled is not None and c.titled.person is not None
             person = rec.people.get(c.titled.person)
             if person is not None:
-                note = rec.post_conflict(person, c.titled.post, today)
+                note = post_conflict(rec, person, c.titled.post, today)
                 if note is not None:
                     notes.append(note)
             return
@@ -191,6 +195,16 @@ class Pipeline:
             self._under_way(c, today, out)
             return
         item = rec.repeats(c)
+        if item is not None and c.found is not None and day_off(self.zone, c.when, when_of(item)):
+            notes.append(  # "met in Busan on Oct. 31" of a meeting on the 30th, from New York
+                ConflictNote(
+                    claim=f"“{c.found.text}”: {c.when.label()}",
+                    record=f"{item.id}: {when_of(item).label()}",
+                    why="a date that differs from the recorded one for the same fact",
+                    item=item.id,
+                )
+            )
+            return
         if item is not None:
             if (
                 isinstance(item, Milestone)

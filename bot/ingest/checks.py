@@ -1,0 +1,187 @@
+"""Where an article contradicts the record: an official given a post the record says they
+did not hold on that day (any post, not only a former holder's), and a recorded fact given
+another date (in any clause, background included: "Nine months after the Supreme Court's
+Feb. 27 ruling"). Pure; bot.ingest.pipeline asks it of every sentence."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.dates import FuzzyDate, Precision
+from bot.ingest.compare import Record, when_of
+from bot.ingest.mentions import Mentions, words
+from bot.ingest.models import ConflictNote
+from bot.ingest.when import find_dates
+from bot.models import Event, Milestone, Person
+
+POST_KEYS = [
+    ("trade representative", ("trade representative", "ustr")),
+    ("treasury secretary", ("treasury", "secretary of the treasury")),
+    ("commerce secretary", ("secretary of commerce", "commerce secretary")),
+    ("agriculture secretary", ("agriculture",)),
+    ("vice premier", ("vice premier",)),
+    ("premier", ("premier",)),
+    ("commerce minister", ("minister of commerce", "commerce minister")),
+    ("vice president", ("vice president",)),
+    ("president", ("president",)),
+    ("ambassador", ("ambassador",)),
+]
+
+
+def _post_key(post: str) -> str | None:
+    low = post.casefold().replace("-", " ")
+    for key, _ in POST_KEYS:
+        if key in low:
+            return key
+    if "minister of commerce" in low:
+        return "commerce minister"
+    return None
+
+
+def post_conflict(rec: Record, person: Person, post: str, day: date) -> ConflictNote | None:
+    """The article gives `person` a post the record says they did not hold on `day`."""
+    key = _post_key(post)
+    if key is None:
+        return None
+    if key == "premier" and "vice" in post.casefold():
+        key = "vice premier"
+    names = dict(POST_KEYS)[key]
+
+    def holds(p: Person) -> bool:
+        return any(
+            any(re.search(rf"(?<!vice ){re.escape(n)}", q.title.casefold()) for n in names)
+            and (key != "premier" or "vice premier" not in q.title.casefold())
+            and (key != "president" or "vice president" not in q.title.casefold())
+            and (q.start is None or q.start.start <= day)
+            and (q.end is None or q.end.end >= day)
+            for q in p.posts
+        )
+
+    if holds(person):
+        return None
+    if key == "president" and not any("president" in q.title.casefold() for q in person.posts):
+        return None
+    country = "United States" if re.search(r"\bU\.?S\.?\b|United States", post) else person.country
+    holder = next(
+        (
+            p
+            for p in rec.view.people
+            if holds(p)
+            and p.id != person.id
+            and p.country == country
+            and key != "ambassador"  # one for each posting: another's is no evidence
+        ),
+        None,
+    )
+    now = [q.title for q in person.posts if q.end is None or q.end.end >= day]
+    past = next(
+        (
+            q
+            for q in person.posts
+            if q.end is not None and q.end.end < day and any(n in q.title.casefold() for n in names)
+        ),
+        None,
+    )
+    on = FuzzyDate.day(day).label()
+    if holder:
+        record = f"{holder.name} held that post on {on}"
+    elif past is not None and past.end is not None:
+        record = f"{person.name} left that post in {past.end.label()}"
+    else:
+        record = f"the record has no such post for {person.name} on {on}"
+    if now:
+        record += f"; {person.name} was {now[0]}"
+    return ConflictNote(
+        claim=f"{person.name} is {post}",
+        record=record,
+        why="an official given a post the record says they did not hold on that date",
+        item=holder.id if holder else person.id,
+    )
+
+
+MISDATED_WORDS = 4
+"""Content words the text around a date must share with a recorded item of another date to
+name that item (people count three each)."""
+MISDATED_DAYS = 62
+"""How far off a date may be and still be read as the same fact misdated."""
+EXPLICIT = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+"""A date written out (a month's name or a number), not a weekday or a relative one."""
+_CLAUSE = 80
+"""Characters each side of a date read as its clause (cut at the next date)."""
+
+
+def _loose(a: FuzzyDate, b: FuzzyDate) -> bool:
+    """The two dates can be one: overlapping, with a day's slack between days (Washington
+    and Beijing), none between months or coarser."""
+    fine = (Precision.DAY, Precision.SPAN)
+    slack = timedelta(days=1 if a.precision in fine and b.precision in fine else 0)
+    return a.start <= b.end + slack and b.start <= a.end + slack
+
+
+def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
+    """Each date of the sentence whose clause clearly describes a recorded event or passed
+    milestone of another date, when no recorded item of that date fits the clause as well."""
+    notes: list[ConflictNote] = []
+    for i, found in enumerate(m.dates):
+        if found.when.precision not in (Precision.DAY, Precision.SPAN, Precision.MONTH):
+            continue
+        if not EXPLICIT.search(found.text) or re.match(r"(?i)the\b|since\b", found.text):
+            continue  # "on Friday", "since May", "the April escalation": not a fact's date
+        lo = max(found.start - _CLAUSE, m.dates[i - 1].end if i else 0)
+        hi = min(found.end + _CLAUSE, m.dates[i + 1].start if i + 1 < len(m.dates) else 10**6)
+        around = words(m.sentence[lo : found.start] + " " + m.sentence[found.end : hi])
+        best: tuple[int, Event | Milestone] | None = None
+        fits = 0
+        for item in rec.items:
+            if isinstance(item, Milestone) and item.outcome is None:
+                continue  # a deadline still open is not a fact with a date yet
+            people = len(set(m.people) & set(getattr(item, "people", [])))
+            score = 3 * people + len(around & rec.item_words[id(item)])
+            window = when_of(item)
+            if _loose(found.when, window) or any(
+                _loose(found.when, d) for d in _dates_in(rec, item)
+            ):
+                fits = max(fits, score)
+            elif abs((found.when.start - window.start).days) <= MISDATED_DAYS and (
+                best is None or score > best[0]
+            ):
+                best = (score, item)
+        for t in rec.view.tariffs:  # a layer's own steps date facts too ("from Nov. 9")
+            if any(_loose(found.when, FuzzyDate.day(d)) for d in t.change_dates()):
+                fits = max(fits, len(around & rec.tariff_words[id(t)]))
+        if best is None or best[0] < MISDATED_WORDS or fits >= min(2, best[0] - 1):
+            continue
+        item = best[1]
+        notes.append(
+            ConflictNote(
+                claim=f"“{found.text}”: {found.when.label()}",
+                record=f"{item.id}: {when_of(item).label()}",
+                why="a date that differs from the recorded one for the same fact",
+                item=item.id,
+            )
+        )
+    return notes
+
+
+def _dates_in(rec: Record, item: Event | Milestone) -> list[FuzzyDate]:
+    """The dates an item's own text gives (an event "announced on 10 April"), read once."""
+    cache: dict[int, list[FuzzyDate]] = rec.__dict__.setdefault("_dates_in", {})
+    if id(item) not in cache:
+        anchor = when_of(item).start
+        text = item.summary if isinstance(item, Event) else item.description or ""
+        cache[id(item)] = [f.when for f in find_dates(text, anchor)]
+    return cache[id(item)]
+
+
+def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
+    """A day's difference the zones cannot explain: an article in the Americas dates things
+    on or before the day they were in Asia or Europe, never after; one in Asia never
+    before."""
+    if said.precision is not Precision.DAY or recorded.precision is not Precision.DAY:
+        return False
+    days = (said.start - recorded.start).days
+    delta = datetime(recorded.start.year, 1, 15, 12, tzinfo=ZoneInfo(zone)).utcoffset()
+    hours = delta.total_seconds() / 3600 if delta is not None else 0.0
+    return (days == 1 and hours < 0) or (days == -1 and hours > 5)
