@@ -418,3 +418,14 @@ def test_a_correct_background_date_is_no_conflict(view: RecordView) -> None:
         "surcharge took their place on Feb. 24.",
     )
     assert result.conflicts == []
+
+
+def test_a_standing_rate_unlike_the_recorded_one_is_flagged_a_new_one_is_not(
+    view: RecordView,
+) -> None:
+    wrong = run(view, "U.S. crude oil still pays a 15% Chinese counter-tariff.")
+    assert [c.item for c in wrong.conflicts] == ["cn-us-energy-10"]
+    assert wrong.proposals == []
+    new = run(view, "China's lower 5% tariff on U.S. pork has applied since Nov. 25.")
+    assert new.conflicts == []
+    assert [(p.kind, p.rate) for p in new.proposals] == [("tariff", 5.0)]

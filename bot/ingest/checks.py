@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.compare import Record, when_of
+from bot.ingest.claims import Claim, headline
+from bot.ingest.compare import GENERIC, Record, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.when import find_dates
-from bot.models import Event, Milestone, Person
+from bot.models import Event, Milestone, Person, TariffMeasure
 
 POST_KEYS = [
     ("trade representative", ("trade representative", "ustr")),
@@ -185,3 +186,52 @@ def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
     delta = datetime(recorded.start.year, 1, 15, 12, tzinfo=ZoneInfo(zone)).utcoffset()
     hours = delta.total_seconds() / 3600 if delta is not None else 0.0
     return (days == 1 and hours < 0) or (days == -1 and hours > 5)
+
+
+STANDING = re.compile(
+    r"\b(?:still|pays?|paying|has been|have been|stands? at|remains?|is|are)\b", re.IGNORECASE
+)
+"""A rate said as it stands."""
+ACTED = re.compile(
+    r"\b(?:put|impos\w*|took effect|takes effect|went|goes|set|lower\w*|new|announc\w*|"
+    r"rais\w*|cut|from|until|will|would|due|rising|falls?|suspend\w*|exclu\w*|exempt\w*)\b",
+    re.IGNORECASE,
+)
+"""Words of a rate's change, start or step rather than its standing."""
+RATE_WORDS = 2
+"""Content words a rate statement must share with a layer to be read as about it (one is
+enough when it names the goods: "the duty on U.S. soybeans")."""
+
+
+def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
+    """A rate stated as it stands ("crude oil still pays a 15% counter-tariff"), not moved,
+    for goods whose recorded layer in force that day has another rate, when no layer then in
+    force has the stated one for them."""
+    if c.changes or c.rate is None or c.imposer is None:
+        return None
+    if not STANDING.search(c.sentence) or ACTED.search(c.sentence):
+        return None  # a new rate, a step or an act: compared as such, not as a standing one
+    on = c.when.start if c.when is not None else today
+    goods = named_goods(c.sentence)
+    said = (words(goods) if goods else c.words) - GENERIC
+    need = 1 if goods else RATE_WORDS
+    best: tuple[int, TariffMeasure] | None = None
+    for t in rec.view.tariffs:
+        if (t.imposer, t.target) != (c.imposer, c.target) or not t.in_force_on(on):
+            continue
+        shared = len(said & rec.tariff_words[id(t)])
+        if shared < need:
+            continue
+        if t.rate == c.rate:
+            return None  # the statement is about this one, and right
+        if best is None or shared > best[0]:
+            best = (shared, t)
+    if best is None:
+        return None
+    layer = best[1]
+    return ConflictNote(
+        claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
+        record=f"{layer.id}: {layer.rate:g}% in force on {FuzzyDate.day(on).label()}",
+        why="a rate that differs from the recorded one",
+        item=layer.id,
+    )

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
-from bot.ingest.checks import day_off, misdated, post_conflict
+from bot.ingest.checks import day_off, misdated, misrated, post_conflict
 from bot.ingest.claims import Claim, build, extension_end
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.mentions import Mentions, RuleTagger, tag
@@ -189,6 +189,10 @@ class Pipeline:
             extension(rec, c, today, out)
             return
         if c.kind == "tariff":
+            wrong = misrated(rec, c, today)
+            if wrong is not None:
+                notes.append(wrong)
+                return
             rate_statement(rec, c, today, out, notes)
             return
         if c.when is None:
