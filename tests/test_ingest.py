@@ -104,13 +104,21 @@ def test_a_page_dated_later_than_its_story_is_flagged(dataset: Dataset) -> None:
     assert {"us-cn-threat-100", "tariff-100-start"} <= matched
 
 
-def test_an_undated_tariff_is_cited_on_the_recorded_layer(dataset: Dataset) -> None:
-    """ "Beijing will demand the removal of the 20% tariffs linked to fentanyl": no date in
-    the sentence, but the layer on record (and the event of its start) is named by rate."""
+def test_a_recorded_layer_is_cited_only_where_the_sentence_dates_it(dataset: Dataset) -> None:
+    """ "Beijing will demand the removal of the 20% tariffs linked to fentanyl": the layer on
+    record, restated with no date, is no proposal (the corpus's rule 4); said with one of its
+    own dates ("since March 4"), it is cited."""
     result = propose(_seed(dataset, "dj-li-heads-to-us"), _record(dataset))
     cited = {p.matches: p.date for p in result.proposals if p.kind == "source-only"}
-    assert cited.get("us-cn-fentanyl-20") == "2025-03-04"
-    assert cited.get("us-fentanyl-tariff-20") == "2025-03-04"
+    assert "us-cn-fentanyl-20" not in cited
+    dated = ArticleIn(
+        text="Chinese goods have paid the 20% tariff linked to fentanyl since March 4, 2025.",
+        published=datetime(2025, 9, 10, 9, 0, tzinfo=ZoneInfo("America/New_York")),
+        timezone="America/New_York",
+    )
+    result = propose(dated, _record(dataset))
+    cited = {p.matches: p.date for p in result.proposals if p.kind == "source-only"}
+    assert cited == {"us-cn-fentanyl-20": "2025-03-04"}
 
 
 def test_repeats_become_further_sources_and_new_names_become_people(

@@ -11,6 +11,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from bot.dates import FuzzyDate
+from bot.ingest.checks import standing
 from bot.ingest.claims import Claim, headline
 from bot.ingest.compare import (
     GENERIC,
@@ -150,7 +151,7 @@ def rate_statement(
                 )
             )
             return
-        if moved is not None and c.when.end < today and c.rate is not None:
+        if moved is not None and c.when.end < today and c.rate is not None and standing(c):
             notes.append(
                 ConflictNote(
                     claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
@@ -168,10 +169,18 @@ def rate_statement(
         "status": c.status,
     }
     if c.when is None:
+        # a recorded rate restated: a citation when the sentence gives one of the layer's
+        # own dates ("has paid 12.5% since July 24"), else no proposal (gold rule 4)
         layer = rec.layer(c)
-        start = layer.effective_from if layer is not None else None
-        if layer is not None and start is not None:
-            c.when = FuzzyDate.day(start)
+        if layer is None:
+            return
+        steps = [FuzzyDate.day(d) for d in layer.change_dates()]
+        said = next(
+            (f.when for f in find_dates(c.sentence, today) if any(near(f.when, s) for s in steps)),
+            None,
+        )
+        if said is not None:
+            c.when = said
             out.append(proposal(c, "source-only", matches=layer.id, score=2.5, **fields))
             for item in _with_rate(rec, c):
                 out.append(proposal(c, "source-only", matches=item.id, score=2.5))

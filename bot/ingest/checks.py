@@ -109,6 +109,7 @@ MISDATED_DAYS = 62
 """How far off a date may be and still be read as the same fact misdated."""
 EXPLICIT = re.compile(r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 """A date written out (a month's name or a number), not a weekday or a relative one."""
+ANNOUNCED = re.compile(r"\b(?:announc\w*|unveil\w*)(?:\s+(?:of|on|in))?\s*$", re.IGNORECASE)
 _CLAUSE = 80
 """Characters each side of a date read as its clause (cut at the next date)."""
 
@@ -132,13 +133,22 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
             continue  # "on Friday", "since May", "the April escalation": not a fact's date
         lo = max(found.start - _CLAUSE, m.dates[i - 1].end if i else 0)
         hi = min(found.end + _CLAUSE, m.dates[i + 1].start if i + 1 < len(m.dates) else 10**6)
-        around = words(m.sentence[lo : found.start] + " " + m.sentence[found.end : hi])
+        clause = m.sentence[lo : found.start] + " " + m.sentence[found.end : hi]
+        if ANNOUNCED.search(m.sentence[max(lo, found.start - 30) : found.start]):
+            continue  # "(announcement of February 4)": the record dates what then happened
+        around = words(clause)
+        named = [  # the people of this clause, not of the whole sentence
+            pid
+            for pid in m.people
+            if (p := rec.people.get(pid)) is not None
+            and any(len(part) > 2 and part in clause for part in p.name.split())
+        ]
         best: tuple[int, Event | Milestone] | None = None
         fits = 0
         for item in rec.items:
             if isinstance(item, Milestone) and item.outcome is None:
                 continue  # a deadline still open is not a fact with a date yet
-            people = len(set(m.people) & set(getattr(item, "people", [])))
+            people = len(set(named) & set(getattr(item, "people", [])))
             score = 3 * people + len(around & rec.item_words[id(item)])
             window = when_of(item)
             if _loose(found.when, window) or any(
@@ -189,7 +199,8 @@ def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
 
 
 STANDING = re.compile(
-    r"\b(?:still|pays?|paying|has been|have been|stands? at|remains?|is|are)\b", re.IGNORECASE
+    r"\b(?:still|pays?|paying|has been|have been|stands? at|stood at|remains?|is|are)\b",
+    re.IGNORECASE,
 )
 """A rate said as it stands."""
 ACTED = re.compile(
@@ -198,6 +209,13 @@ ACTED = re.compile(
     re.IGNORECASE,
 )
 """Words of a rate's change, start or step rather than its standing."""
+
+
+def standing(c: Claim) -> bool:
+    """The rate is said as it stands ("still pays 15%"), not as a change, a start or a step."""
+    return bool(STANDING.search(c.sentence)) and not ACTED.search(c.sentence)
+
+
 RATE_WORDS = 2
 """Content words a rate statement must share with a layer to be read as about it (one is
 enough when it names the goods: "the duty on U.S. soybeans")."""
@@ -209,7 +227,7 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
     force has the stated one for them."""
     if c.changes or c.rate is None or c.imposer is None:
         return None
-    if not STANDING.search(c.sentence) or ACTED.search(c.sentence):
+    if not standing(c):
         return None  # a new rate, a step or an act: compared as such, not as a standing one
     on = c.when.start if c.when is not None else today
     goods = named_goods(c.sentence)

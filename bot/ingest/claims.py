@@ -158,7 +158,8 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
     ahead = when is not None and when.start > today
     for status, pattern in (
         ("suspended", r"\bsuspend|\bpaus|on hold"),
-        ("lifted", r"\blift|\bremov|\bdrop|\bscrap|\bvoid|struck down|\bexpire|\blapse|exempt"),
+        # an exemption of goods is a layer at zero for them (its rate), not a lifting
+        ("lifted", r"\blift|\bremov|\bdrop|\bscrap|\bvoid|struck down|\bexpire|\blapse"),
         # "said it would lower": reported, so announced; "would ... if", "could": a threat
         ("threatened", r"\bthreat|\bcould\b|\bwarn|\bpropos|\bwould\b(?=.*\b(?:if|unless)\b)"),
     ):

@@ -224,8 +224,8 @@ class Record:
         a change, is no contradiction of the general one)."""
         if claim.basis is None or claim.rate is None or claim.when is None:
             return None
-        if claim.changes or named_goods(claim.sentence):
-            return None
+        if claim.changes or claim.rate == 0 or named_goods(claim.sentence):
+            return None  # (zero: goods excluded from the general layer, not its rate)
         for t in self.view.tariffs:
             if (
                 (t.imposer, t.target) == (claim.imposer, claim.target)

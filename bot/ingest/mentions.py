@@ -45,6 +45,12 @@ RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
 """A rate: "25%", "25 percent", "25-percent" (the hyphen of Chinese state media's English)."""
 TO_ZERO = re.compile(r"\b(?:to|at)\s+zero\b", re.IGNORECASE)
 """A rate said in words: "lowered to zero"."""
+EXEMPTED = re.compile(
+    r"\b(?:exclud|exempt)\w*\b.{0,200}?\bfrom\s+(?:(?:china|beijing|washington)'?s\s+|"
+    r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)",
+    re.IGNORECASE,
+)
+"""Goods excluded or exempted from a tariff ("from its 10% counter-tariff")."""
 NEW_RATE = re.compile(
     r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
@@ -308,8 +314,10 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         rates_now = _not_from(sentence)
         rates = rates_now or rates
     zero = TO_ZERO.search(sentence)
-    if zero is not None and new is None:
-        rates = [0.0, *rates]  # "lower the tariff on US sorghum to zero"
+    if (zero is not None or EXEMPTED.search(sentence)) and new is None:
+        # "lower the tariff on US sorghum to zero"; "excluded 12 categories of U.S. goods
+        # from China's 10% counter-tariff": a rate of zero for those goods
+        rates = [0.0, *rates]
     cn = CN_ACTOR.search(sentence)
     us = US_ACTOR.search(sentence)
     return Mentions(

@@ -234,16 +234,8 @@ class Pipeline:
             if c.relative:
                 shifts.append(days)
                 out.append(proposal(c, "source-only", matches=item.id, score=2.0))
-            else:
-                assert c.found is not None
-                notes.append(
-                    ConflictNote(
-                        claim=f"“{c.found.text}”: {c.when.label()}",
-                        record=f"{item.id}: {when_of(item).label()}",
-                        why="a date that differs from the recorded one for the same fact",
-                        item=item.id,
-                    )
-                )
+            # a date written out that misdates the item is flagged by checks.misdated, which
+            # reads the date's own clause; the statement itself is not proposed
             return
         score = 1.0 + 2 * min(len(c.people), 2) + (0.5 if c.found and not c.relative else 0)
         if not c.people and AGENCY.search(c.sentence):
