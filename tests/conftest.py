@@ -22,6 +22,7 @@ from bot.client import BriefingBot
 from bot.clock import FixedClock
 from bot.config import PROJECT_ROOT, Settings, normalise_database_url
 from bot.curated import Dataset, load_dataset
+from bot.ingest import RecordView
 from bot.store import Store
 from tests.discord_spec import check_requests
 
@@ -101,6 +102,17 @@ async def store(store_factory: object) -> Store:
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset(DATA_DIR)
+
+
+@pytest.fixture
+def view(dataset: Dataset) -> RecordView:
+    """The record as the ingest engine compares an article with it."""
+    return RecordView(
+        events=dataset.events,
+        people=dataset.people,
+        milestones=dataset.milestones,
+        tariffs=dataset.tariffs,
+    )
 
 
 # ---- SimCord: the real discord.py stack against an in-process Discord -----------------------

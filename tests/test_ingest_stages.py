@@ -4,47 +4,22 @@ so each is tested on its own."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
 from bot.curated import Dataset
 from bot.ingest import (
-    ArticleIn,
-    IngestResult,
     Proposal,
     RecordView,
     claims,
     keys,
     merge,
-    propose,
     text,
 )
 from bot.ingest.compare import Record, named_goods
 from bot.ingest.mentions import RuleTagger, direction, tag, words
-
-THURSDAY = date(2026, 11, 26)
-NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def view(dataset: Dataset) -> RecordView:
-    return RecordView(
-        events=dataset.events,
-        people=dataset.people,
-        milestones=dataset.milestones,
-        tariffs=dataset.tariffs,
-    )
-
-
-def run(view: RecordView, body: str) -> IngestResult:
-    published = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)  # a Thursday afternoon
-    return propose(
-        ArticleIn(text=body, published=published, timezone="America/New_York", headline="News"),
-        view,
-    )
-
+from tests.ingest_helpers import THURSDAY, run
 
 # -- text ----------------------------------------------------------------------------------
 
@@ -386,46 +361,3 @@ def test_a_new_layer_is_announced_and_in_force_from_the_day_it_takes_effect(
     ]
     assert layer.status_on(date(2026, 11, 20)).value == "announced"
     assert layer.status_on(THURSDAY).value == "in_force"
-
-
-@pytest.mark.parametrize(
-    ("sentence", "item"),
-    [
-        # a post after the name, not only before it
-        ("Li Chenggang, China's commerce minister, led the team on Tuesday.", "li-chenggang"),
-        # a recorded fact misdated in a background clause (the ruling was on 20 Feb 2026)
-        (
-            "Nine months after the Supreme Court's Feb. 27 ruling knocked out the IEEPA "
-            "tariffs, the U.S. tariff wall on China is built from Section 301 and 232.",
-            "supreme-court-ieepa",
-        ),
-        # a day later than the meeting in Busan (30 Oct 2025) from New York: no zone does that
-        ("When Trump and Xi met in Busan on Oct. 31, 2025, they agreed a set of terms.", None),
-    ],
-)
-def test_conflicts_a_curator_is_shown(view: RecordView, sentence: str, item: str | None) -> None:
-    result = run(view, sentence)
-    assert result.conflicts, sentence
-    if item is not None:
-        assert result.conflicts[0].item == item
-    assert not [p for p in result.proposals if p.kind == "source-only"]  # not cited as right
-
-
-def test_a_correct_background_date_is_no_conflict(view: RecordView) -> None:
-    result = run(
-        view,
-        "The Supreme Court struck down the IEEPA tariffs on Feb. 20, and a 10% Section 122 "
-        "surcharge took their place on Feb. 24.",
-    )
-    assert result.conflicts == []
-
-
-def test_a_standing_rate_unlike_the_recorded_one_is_flagged_a_new_one_is_not(
-    view: RecordView,
-) -> None:
-    wrong = run(view, "U.S. crude oil still pays a 15% Chinese counter-tariff.")
-    assert [c.item for c in wrong.conflicts] == ["cn-us-energy-10"]
-    assert wrong.proposals == []
-    new = run(view, "China's lower 5% tariff on U.S. pork has applied since Nov. 25.")
-    assert new.conflicts == []
-    assert [(p.kind, p.rate) for p in new.proposals] == [("tariff", 5.0)]

@@ -97,6 +97,9 @@ POSTS = [
     "spokesperson", "spokesman", "spokeswoman", "Press Secretary", "Chief of Staff",
     "Deputy Trade Representative", "Deputy USTR", "Senator", "Sen.", "Governor", "Gov.",
     "Representative", "Rep.", "Chairman", "Chair",
+    "Energy Secretary", "Economics Minister", "Economy Minister", "Agriculture Minister",
+    "agriculture minister", "Minister of Agriculture", "Commissioner", "CBP Commissioner",
+    "press secretary", "White House press secretary", "Under Secretary", "under secretary",
 ]  # fmt: skip
 """Titles a person is named with; the name follows."""
 APPOSITIVE = re.compile(
@@ -109,6 +112,14 @@ APPOSITIVE = re.compile(
     r"(?: [A-Z][\w.]*){0,3})?))\b(?!'s|-)"
 )
 """A post given after the name ("Li Chenggang, China's commerce minister")."""
+NAME_THEN_POST = re.compile(
+    r"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}), (?:the |a )?(?:(?:China|Beijing|"
+    r"America|Switzerland)'s |(?:[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})'s )?(?P<post>(?:vice |deputy )?"
+    r"(?:chairman|chairwoman|chair|under secretary|secretary|minister|commissioner|ambassador|"
+    r"governor|administrator|spokesperson|spokesman|spokeswoman)\b(?: (?:of|for) [A-Z]"
+    r"[\w.']*(?: (?:[A-Z][\w.']*|and|of|for|the))*)?)"
+)
+"""An unknown name with a government post after it."""
 NAME = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{1,2}\.?)(?:[ -](?:[A-Z][a-z]+|[A-Z]\.)){1,2}")
 NOT_NAMES = frozenset(
     {"Xi", "Trump", "The", "China", "Chinese", "Beijing", "Washington", "State", "Council"}
@@ -308,6 +319,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         if after is not None and not any(t.person == pid for t in titled):
             post = " ".join(f"{after.group('whose') or ''}{after.group('post')}".split())
             titled.append(Titled(post, sentence[:end].rsplit(",", 1)[-1].strip(), pid, end))
+    titled += _appositives(sentence, spans, tagger, titled)
     rates = [float(r) for r in RATE.findall(sentence)]
     new = NEW_RATE.search(sentence)
     if new is None:
@@ -335,6 +347,36 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         us_first=us.start() if us else None,
         words=words(sentence),
     )
+
+
+def _appositives(
+    sentence: str, spans: list[tuple[int, int, str]], tagger: Tagger, titled: list[Titled]
+) -> list[Titled]:
+    """Names the record does not know, with their post beside them: "China's agriculture
+    minister, Han Jun"; "Zheng Shanjie, chairman of China's National Development and Reform
+    Commission"; "Jeffrey Kessler, the Commerce Department's under secretary"."""
+    out: list[Titled] = []
+    seen = {t.name for t in titled}
+    for start, end, post in tagger.posts(sentence):
+        m = re.match(
+            r",\s+(" + NAME.pattern + r")(?=[,.;]|\s+(?:said|says|on|in|and)\b)", sentence[end:]
+        )
+        if m is not None:
+            out.append(Titled(" ".join(post.split()), m.group(1), None, start))
+    for m in NAME_THEN_POST.finditer(sentence):
+        name = m.group("name")
+        if any(s <= m.start() < e for s, e, _ in spans) or name.split()[0] in NOT_NAMES:
+            continue
+        out.append(Titled(" ".join(m.group("post").split()), name, None, m.start()))
+    kept: list[Titled] = []
+    for t in out:
+        if t.name in seen or t.name.split()[0] in NOT_NAMES:
+            continue
+        if any(s <= sentence.find(t.name) < e for s, e, _ in spans):
+            continue  # a name the record knows (its posts are checked as such)
+        seen.add(t.name)
+        kept.append(t)
+    return kept
 
 
 def _not_from(text: str) -> list[float]:

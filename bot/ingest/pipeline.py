@@ -109,8 +109,8 @@ class Pipeline:
                 m.people = previous  # a quote that goes on from the sentence before
             m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
             m.people += [t.name for t in m.titled if t.person is None and t.name not in m.people]
-            if not m.people and len(previous) == 1 and PRONOUN.match(sentence.text):
-                m.people = list(previous)  # "She said...": the one person just named
+            if not m.people and previous and PRONOUN.match(sentence.text):
+                m.people = previous[:1]  # "She said...": the subject of the sentence before
             recent = (m.people + [p for p in recent if p not in m.people])[:4]
             previous = m.people
             if len(sentence.text.split()) < 14:

@@ -1,0 +1,86 @@
+"""The ingest checks (bot.ingest.checks) and the people an article names: what a curator is
+warned of (a post the record says the official did not hold, a recorded fact misdated, a
+rate the layer in force contradicts) and which officials are proposed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item"),
+    [
+        # a post after the name, not only before it
+        ("Li Chenggang, China's commerce minister, led the team on Tuesday.", "li-chenggang"),
+        # a recorded fact misdated in a background clause (the ruling was on 20 Feb 2026)
+        (
+            "Nine months after the Supreme Court's Feb. 27 ruling knocked out the IEEPA "
+            "tariffs, the U.S. tariff wall on China is built from Section 301 and 232.",
+            "supreme-court-ieepa",
+        ),
+        # a day later than the meeting in Busan (30 Oct 2025) from New York: no zone does that
+        ("When Trump and Xi met in Busan on Oct. 31, 2025, they agreed a set of terms.", None),
+    ],
+)
+def test_conflicts_a_curator_is_shown(view: RecordView, sentence: str, item: str | None) -> None:
+    result = run(view, sentence)
+    assert result.conflicts, sentence
+    if item is not None:
+        assert result.conflicts[0].item == item
+    assert not [p for p in result.proposals if p.kind == "source-only"]  # not cited as right
+
+
+def test_a_correct_background_date_is_no_conflict(view: RecordView) -> None:
+    result = run(
+        view,
+        "The Supreme Court struck down the IEEPA tariffs on Feb. 20, and a 10% Section 122 "
+        "surcharge took their place on Feb. 24.",
+    )
+    assert result.conflicts == []
+
+
+def test_a_standing_rate_unlike_the_recorded_one_is_flagged_a_new_one_is_not(
+    view: RecordView,
+) -> None:
+    wrong = run(view, "U.S. crude oil still pays a 15% Chinese counter-tariff.")
+    assert [c.item for c in wrong.conflicts] == ["cn-us-energy-10"]
+    assert wrong.proposals == []
+    new = run(view, "China's lower 5% tariff on U.S. pork has applied since Nov. 25.")
+    assert new.conflicts == []
+    assert [(p.kind, p.rate) for p in new.proposals] == [("tariff", 5.0)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        (
+            "Rollins spoke by phone with China's agriculture minister, Han Jun, on Tuesday.",
+            "Han Jun",
+        ),
+        (
+            "Energy Secretary Chris Wright held a video call with Zheng Shanjie, chairman of "
+            "China's National Development and Reform Commission.",
+            "Zheng Shanjie",
+        ),
+        (
+            "Jeffrey Kessler, the Commerce Department's under secretary for industry and "
+            "security, said the rule was final.",
+            "Jeffrey Kessler",
+        ),
+    ],
+)
+def test_an_official_the_record_lacks_is_proposed_with_the_post_beside_the_name(
+    view: RecordView, sentence: str, name: str
+) -> None:
+    people = [p.title for p in run(view, sentence).proposals if p.kind == "person"]
+    assert name in people
+
+
+def test_a_farmer_quoted_by_name_is_not_proposed_as_a_person(view: RecordView) -> None:
+    result = run(
+        view, "Dan Jensen, a farmer near Ames and a member of the board, said prices rose."
+    )
+    assert [p for p in result.proposals if p.kind == "person"] == []
