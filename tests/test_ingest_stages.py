@@ -361,3 +361,17 @@ def test_a_new_layer_is_announced_and_in_force_from_the_day_it_takes_effect(
     ]
     assert layer.status_on(date(2026, 11, 20)).value == "announced"
     assert layer.status_on(THURSDAY).value == "in_force"
+
+
+def test_what_a_procedure_makes_due_is_a_milestone_each_without_a_named_actor(
+    view: RecordView,
+) -> None:
+    result = run(
+        view, "Written comments are due by Jan. 8, and a public hearing is set for Jan. 21."
+    )
+    assert [(p.kind, p.date, p.title) for p in result.proposals] == [
+        ("milestone", "2027-01-08", "Written comments are due by Jan. 8"),
+        ("milestone", "2027-01-21", "A public hearing is set for Jan. 21"),
+    ]
+    ours = run(view, "Send us your reconciliation entry lists by January 15 so we can file claims.")
+    assert ours.proposals == []

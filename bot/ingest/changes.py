@@ -80,6 +80,9 @@ def extension(rec: Record, c: Claim, today: date, out: list[Proposal]) -> None:
             name = f"{item.name}: the postponed change is due"
     else:
         name = headline(c.sentence, 80)
+        if c.found is not None and c.when is not None and c.when.end <= today:
+            # an extension of what the record does not hold: the decision is news of its own
+            out.append(proposal(c, "event", score=3.0, reasons=[*c.reasons, "a dated decision"]))
     out.append(
         Proposal(
             kind="milestone",

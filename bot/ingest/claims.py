@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.dates import FuzzyDate
+from bot.ingest.due import due_claims
 from bot.ingest.mentions import (
     BACKGROUND,
     EXTEND,
@@ -135,9 +136,12 @@ class Claim:
     changes: bool = False
     """A rate statement that moves a rate ("cut to 10%", "raise to 25%")."""
 
+    clause: str | None = None
+    """The part of the sentence the claim states, when it is not all of it."""
+
     @property
     def title(self) -> str:
-        return headline(self.sentence)
+        return headline(self.clause or self.sentence)
 
 
 def headline(sentence: str, limit: int = 110) -> str:
@@ -251,6 +255,15 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             dates.insert(0, after)
     own = [f for f in dates if not _is_background(m, f)]
     main = own[0] if own else None
+    for i, clause in due_claims(m, today):
+        f = m.dates[i]
+        out.append(
+            Claim(
+                "milestone", s, when=f.when, found=f, clause=clause, reasons=["due in a procedure"]
+            )
+        )
+    if len(out) > len(m.titled) and not m.tariff:
+        return out  # what is due, and nothing else dated
 
     # what happened to a deadline: extended (postponed) to a new date
     held = SUSPENDS.search(s)

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
-from bot.ingest.claims import Claim, headline
+from bot.ingest.claims import Claim
 from bot.ingest.mentions import PERCENT, words
 from bot.ingest.models import Change, Proposal, RecordView
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
@@ -309,7 +309,7 @@ def proposal(claim: Claim, kind: str, **extra: object) -> Proposal:
     fields: dict[str, object] = {
         "kind": kind,
         "date": claim.when.canonical() if claim.when is not None else None,
-        "title": headline(claim.sentence),
+        "title": claim.title,
         "summary": claim.sentence,
         "people": claim.people,
         "evidence": [claim.sentence],

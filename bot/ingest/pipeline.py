@@ -242,6 +242,8 @@ class Pipeline:
             score += 1  # a government body acting: the ministry, customs, USTR, the court
         if STRONG.search(c.sentence):
             score += 1
+        if c.clause is not None:
+            score += 1.5  # what a procedure makes due: the procedure is the actor
         if HEARSAY.search(c.sentence):
             score -= 1
         if REMARKS.search(c.sentence) and c.kind == "event":
