@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.dates import FuzzyDate
 from bot.ingest.checks import standing
-from bot.ingest.claims import Claim, headline
+from bot.ingest.claims import Claim
 from bot.ingest.compare import (
     GENERIC,
     Record,
@@ -25,6 +25,7 @@ from bot.ingest.compare import (
 )
 from bot.ingest.mentions import PERCENT
 from bot.ingest.models import ConflictNote, Proposal
+from bot.ingest.text import headline
 from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
 

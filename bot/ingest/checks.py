@@ -10,10 +10,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.claims import Claim, headline
+from bot.ingest.claims import Claim
 from bot.ingest.compare import GENERIC, Record, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
+from bot.ingest.text import headline
 from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, Person, TariffMeasure
 

@@ -29,6 +29,7 @@ from bot.ingest.mentions import (
     direction,
     retag,
 )
+from bot.ingest.text import headline
 from bot.ingest.when import Found, _future
 
 CHANGES = re.compile(
@@ -97,18 +98,6 @@ def _months(m: re.Match[str]) -> int:
     return n * 12 if m["unit"].lower().startswith("year") else n
 
 
-ATTRIBUTION = re.compile(
-    r",?\s*(?:officials?|sources?|analysts?|people familiar[^,]*|the ministry|\w+ said|"
-    r"said \w+(?: \w+)?|according to [^,.]+)\s*(?:said|say|says)?\.?$",
-    re.IGNORECASE,
-)
-LEAD_IN = re.compile(
-    r"^(?:on|late on|early on|by|in|at)\s+[^,]{1,40},\s+|^(?:separately|meanwhile|also|"
-    r"however|earlier|later),\s+",
-    re.IGNORECASE,
-)
-
-
 @dataclass
 class Claim:
     kind: str  # event | milestone | tariff | person | update | post
@@ -142,19 +131,6 @@ class Claim:
     @property
     def title(self) -> str:
         return headline(self.clause or self.sentence)
-
-
-def headline(sentence: str, limit: int = 110) -> str:
-    """A sentence said as a headline: no lead-in date phrase, no attribution, no full stop,
-    cut at a word."""
-    text = LEAD_IN.sub("", sentence.strip())
-    text = ATTRIBUTION.sub("", text).strip().rstrip(".")
-    text = re.sub(r"^[\"“”']+|[\"“”']+$", "", text)
-    text = text[:1].upper() + text[1:]
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
 
 
 def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:

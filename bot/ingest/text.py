@@ -7,6 +7,7 @@ Nov 24 (Wire) -", whose date is the filing day, not an event), bylines and sign-
 ("Reporting by ...; Editing by ..."), calls to sign up or share, "Related coverage" and the
 links listed under it, headings of a notice or alert (a short line with no full stop), and
 the clock time that opens a live blog's entry. A page that repeats its story is read once.
+A sentence is said as a headline (for a proposal's title) here too.
 """
 
 from __future__ import annotations
@@ -102,3 +103,28 @@ def read(text: str) -> list[Sentence]:
 
 def sentences(text: str) -> list[str]:
     return [s.text for s in read(text)]
+
+
+ATTRIBUTION = re.compile(
+    r",?\s*(?:officials?|sources?|analysts?|people familiar[^,]*|the ministry|\w+ said|"
+    r"said \w+(?: \w+)?|according to [^,.]+)\s*(?:said|say|says)?\.?$",
+    re.IGNORECASE,
+)
+LEAD_IN = re.compile(
+    r"^(?:on|late on|early on|by|in|at)\s+[^,]{1,40},\s+|^(?:separately|meanwhile|also|"
+    r"however|earlier|later),\s+",
+    re.IGNORECASE,
+)
+
+
+def headline(sentence: str, limit: int = 110) -> str:
+    """A sentence said as a headline: no lead-in date phrase, no attribution, no full stop,
+    cut at a word."""
+    text = LEAD_IN.sub("", sentence.strip())
+    text = ATTRIBUTION.sub("", text).strip().rstrip(".")
+    text = re.sub(r"^[\"“”']+|[\"“”']+$", "", text)
+    text = text[:1].upper() + text[1:]
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
