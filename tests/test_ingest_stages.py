@@ -375,3 +375,32 @@ def test_what_a_procedure_makes_due_is_a_milestone_each_without_a_named_actor(
     ]
     ours = run(view, "Send us your reconciliation entry lists by January 15 so we can file claims.")
     assert ours.proposals == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # reported speech in the past perfect is the news, dated by its own phrase
+        (
+            "Beijing said earlier in the day that the ministry had ended its anti-dumping "
+            "probe into U.S. analog chips.",
+            ("event", "2026-11-26"),
+        ),
+        # done, though it takes effect today: not a milestone
+        (
+            "Spokesperson Wang Lin says the ministry has terminated its anti-dumping "
+            "investigation into U.S. analog chips, effective today.",
+            ("event", "2026-11-26"),
+        ),
+        (
+            "On Monday last week the Commerce Department opened a Section 232 probe.",
+            ("event", "2026-11-16"),
+        ),
+    ],
+)
+def test_the_news_of_a_sentence_is_dated_by_its_own_tense_and_phrase(
+    view: RecordView, body: str, expected: tuple[str, str]
+) -> None:
+    result = run(view, body)
+    assert expected in [(p.kind, p.date) for p in result.proposals]
+    assert "milestone" not in [p.kind for p in result.proposals]

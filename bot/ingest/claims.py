@@ -57,7 +57,8 @@ SIDES = re.compile(
 SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day)\b", re.IGNORECASE)
 AFTER_LAST = re.compile(
     r"\b(?P<hours>hours|minutes) (?:after|later)\b|\b(?P<days>days) later\b|"
-    r"\b(?P<next>the next day|a day later|the following day)\b",
+    r"\b(?P<next>the next day|a day later|the following day)\b|"
+    r"\b(?P<prev>the day before|a day earlier|the previous day)\b",
     re.IGNORECASE,
 )
 ANNOUNCED_AT = re.compile(
@@ -156,7 +157,8 @@ def _is_background(m: Mentions, found: Found) -> bool:
     """A date in a clause about what came before ("since May last year", "after the
     Geneva talks"): background, not the statement's own time."""
     before = m.sentence[max(0, found.start - 40) : found.start]
-    if re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE):
+    perfect = re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE)
+    if perfect is not None and not REPORTED.search(m.sentence[: perfect.start()]):
         return True  # past perfect: what had happened before the news
     if re.search(r"\b(?:the|its|a|that)\s+[a-z-]+(?:\s+[a-z-]+)?\s+of\s*$", before, re.I) and (
         found.when.precision.value in ("month", "year", "quarter")
@@ -177,6 +179,8 @@ def _after(sentence: str, last: FuzzyDate) -> Found | None:
         return None
     if m["hours"]:
         when = FuzzyDate.model_validate(f"{last.end}..{last.end + timedelta(days=1)}")
+    elif m["prev"]:
+        when = FuzzyDate.day(last.start - timedelta(days=1))
     elif m["days"]:
         end = last.end + timedelta(days=6)
         when = FuzzyDate.model_validate(f"{last.end + timedelta(days=1)}..{end}")
@@ -213,6 +217,13 @@ def extension_end(m: Mentions) -> Found | None:
     if found is not None and OLD_END.search(m.sentence[max(0, found.start - 40) : found.start]):
         return None  # "which had been due to end on Friday": the end it had, not the new one
     return found
+
+
+REPORTED = re.compile(r"\b(?:said|says|announced|told|confirmed)\b[^.]{0,60}?\bthat\b", re.I)
+"""Reported speech: "said ... that it had ended the probe" is the news, in the past perfect
+only by the tense of the telling."""
+DONE = re.compile(r"\b(?:has|have)\s+(?:just\s+|now\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b")
+"""The present perfect: what the sentence reports is done."""
 
 
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
@@ -347,7 +358,11 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         return out
     if not m.people and not m.trade:
         return out
-    ahead = main.when.start > today or (main.when.end >= today and _future(s, main.start))
+    ahead = main.when.start > today or (
+        main.when.end >= today
+        and _future(s, main.start)
+        and not DONE.search(s[: main.start])  # "has terminated ..., effective today": done
+    )
     kind = "milestone" if ahead and MILESTONE.search(s) else "event"
     if ahead and kind == "event":
         if not m.people:

@@ -75,6 +75,14 @@ def _weekday_index(text: str) -> int:
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
+        "weekday_prev",  # "on Monday last week", "last week's Tuesday": the week before's
+        re.compile(
+            r"\b(?:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+"
+            r"(?:of\s+)?(?i:last week)|(?i:last week's)\s+"
+            r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+        ),
+    ),
+    (
         "span_md",
         re.compile(
             rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|to|through|until)\s*"
@@ -123,7 +131,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
     ),
-    ("today", re.compile(r"\b(?P<word>today|tonight|this evening|this morning)\b", re.I)),
+    (
+        "today",
+        re.compile(
+            r"\b(?P<word>today|tonight|this evening|this morning|(?:earlier|later) in the day)\b",
+            re.I,
+        ),
+    ),
     (
         "just_now",  # a live blog's "has just posted", "within the past hour": today
         re.compile(
@@ -291,6 +305,10 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
             if begin + timedelta(days=length) > today:
                 begin -= timedelta(days=7)  # both days must lie up to the article's day
         return _fuzzy(begin, begin + timedelta(days=length), Precision.SPAN)
+    if kind == "weekday_prev":
+        target = WEEKDAYS.index((g.get("wd") or g["wd2"]).lower())
+        monday = today - timedelta(days=today.weekday() + 7)
+        return FuzzyDate.day(monday + timedelta(days=target))
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
         if g.get("next"):  # "next Tuesday": the coming one, never today
