@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from bot.dates import FuzzyDate
 from bot.ingest.due import due_claims
 from bot.ingest.mentions import (
-    BACKGROUND,
     EXTEND,
     MILESTONE,
     ON_CN,
@@ -29,6 +28,7 @@ from bot.ingest.mentions import (
     direction,
     retag,
 )
+from bot.ingest.tense import DONE, after_last, is_background, is_relative
 from bot.ingest.text import headline
 from bot.ingest.when import Found, _future
 
@@ -52,13 +52,6 @@ MEETING = re.compile(
 SIDES = re.compile(
     r";\s+|,?\s+while\s+|,\s+and\s+|\s+and\s+(?=(?:beijing|china|washington|the u\.?s\.?|"
     r"the united states)\b)",
-    re.IGNORECASE,
-)
-SAME_DAY = re.compile(r"\b(?:the same day|that day|on the same day)\b", re.IGNORECASE)
-AFTER_LAST = re.compile(
-    r"\b(?P<hours>hours|minutes) (?:after|later)\b|\b(?P<days>days) later\b|"
-    r"\b(?P<next>the next day|a day later|the following day)\b|"
-    r"\b(?P<prev>the day before|a day earlier|the previous day)\b",
     re.IGNORECASE,
 )
 ANNOUNCED_AT = re.compile(
@@ -153,42 +146,6 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
     return "announced"
 
 
-def _is_background(m: Mentions, found: Found) -> bool:
-    """A date in a clause about what came before ("since May last year", "after the
-    Geneva talks"): background, not the statement's own time."""
-    before = m.sentence[max(0, found.start - 40) : found.start]
-    perfect = re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE)
-    if perfect is not None and not REPORTED.search(m.sentence[: perfect.start()]):
-        return True  # past perfect: what had happened before the news
-    if re.search(r"\b(?:the|its|a|that)\s+[a-z-]+(?:\s+[a-z-]+)?\s+of\s*$", before, re.I) and (
-        found.when.precision.value in ("month", "year", "quarter")
-    ):
-        return True  # "the call of October 2025", "its controls of October 2025": a name
-    return bool(BACKGROUND.search(before)) and not re.search(
-        r"\b(on|this|next|last)\s*$", before, re.IGNORECASE
-    )
-
-
-def _after(sentence: str, last: FuzzyDate) -> Found | None:
-    """A date the sentence gives only against the statement before it."""
-    same = SAME_DAY.search(sentence)
-    if same:
-        return Found(same.group(0), same.start(), same.end(), last)
-    m = AFTER_LAST.search(sentence)
-    if m is None:
-        return None
-    if m["hours"]:
-        when = FuzzyDate.model_validate(f"{last.end}..{last.end + timedelta(days=1)}")
-    elif m["prev"]:
-        when = FuzzyDate.day(last.start - timedelta(days=1))
-    elif m["days"]:
-        end = last.end + timedelta(days=6)
-        when = FuzzyDate.model_validate(f"{last.end + timedelta(days=1)}..{end}")
-    else:
-        when = FuzzyDate.day(last.end + timedelta(days=1))
-    return Found(m.group(0), m.start(), m.end(), when)
-
-
 def _clause_after(sentence: str, at: int) -> str:
     """The clause a date stands in, from the date to the next break ("Last Friday, USTR
     said ...": the clause after the comma that follows the date)."""
@@ -196,10 +153,6 @@ def _clause_after(sentence: str, at: int) -> str:
     at += lead.end() if lead else 0
     m = re.search(r",\s|;|\band\b|\bprompting\b|\bwhile\b", sentence[at:])
     return sentence[at : at + m.start()] if m else sentence[at:]
-
-
-def _relative(found: Found) -> bool:
-    return not re.search(r"\d", found.text)
 
 
 def _date_after(m: Mentions, pattern: re.Pattern[str], after: int = 0) -> Found | None:
@@ -219,13 +172,6 @@ def extension_end(m: Mentions) -> Found | None:
     return found
 
 
-REPORTED = re.compile(r"\b(?:said|says|announced|told|confirmed)\b[^.]{0,60}?\bthat\b", re.I)
-"""Reported speech: "said ... that it had ended the probe" is the news, in the past perfect
-only by the tense of the telling."""
-DONE = re.compile(r"\b(?:has|have)\s+(?:just\s+|now\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b")
-"""The present perfect: what the sentence reports is done."""
-
-
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     """The claims of one sentence."""
     out: list[Claim] = []
@@ -237,10 +183,10 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             out.append(Claim("post", s, titled=t, people=[t.person], when=FuzzyDate.day(today)))
     dates = list(m.dates)
     if last is not None:
-        after = _after(s, last)
+        after = after_last(s, last)
         if after is not None and (not dates or after.start < dates[0].start):
             dates.insert(0, after)
-    own = [f for f in dates if not _is_background(m, f)]
+    own = [f for f in dates if not is_background(m, f)]
     main = own[0] if own else None
     for i, clause in due_claims(m, today):
         f = m.dates[i]
@@ -385,7 +331,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                 s,
                 when=later.when,
                 found=later,
-                relative=_relative(later),
+                relative=is_relative(later),
                 reasons=[f"milestone dated by “{later.text}”"],
                 people=list(m.people),
                 words=set(m.words),
@@ -397,7 +343,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             s,
             when=main.when,
             found=main,
-            relative=_relative(main),
+            relative=is_relative(main),
             reasons=[f"{kind} dated by “{main.text}”"],
             people=list(m.people),
             words=set(m.words),

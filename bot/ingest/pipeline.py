@@ -7,9 +7,11 @@ The stages, each a module of its own:
    aside.
 2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
 3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
-   date expression).
+   date expression; bot.ingest.tense says which dates are the news's own, bot.ingest.due
+   what a procedure makes due).
 4. here: the claims compared with the record (bot.ingest.compare; extensions and rate
-   statements in bot.ingest.changes), each scored with its reasons;
+   statements in bot.ingest.changes), each scored with its reasons; bot.ingest.checks
+   flags where the article contradicts the record (posts, dates, rates);
 5. bot.ingest.merge: claims about the same fact merged into one proposal with all its
    evidence; here again: the strongest first, and those under THRESHOLD held back (kept
    for a curator to see).

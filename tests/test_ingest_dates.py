@@ -1,0 +1,64 @@
+"""How the ingest engine dates what a sentence says: weekdays as news writes them, a month
+without its year, the tense around a date and dates said against the sentence before."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import THURSDAY, run
+
+
+def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView) -> None:
+    result = run(
+        view, "The two sides agreed in principle in May on a framework for reciprocal tariff cuts."
+    )
+    assert [p.date for p in result.proposals] == ["2026-05"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Li holds talks in Washington on Tuesday and Wednesday.", ["2026-12-01..2026-12-02"]),
+        ("They met on Monday and Tuesday in London.", ["2026-11-23..2026-11-24"]),
+        ("Tue-Wed Dec. 1-2: Li's team in Washington.", ["2026-12-01..2026-12-02"]),
+        ("On Friday Beijing said Li Qiang would attend the G20.", ["2026-11-20"]),
+        ("On Tuesday Li meets Greer's deputies.", ["2026-12-01"]),
+        ("On Tuesday Li met Greer's deputies.", ["2026-11-24"]),
+        ("Beijing dropped those duties on Nov. 10 last year.", ["2025-11-10"]),
+        ("The round opens on Jan. 13 next year.", ["2027-01-13"]),
+    ],
+)
+def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
+    from bot.ingest import find_dates
+
+    assert [f.when.canonical() for f in find_dates(sentence, THURSDAY)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # reported speech in the past perfect is the news, dated by its own phrase
+        (
+            "Beijing said earlier in the day that the ministry had ended its anti-dumping "
+            "probe into U.S. analog chips.",
+            ("event", "2026-11-26"),
+        ),
+        # done, though it takes effect today: not a milestone
+        (
+            "Spokesperson Wang Lin says the ministry has terminated its anti-dumping "
+            "investigation into U.S. analog chips, effective today.",
+            ("event", "2026-11-26"),
+        ),
+        (
+            "On Monday last week the Commerce Department opened a Section 232 probe.",
+            ("event", "2026-11-16"),
+        ),
+    ],
+)
+def test_the_news_of_a_sentence_is_dated_by_its_own_tense_and_phrase(
+    view: RecordView, body: str, expected: tuple[str, str]
+) -> None:
+    result = run(view, body)
+    assert expected in [(p.kind, p.date) for p in result.proposals]
+    assert "milestone" not in [p.kind for p in result.proposals]
