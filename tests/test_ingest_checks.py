@@ -84,3 +84,16 @@ def test_a_farmer_quoted_by_name_is_not_proposed_as_a_person(view: RecordView) -
         view, "Dan Jensen, a farmer near Ames and a member of the board, said prices rose."
     )
     assert [p for p in result.proposals if p.kind == "person"] == []
+
+
+def test_a_standing_rate_said_since_a_month_and_a_meeting_misdated_by_its_place(
+    view: RecordView,
+) -> None:
+    lng = run(view, "U.S. LNG has paid a 25% Chinese duty since February 2025, brokers said.")
+    assert [c.item for c in lng.conflicts] == ["cn-us-energy-15"]
+    paris = run(
+        view,
+        "Bessent and He Lifeng met in Paris on April 15-16 to prepare Trump's state visit to "
+        "Beijing.",
+    )
+    assert [c.item for c in paris.conflicts] == ["paris-talks"]

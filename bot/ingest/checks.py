@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claims import Claim
-from bot.ingest.compare import GENERIC, Record, named_goods, when_of
+from bot.ingest.compare import GENERIC, Record, _place_in, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
@@ -151,6 +151,8 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
                 continue  # a deadline still open is not a fact with a date yet
             people = len(set(named) & set(getattr(item, "people", [])))
             score = 3 * people + len(around & rec.item_words[id(item)])
+            if item.place and _place_in(item.place, m.sentence[lo : found.start]):
+                score += 3  # "met in Paris on April 15-16": the Paris talks, not another round
             window = when_of(item)
             if _loose(found.when, window) or any(
                 _loose(found.when, d) for d in _dates_in(rec, item)
@@ -200,7 +202,8 @@ def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
 
 
 STANDING = re.compile(
-    r"\b(?:still|pays?|paying|has been|have been|stands? at|stood at|remains?|is|are)\b",
+    r"\b(?:still|pays?|paying|(?:has|have) paid|has been|have been|stands? at|stood at|"
+    r"remains?|is|are)\b",
     re.IGNORECASE,
 )
 """A rate said as it stands."""
@@ -236,8 +239,10 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
     need = 1 if goods else RATE_WORDS
     best: tuple[int, TariffMeasure] | None = None
     for t in rec.view.tariffs:
-        if (t.imposer, t.target) != (c.imposer, c.target) or not t.in_force_on(on):
+        if (t.imposer, t.target) != (c.imposer, c.target):
             continue
+        if not t.in_force_on(on) and not (c.when is not None and t.in_force_on(c.when.end)):
+            continue  # (in force by the end of the month the article names will do)
         shared = len(said & rec.tariff_words[id(t)])
         if shared < need:
             continue

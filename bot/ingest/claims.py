@@ -58,6 +58,7 @@ ANNOUNCED_AT = re.compile(
     r"\b(?:announced|unveiled|disclosed|confirmed|made public)(?:\s+(?:on|in|at|late on))?\s*$",
     re.IGNORECASE,
 )
+SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 EFFECTIVE = re.compile(
     r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
     r"c[oa]me into (?:force|effect)(?: on)?|(?:in force|in effect|has applied|applied) since|"
@@ -260,7 +261,9 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         )
     )
     if m.tariff and m.rates and (TARIFF_NEWS.search(s) or CHANGES.search(s) or not event_too):
-        when_found = effective or main
+        # "has paid 25% since Aug. 1 last year": the rate's own date, though "since" makes
+        # it background for an event
+        when_found = effective or _date_after(m, SINCE) or main
         # "Washington will cut its tariff on Chinese goods to 10% and Beijing its tariff on
         # US goods to 10%": one claim for each side
         parts = [m]

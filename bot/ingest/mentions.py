@@ -138,14 +138,16 @@ US_ACTOR = re.compile(
     re.IGNORECASE,
 )
 ON_US = re.compile(
-    r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?"
+    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
+    r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
     r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)",
     re.IGNORECASE,
 )
 ON_CN = re.compile(
-    r"\b(?:on|against|for)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
+    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
+    r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|"
     r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b",
     re.IGNORECASE,
@@ -290,7 +292,8 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> set[str]:
-    """Content words, lower case, plural and tense endings cut."""
+    """Content words, lower case, plural and tense endings cut ("LNG" read out)."""
+    text = re.sub(r"\bLNG\b", "liquefied natural gas", text)
     return {_stem(w) for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in STOP} - STOP
 
 
