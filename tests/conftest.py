@@ -25,6 +25,7 @@ from bot.curated import Dataset, load_dataset
 from bot.ingest import RecordView
 from bot.store import Store
 from tests.discord_spec import check_requests
+from tests.ingest_helpers import record_view
 
 DATA_DIR = PROJECT_ROOT / "data"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -107,12 +108,7 @@ def dataset() -> Dataset:
 @pytest.fixture
 def view(dataset: Dataset) -> RecordView:
     """The record as the ingest engine compares an article with it."""
-    return RecordView(
-        events=dataset.events,
-        people=dataset.people,
-        milestones=dataset.milestones,
-        tariffs=dataset.tariffs,
-    )
+    return record_view(dataset)
 
 
 # ---- SimCord: the real discord.py stack against an in-process Discord -----------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.curated import Dataset
 from bot.ingest import ArticleIn, IngestResult, RecordView, propose
 
 THURSDAY = date(2026, 11, 26)
@@ -17,4 +18,14 @@ def run(view: RecordView, body: str) -> IngestResult:
     return propose(
         ArticleIn(text=body, published=published, timezone="America/New_York", headline="News"),
         view,
+    )
+
+
+def record_view(dataset: Dataset) -> RecordView:
+    """The record as the ingest engine compares an article with it."""
+    return RecordView(
+        events=dataset.events,
+        people=dataset.people,
+        milestones=dataset.milestones,
+        tariffs=dataset.tariffs,
     )

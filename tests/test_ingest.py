@@ -12,6 +12,7 @@ from bench.ingest import seed_article
 from bot.curated import Dataset
 from bot.ingest import ArticleIn, RecordView, find_dates, propose, sentences
 from tests.conftest import shared_path
+from tests.ingest_helpers import record_view
 
 SATURDAY = date(2025, 10, 18)
 
@@ -66,12 +67,7 @@ def test_sentences_are_read_once_and_abbreviations_do_not_split_them() -> None:
 
 
 def _record(dataset: Dataset) -> RecordView:
-    return RecordView(
-        events=dataset.events,
-        people=dataset.people,
-        milestones=dataset.milestones,
-        tariffs=dataset.tariffs,
-    )
+    return record_view(dataset)
 
 
 def _seed(dataset: Dataset, source_id: str, *, page_date: bool = False) -> ArticleIn:

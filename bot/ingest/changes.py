@@ -11,7 +11,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from bot.dates import FuzzyDate
-from bot.ingest.checks import standing
+from bot.ingest.checks import rate_conflict, standing
 from bot.ingest.claims import Claim
 from bot.ingest.compare import (
     GENERIC,
@@ -156,14 +156,7 @@ def rate_statement(
             )
             return
         if moved is not None and c.when.end < today and c.rate is not None and standing(c):
-            notes.append(
-                ConflictNote(
-                    claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
-                    record=f"{moved.id}: {moved.rate:g}%",
-                    why="a rate that differs from the recorded one",
-                    item=moved.id,
-                )
-            )
+            notes.append(rate_conflict(c, moved))
             return
     fields: dict[str, object] = {
         "rate": c.rate,

@@ -15,7 +15,7 @@ from bot.ingest.compare import GENERIC, Record, _place_in, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
-from bot.ingest.when import find_dates
+from bot.ingest.when import Found, find_dates
 from bot.models import Event, Milestone, Person, TariffMeasure
 
 POST_KEYS = [
@@ -168,15 +168,29 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
         if best is None or best[0] < MISDATED_WORDS or fits >= min(2, best[0] - 1):
             continue
         item = best[1]
-        notes.append(
-            ConflictNote(
-                claim=f"“{found.text}”: {found.when.label()}",
-                record=f"{item.id}: {when_of(item).label()}",
-                why="a date that differs from the recorded one for the same fact",
-                item=item.id,
-            )
-        )
+        notes.append(date_conflict(found, item))
     return notes
+
+
+def date_conflict(found: Found, item: Event | Milestone) -> ConflictNote:
+    """The article's date for a recorded fact, beside the record's."""
+    return ConflictNote(
+        claim=f"“{found.text}”: {found.when.label()}",
+        record=f"{item.id}: {when_of(item).label()}",
+        why="a date that differs from the recorded one for the same fact",
+        item=item.id,
+    )
+
+
+def rate_conflict(c: Claim, layer: TariffMeasure, on: date | None = None) -> ConflictNote:
+    """The article's rate for a recorded layer, beside the record's (on that day)."""
+    then = f" in force on {FuzzyDate.day(on).label()}" if on is not None else ""
+    return ConflictNote(
+        claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
+        record=f"{layer.id}: {layer.rate:g}%{then}",
+        why="a rate that differs from the recorded one",
+        item=layer.id,
+    )
 
 
 def _dates_in(rec: Record, item: Event | Milestone) -> list[FuzzyDate]:
@@ -253,9 +267,4 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
     if best is None:
         return None
     layer = best[1]
-    return ConflictNote(
-        claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
-        record=f"{layer.id}: {layer.rate:g}% in force on {FuzzyDate.day(on).label()}",
-        why="a rate that differs from the recorded one",
-        item=layer.id,
-    )
+    return rate_conflict(c, layer, on)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
-from bot.ingest.checks import day_off, misdated, misrated, post_conflict
+from bot.ingest.checks import date_conflict, day_off, misdated, misrated, post_conflict
 from bot.ingest.claims import Claim, build, extension_end
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.mentions import Mentions, RuleTagger, tag
@@ -202,14 +202,8 @@ class Pipeline:
             return
         item = rec.repeats(c)
         if item is not None and c.found is not None and day_off(self.zone, c.when, when_of(item)):
-            notes.append(  # "met in Busan on Oct. 31" of a meeting on the 30th, from New York
-                ConflictNote(
-                    claim=f"“{c.found.text}”: {c.when.label()}",
-                    record=f"{item.id}: {when_of(item).label()}",
-                    why="a date that differs from the recorded one for the same fact",
-                    item=item.id,
-                )
-            )
+            # "met in Busan on Oct. 31" of a meeting on the 30th, from New York
+            notes.append(date_conflict(c.found, item))
             return
         if item is not None:
             if (
