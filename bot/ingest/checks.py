@@ -15,7 +15,7 @@ from bot.ingest.compare import GENERIC, Record, _place_in, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
-from bot.ingest.when import Found, find_dates
+from bot.ingest.when import Found
 from bot.models import Event, Milestone, Person, TariffMeasure
 
 POST_KEYS = [
@@ -194,13 +194,8 @@ def rate_conflict(c: Claim, layer: TariffMeasure, on: date | None = None) -> Con
 
 
 def _dates_in(rec: Record, item: Event | Milestone) -> list[FuzzyDate]:
-    """The dates an item's own text gives (an event "announced on 10 April"), read once."""
-    cache: dict[int, list[FuzzyDate]] = rec.__dict__.setdefault("_dates_in", {})
-    if id(item) not in cache:
-        anchor = when_of(item).start
-        text = item.summary if isinstance(item, Event) else item.description or ""
-        cache[id(item)] = [f.when for f in find_dates(text, anchor)]
-    return cache[id(item)]
+    """The dates an item's own text gives (an event "announced on 10 April")."""
+    return rec.item_dates[id(item)]
 
 
 def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
