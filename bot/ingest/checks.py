@@ -15,7 +15,7 @@ from bot.ingest.compare import GENERIC, Record, _place_in, named_goods, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
-from bot.ingest.when import Found
+from bot.ingest.when import Found, find_dates
 from bot.models import Event, Milestone, Person, TariffMeasure
 
 POST_KEYS = [
@@ -154,9 +154,7 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
             if item.place and _place_in(item.place, m.sentence[lo : found.start]):
                 score += 3  # "met in Paris on April 15-16": the Paris talks, not another round
             window = when_of(item)
-            if _loose(found.when, window) or any(
-                _loose(found.when, d) for d in _dates_in(rec, item)
-            ):
+            if _loose(found.when, window):
                 fits = max(fits, score)
             elif abs((found.when.start - window.start).days) <= MISDATED_DAYS and (
                 best is None or score > best[0]
@@ -168,6 +166,8 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
         if best is None or best[0] < MISDATED_WORDS or fits >= min(2, best[0] - 1):
             continue
         item = best[1]
+        if any(_loose(found.when, d) for d in _dates_in(item)):
+            continue  # a date the item's own text gives ("signed on 29 September")
         notes.append(date_conflict(found, item))
     return notes
 
@@ -193,9 +193,10 @@ def rate_conflict(c: Claim, layer: TariffMeasure, on: date | None = None) -> Con
     )
 
 
-def _dates_in(rec: Record, item: Event | Milestone) -> list[FuzzyDate]:
+def _dates_in(item: Event | Milestone) -> list[FuzzyDate]:
     """The dates an item's own text gives (an event "announced on 10 April")."""
-    return rec.item_dates[id(item)]
+    text = item.summary if isinstance(item, Event) else item.description or ""
+    return [f.when for f in find_dates(text, when_of(item).start)]
 
 
 def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:

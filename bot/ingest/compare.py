@@ -22,7 +22,6 @@ from bot.dates import FuzzyDate
 from bot.ingest.claims import Claim
 from bot.ingest.mentions import PERCENT, words
 from bot.ingest.models import Change, Proposal, RecordView
-from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
 
 GENERIC = frozenset(
@@ -95,15 +94,6 @@ class Record:
         self.items: list[Event | Milestone] = [*view.events, *view.milestones]
         self.item_words = {id(i): words(text_of(i)) for i in self.items}
         self.tariff_words = {id(t): words(text_of(t)) for t in view.tariffs}
-        self.item_dates = {  # the dates an item's own text gives ("announced on 10 April")
-            id(i): [
-                f.when
-                for f in find_dates(
-                    i.summary if isinstance(i, Event) else i.description or "", when_of(i).start
-                )
-            ]
-            for i in self.items
-        }
         self.today: date | None = None
 
     # -- repeats -------------------------------------------------------------------------
