@@ -349,3 +349,24 @@ def test_what_a_procedure_makes_due_is_a_milestone_each_without_a_named_actor(
     ]
     ours = run(view, "Send us your reconciliation entry lists by January 15 so we can file claims.")
     assert ours.proposals == []
+
+
+def test_the_review_card_says_when_a_new_layer_was_announced_and_takes_force() -> None:
+    from bot.briefing.review import _tariff_state
+
+    p = Proposal(
+        kind="tariff",
+        date="2026-11-25",
+        title="China's lower tariff on US pork",
+        summary="s",
+        evidence=["e"],
+        rate=5,
+        imposer="CN",
+        target="US",
+        status="announced",
+        announced_on=date(2026, 11, 16),
+    )
+    assert _tariff_state(p) == "announced 16 Nov 2026, in force from 25 Nov 2026"
+    same_day = p.model_copy(update={"announced_on": date(2026, 11, 25)})
+    assert _tariff_state(same_day) == "in force from 25 Nov 2026"
+    assert _tariff_state(p.model_copy(update={"announced_on": None})) == "announced"
