@@ -6,12 +6,12 @@ Feb. 27 ruling"). Pure; bot.ingest.pipeline asks it of every sentence."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claims import Claim
-from bot.ingest.compare import GENERIC, Record, _place_in, named_goods, when_of
+from bot.ingest.compare import GENERIC, Record, named_goods, near, place_in, when_of
 from bot.ingest.mentions import Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
@@ -116,11 +116,10 @@ _CLAUSE = 80
 
 
 def _loose(a: FuzzyDate, b: FuzzyDate) -> bool:
-    """The two dates can be one: overlapping, with a day's slack between days (Washington
-    and Beijing), none between months or coarser."""
+    """The two dates can be one: `near`, with its day's slack between days (Washington and
+    Beijing) and none between months or coarser."""
     fine = (Precision.DAY, Precision.SPAN)
-    slack = timedelta(days=1 if a.precision in fine and b.precision in fine else 0)
-    return a.start <= b.end + slack and b.start <= a.end + slack
+    return near(a, b, slack=1 if a.precision in fine and b.precision in fine else 0)
 
 
 def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
@@ -151,7 +150,7 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
                 continue  # a deadline still open is not a fact with a date yet
             people = len(set(named) & set(getattr(item, "people", [])))
             score = 3 * people + len(around & rec.item_words[id(item)])
-            if item.place and _place_in(item.place, m.sentence[lo : found.start]):
+            if item.place and place_in(item.place, m.sentence[lo : found.start]):
                 score += 3  # "met in Paris on April 15-16": the Paris talks, not another round
             window = when_of(item)
             if _loose(found.when, window):

@@ -24,12 +24,12 @@ from bot.ingest.mentions import (
     TARIFF,
     UNDER_WAY,
     Mentions,
-    Titled,
     direction,
     retag,
 )
 from bot.ingest.tense import DONE, after_last, is_background, is_relative
 from bot.ingest.text import headline
+from bot.ingest.titles import Titled
 from bot.ingest.when import Found, _future
 
 CHANGES = re.compile(

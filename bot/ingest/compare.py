@@ -79,7 +79,7 @@ def named_goods(sentence: str) -> str | None:
     return None if first in _ALL_GOODS else m["goods"]
 
 
-def _place_in(place: str, sentence: str) -> bool:
+def place_in(place: str, sentence: str) -> bool:
     """The item's place (its first name: 'Geneva' of 'Geneva, Switzerland') in the text."""
     head = re.split(r"[,(]", place)[0].strip()
     return len(head) >= 4 and re.search(rf"\b{re.escape(head)}\b", sentence) is not None
@@ -115,7 +115,7 @@ class Record:
             if not near(claim.when, window):
                 continue
             people, shared = self._score(item, claim)
-            place = bool(item.place) and _place_in(item.place or "", claim.sentence)
+            place = bool(item.place) and place_in(item.place or "", claim.sentence)
             score = 3 * people + shared + (2 if place else 0)
             inside = claim.when.start <= window.start and window.end <= claim.when.end
             exact = claim.when.canonical() == window.canonical() and (

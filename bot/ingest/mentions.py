@@ -1,7 +1,7 @@
 """Stage 2: what a sentence mentions, each with where it stands: dates (bot.ingest.when),
 people the record knows (by name and alias), titled names ("Agriculture Secretary Brooke
-Rollins"), rates, legal bases, who acts on whom, and the words that say what kind of
-statement it is.
+Rollins"; read in bot.ingest.titles), rates, legal bases, who acts on whom, and the words
+that say what kind of statement it is.
 
 The tagger sits behind `Tagger`, so a trained model could later fill it; today's is rules:
 spaCy's PhraseMatcher built from the record's names and aliases and a lexicon of posts, on
@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot.ingest.text import _nlp
+from bot.ingest.titles import POSTS, Titled, titled_in
 from bot.ingest.when import Found, find_dates
 from bot.models import Person
 
@@ -84,46 +85,6 @@ BASES = [
     ("reciprocal", r"reciprocal"),
     ("Customs Tariff Commission", r"tariff commission"),
 ]
-POSTS = [
-    "Vice Premier", "Vice-Premier", "Premier", "President", "Vice President",
-    "U.S. Trade Representative",
-    "US Trade Representative", "United States Trade Representative", "Trade Representative",
-    "trade representative", "international trade representative", "Commerce Secretary",
-    "Treasury Secretary", "Agriculture Secretary", "Secretary of State",
-    "Secretary of Commerce", "Secretary of the Treasury", "Secretary of Agriculture",
-    "Commerce Minister", "Minister of Commerce", "commerce minister", "Vice Minister",
-    "Vice Commerce Minister", "Finance Minister", "Foreign Minister", "Ambassador",
-    "Chinese Ambassador", "negotiator", "trade negotiator", "chief negotiator",
-    "spokesperson", "spokesman", "spokeswoman", "Press Secretary", "Chief of Staff",
-    "Deputy Trade Representative", "Deputy USTR", "Senator", "Sen.", "Governor", "Gov.",
-    "Representative", "Rep.", "Chairman", "Chair",
-    "Energy Secretary", "Economics Minister", "Economy Minister", "Agriculture Minister",
-    "agriculture minister", "Minister of Agriculture", "Commissioner", "CBP Commissioner",
-    "press secretary", "White House press secretary", "Under Secretary", "under secretary",
-]  # fmt: skip
-"""Titles a person is named with; the name follows."""
-APPOSITIVE = re.compile(
-    r",\s+(?:the\s+|then\s+)?(?P<whose>(?:China|Beijing|America|the United States|the U\.S\.|"
-    r"U\.S\.|US)'s\s+|(?:Chinese|U\.S\.|US|American)\s+)?"
-    r"(?P<post>(?i:vice[- ]premier|premier|vice president|president|trade representative|"
-    r"commerce secretary|treasury secretary|agriculture secretary|secretary of \w+(?: \w+)?|"
-    r"commerce minister|minister of commerce|vice (?:commerce )?minister(?: of commerce)?|"
-    r"finance minister|foreign minister|agriculture minister|ambassador(?: to the [A-Z][\w.]*"
-    r"(?: [A-Z][\w.]*){0,3})?))\b(?!'s|-)"
-)
-"""A post given after the name ("Li Chenggang, China's commerce minister")."""
-NAME_THEN_POST = re.compile(
-    r"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}), (?:the |a )?(?:(?:China|Beijing|"
-    r"America|Switzerland)'s |(?:[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})'s )?(?P<post>(?:vice |deputy )?"
-    r"(?:chairman|chairwoman|chair|under secretary|secretary|minister|commissioner|ambassador|"
-    r"governor|administrator|spokesperson|spokesman|spokeswoman)\b(?: (?:of|for) [A-Z]"
-    r"[\w.']*(?: (?:[A-Z][\w.']*|and|of|for|the))*)?)"
-)
-"""An unknown name with a government post after it."""
-NAME = re.compile(r"(?:[A-Z][a-z]+|[A-Z]{1,2}\.?)(?:[ -](?:[A-Z][a-z]+|[A-Z]\.)){1,2}")
-NOT_NAMES = frozenset(
-    {"Xi", "Trump", "The", "China", "Chinese", "Beijing", "Washington", "State", "Council"}
-)
 AMBIGUOUS = frozenset({"He", "Li", "Lee", "Wang", "Xi Jinping's"})
 
 CN_ACTOR = re.compile(
@@ -223,14 +184,6 @@ class RuleTagger:
         return out
 
 
-@dataclass(frozen=True)
-class Titled:
-    post: str
-    name: str
-    person: str | None  # the record's id, when it knows the name
-    start: int
-
-
 @dataclass
 class Mentions:
     sentence: str
@@ -303,26 +256,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
     for _, _, pid in spans:
         if pid not in found_people:
             found_people.append(pid)
-    titled: list[Titled] = []
-    for start, end, post in tagger.posts(sentence):
-        if re.search(r"\b(?:vice|deputy)[ -]$", sentence[max(0, start - 7) : start], re.I):
-            continue  # "Vice-Premier": the tokenizer split it; not the Premier
-        m = NAME.match(sentence, end + 1) if sentence[end : end + 1] == " " else None
-        if m is None:
-            continue
-        name = m.group(0)
-        if name.split()[0] in NOT_NAMES:
-            continue
-        known = next(
-            (pid for s, e, pid in spans if s <= m.start() < e or m.start() <= s < m.end()), None
-        )
-        titled.append(Titled(" ".join(post.split()), name, known, start))
-    for _, end, pid in spans:  # "Li Chenggang, China's commerce minister": the post after
-        after = APPOSITIVE.match(sentence, end)
-        if after is not None and not any(t.person == pid for t in titled):
-            post = " ".join(f"{after.group('whose') or ''}{after.group('post')}".split())
-            titled.append(Titled(post, sentence[:end].rsplit(",", 1)[-1].strip(), pid, end))
-    titled += _appositives(sentence, spans, tagger, titled)
+    titled = titled_in(sentence, spans, tagger.posts(sentence))
     rates = [float(r) for r in RATE.findall(sentence)]
     new = NEW_RATE.search(sentence)
     if new is None:
@@ -350,36 +284,6 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         us_first=us.start() if us else None,
         words=words(sentence),
     )
-
-
-def _appositives(
-    sentence: str, spans: list[tuple[int, int, str]], tagger: Tagger, titled: list[Titled]
-) -> list[Titled]:
-    """Names the record does not know, with their post beside them: "China's agriculture
-    minister, Han Jun"; "Zheng Shanjie, chairman of China's National Development and Reform
-    Commission"; "Jeffrey Kessler, the Commerce Department's under secretary"."""
-    out: list[Titled] = []
-    seen = {t.name for t in titled}
-    for start, end, post in tagger.posts(sentence):
-        m = re.match(
-            r",\s+(" + NAME.pattern + r")(?=[,.;]|\s+(?:said|says|on|in|and)\b)", sentence[end:]
-        )
-        if m is not None:
-            out.append(Titled(" ".join(post.split()), m.group(1), None, start))
-    for m in NAME_THEN_POST.finditer(sentence):
-        name = m.group("name")
-        if any(s <= m.start() < e for s, e, _ in spans) or name.split()[0] in NOT_NAMES:
-            continue
-        out.append(Titled(" ".join(m.group("post").split()), name, None, m.start()))
-    kept: list[Titled] = []
-    for t in out:
-        if t.name in seen or t.name.split()[0] in NOT_NAMES:
-            continue
-        if any(s <= sentence.find(t.name) < e for s, e, _ in spans):
-            continue  # a name the record knows (its posts are checked as such)
-        seen.add(t.name)
-        kept.append(t)
-    return kept
 
 
 def _not_from(text: str) -> list[float]:
