@@ -9,7 +9,9 @@ Strict reading (issue 20): a proposal is right only when it meets a gold item â€
 - event / milestone: the same kind, new (it matches no record item), its date window inside
   the gold's window widened by a day each side (Washington and Beijing can be a day apart),
   and one of the gold's `about` words in its title or evidence;
-- tariff: kind tariff, the same imposer and target, rate and status, and its date as above;
+- tariff: kind tariff, the same imposer and target, rate and status, and its date as above
+  (a gold "announced" is also met by the layer in force with its day of announcement: see
+  _status_ok);
 - person: kind person naming the gold's person;
 - cite: a proposal citing (matching) the gold's record item and no update of it;
 - update: a proposal that changes the gold's record item (`matches` it and carries a
@@ -117,10 +119,18 @@ def meets(gold: dict[str, Any], p: Proposal) -> bool:
             and p.target == t.get("target")
             and p.rate is not None
             and float(p.rate) == float(t.get("rate", -1))
-            and STATUS.get(str(p.status), str(p.status))
-            == STATUS.get(str(t.get("status")), str(t.get("status")))
+            and _status_ok(str(t.get("status")), p)
         )
     return True
+
+
+def _status_ok(gold: str, p: Proposal) -> bool:
+    """The gold's status is the proposal's; or the gold says "announced" of a new layer (the
+    writers of d01-d64 wrote it even for a layer in force on the article's day) and the
+    proposal is that layer in force with the day it was announced (accepting it records
+    both steps)."""
+    want, got = STATUS.get(gold, gold), STATUS.get(str(p.status), str(p.status))
+    return want == got or (want == "announced" and got == "in_force" and p.announced_on is not None)
 
 
 def wrong_direction(gold: dict[str, Any], p: Proposal) -> bool:

@@ -324,7 +324,7 @@ def test_a_new_layer_is_announced_and_in_force_from_the_day_it_takes_effect(
     assert (p.kind, p.date, p.status, p.announced_on) == (
         "tariff",
         "2026-11-25",
-        "announced",
+        "in_force",  # its state on the article's day
         date(2026, 11, 16),
     )
     layer = item_for(p, source_id="source-a", people=set(), taken=set(), zone="America/New_York")
@@ -370,3 +370,61 @@ def test_the_review_card_says_when_a_new_layer_was_announced_and_takes_force() -
     same_day = p.model_copy(update={"announced_on": date(2026, 11, 25)})
     assert _tariff_state(same_day) == "in force from 25 Nov 2026"
     assert _tariff_state(p.model_copy(update={"announced_on": None})) == "announced"
+    in_force = p.model_copy(update={"status": "in_force"})
+    assert _tariff_state(in_force) == "announced 16 Nov 2026, in force since 25 Nov 2026"
+    assert _tariff_state(p.model_copy(update={"status": "threatened"})) == "threatened"
+
+
+def test_a_sentence_of_two_tariff_facts_gives_one_proposal_each(view: RecordView) -> None:
+    result = run(
+        view,
+        "Beijing's lower 5% duty on U.S. pork took effect on Tuesday, and on Monday its tariff "
+        "commission said it would lower the additional tariff on American sorghum to zero from "
+        "Dec. 10.",
+    )
+    tariffs = sorted(
+        (p.date, p.rate, p.imposer, p.target, p.status, p.title[:40])
+        for p in result.proposals
+        if p.kind == "tariff"
+    )
+    assert tariffs == [
+        ("2026-11-24", 5.0, "CN", "US", "in_force", "Beijing's lower 5% duty on U.S. pork too"),
+        ("2026-12-10", 0.0, "CN", "US", "announced", "On Monday its tariff commission said it "),
+    ]
+    assert not any(p.title.endswith(", and") for p in result.proposals)
+
+
+def test_goods_brought_under_a_rate_are_a_new_layer_not_a_citation(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce is separately bringing 184 more steel and aluminum derivative products under "
+        "its 25% derivatives rate from next Tuesday.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.matches, p.rate, p.date, p.status) == (
+        "tariff",
+        None,
+        25.0,
+        "2026-12-01",
+        "announced",
+    )
+
+
+def test_a_new_rate_takes_the_start_the_next_sentence_gives(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Tuesday, Commerce set a final anti-dumping rate of 92.46% on lithium iron phosphate "
+        "cathode material from China. Cash deposits at that rate start next Monday, when the "
+        "determination is published. The International Trade Commission votes on injury on "
+        "Jan. 7.",
+    )
+    kinds = {p.kind: p for p in result.proposals}
+    tariff, vote = kinds["tariff"], kinds["milestone"]
+    assert (tariff.date, tariff.rate, tariff.status, tariff.announced_on) == (
+        "2026-11-30",
+        92.46,
+        "announced",
+        date(2026, 11, 24),
+    )
+    assert len(tariff.evidence) == 2
+    assert vote.date == "2027-01-07"

@@ -101,14 +101,16 @@ def _conflict_line(c: ConflictNote) -> str:
 
 
 def _tariff_state(p: Proposal) -> str:
-    """ "announced 26 Nov 2026, in force from 1 Dec 2026" for a new layer with its start."""
+    """ "announced 26 Nov 2026, in force from 1 Dec 2026" for a new layer with its start
+    ("in force since" once that day has come)."""
     status = p.status or "announced"
-    if status != "announced" or p.announced_on is None or not p.date:
-        return status
+    if status not in ("announced", "in_force") or p.announced_on is None or not p.date:
+        return status.replace("_", " ")
     start = FuzzyDate.model_validate(p.date).start
+    state = f"in force {'since' if status == 'in_force' else 'from'} {_when(p.date)}"
     if p.announced_on >= start:
-        return f"in force from {_when(p.date)}"
-    return f"announced {FuzzyDate.day(p.announced_on).label()}, in force from {_when(p.date)}"
+        return state
+    return f"announced {FuzzyDate.day(p.announced_on).label()}, {state}"
 
 
 def proposal_embed(

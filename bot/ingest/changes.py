@@ -208,10 +208,11 @@ def rate_statement(
     score = 2.0 + (1 if c.basis else 0) + (1 if c.found else 0)
     start = c.when.start
     if c.status == "in_force" or (c.status == "announced" and (c.announced or start > today)):
-        # a new layer is proposed as announced, dated the day it takes effect, with the day
-        # it was announced (its statement's own date, else the article's day for a start
-        # still ahead, else that day itself): accepting it records both steps
-        fields["status"] = "announced"
+        # a new layer is proposed in its state on the article's day (in force once its start
+        # has come), dated the day it takes effect, with the day it was announced (its
+        # statement's own date, else the article's day for a start still ahead, else that
+        # day itself): accepting it records both steps
+        fields["status"] = "in_force" if start <= today else "announced"
         fields["announced_on"] = c.announced.start if c.announced is not None else min(today, start)
     out.append(proposal(c, "tariff", conflicts=conflicts, score=score, **fields))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from bot.dates import FuzzyDate
 from bot.ingest.due import due_claims
@@ -22,6 +23,7 @@ from bot.ingest.mentions import (
     ON_US,
     RATE,
     TARIFF,
+    TO_ZERO,
     UNDER_WAY,
     Mentions,
     direction,
@@ -41,7 +43,8 @@ CHANGES = re.compile(
 TARIFF_NEWS = re.compile(
     r"\b(impos\w*|levy|levied|took effect|takes? effect|in force|cut|cuts|lower\w*|rais\w*|"
     r"hik\w*|suspend\w*|paus\w*|lift\w*|remov\w*|exempt\w*|announc\w*|threat\w*|propos\w*|"
-    r"collect\w*|appl(?:y|ies)|slapp?\w*|put|reduc\w*|increas\w*)\b",
+    r"collect\w*|appl(?:y|ies)|slapp?\w*|put|reduc\w*|increas\w*|add(?:s|ed|ing)?|bring\w*|"
+    r"brought|widen\w*|expand\w*)\b",
     re.IGNORECASE,
 )
 MEETING = re.compile(
@@ -152,7 +155,12 @@ def _clause_after(sentence: str, at: int) -> str:
     said ...": the clause after the comma that follows the date)."""
     lead = re.match(r"[\s,;:]*", sentence[at:])
     at += lead.end() if lead else 0
-    m = re.search(r",\s|;|\band\b|\bprompting\b|\bwhile\b", sentence[at:])
+    # "and" breaks a clause before a verb ("... and threatened"), not inside a noun phrase
+    # ("steel and aluminum derivative products")
+    m = re.search(
+        r",\s|;|\band\s+(?=\w+ed\b|then\b|also\b|later\b)|\bprompting\b|\bwhile\b",
+        sentence[at:],
+    )
     return sentence[at : at + m.start()] if m else sentence[at:]
 
 
@@ -171,6 +179,39 @@ def extension_end(m: Mentions) -> Found | None:
     if found is not None and OLD_END.search(m.sentence[max(0, found.start - 40) : found.start]):
         return None  # "which had been due to end on Friday": the end it had, not the new one
     return found
+
+
+FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
+"""Where a sentence of two tariff facts turns to the second."""
+JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
+
+
+def _rated(text: str) -> bool:
+    return bool(RATE.search(text) or TO_ZERO.search(text))
+
+
+def facts(m: Mentions) -> list[str]:
+    """The clauses of a sentence that states two tariff facts, each with its own rate and
+    date ("the 5% duty on pork took effect on Tuesday, and ... sorghum to zero from Dec. 10"),
+    else the sentence whole. A clause with no rate (an aside) stays with the fact before it."""
+    s = m.sentence
+    if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:
+        return [s]
+    cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
+    spans = [(a, b) for a, b in pairwise(cuts) if b > a]
+    pieces = [s[a:b] for a, b in spans]
+    rated = [(a, b) for a, b in spans if _rated(s[a:b])]
+    dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
+    if len(dated) < 2 or len(dated) != len(rated):
+        return [s]
+    out: list[str] = []
+    for piece in pieces:
+        text = JOINER.sub("", piece).strip(" ,;").rstrip(".")
+        if out and not _rated(piece):
+            out[-1] = f"{out[-1]}, {text}"
+        else:
+            out.append(text)
+    return [f"{x}." for x in out]
 
 
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
@@ -254,7 +295,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             and main is not effective
             and main.start < effective.start
             and main.when.end < effective.when.start
-            and not TARIFF.search(_clause_after(s, main.end))
+            and not (TARIFF.search(clause := _clause_after(s, main.end)) or RATE.search(clause))
             # "the lower tariff, announced last Thursday, took effect on Tuesday": the
             # announcement of the tariff itself, one fact with it (gold rule 2)
             and not ANNOUNCED_AT.search(s[max(0, main.start - 30) : main.start])

@@ -66,6 +66,13 @@ _GOODS = re.compile(
     r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
     re.IGNORECASE,
 )
+WIDENS = re.compile(
+    r"\b(?:add(?:s|ed|ing)?\b.{0,100}\bto\b|(?:bring\w*|brought)\b.{0,100}\bunder\b|widen\w*|"
+    r"\d+ more (?:categories|products|items|tariff lines))",
+    re.IGNORECASE,
+)
+"""Goods brought under a layer's rate ("184 more derivative products under its 25% rate"):
+a new layer for those goods, not the recorded layer restated."""
 _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
 
@@ -161,6 +168,8 @@ class Record:
         the goods' words (+1 each), a change of the layer near the statement's date (+3),
         the layer in force then (+1, not for a statement that moves a rate). The best at 3
         or more, when it is the only best."""
+        if WIDENS.search(claim.sentence):
+            return None
         scored: list[tuple[int, TariffMeasure]] = []
         for t in self.view.tariffs:
             if t.rate != claim.rate or (t.imposer, t.target) != (claim.imposer, claim.target):

@@ -114,7 +114,10 @@ def item_for(
             raise ProposalError("a tariff needs a date, a rate and who imposes it on whom")
         status = TariffStatus(proposal.status or "announced")
         history = [StatusChange(status=status, day=date.start)]
-        if status is TariffStatus.ANNOUNCED and proposal.announced_on is not None:
+        if (
+            status in (TariffStatus.ANNOUNCED, TariffStatus.IN_FORCE)
+            and proposal.announced_on is not None
+        ):
             # announced on that day, and in force from its date (the day it takes effect)
             history = [StatusChange(status=TariffStatus.IN_FORCE, day=date.start)]
             if proposal.announced_on < date.start:

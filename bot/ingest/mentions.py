@@ -34,6 +34,7 @@ TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGN
 TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
+    r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide) rates?|"
     r"rates? on (?:products of |imports from |goods from )?"
     r"(?:china|chinese|u\.s\.|us|american)\b)\b",
     re.IGNORECASE,
@@ -61,7 +62,7 @@ MILESTONE = re.compile(
     r"lead\w*|visit\w*|trip|delegation|mission|"
     r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?|round|will hold|"
     r"to hold|will visit|to visit|will lead|to lead|will travel|talks|consultations|hearing|"
-    r"ends?|ending)\b",
+    r"ends?|ending|votes?|to vote)\b",
     re.IGNORECASE,
 )
 EXTEND = re.compile(

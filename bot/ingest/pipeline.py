@@ -20,13 +20,14 @@ The stages, each a module of its own:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
 from bot.ingest.checks import date_conflict, day_off, misdated, misrated, post_conflict
-from bot.ingest.claims import Claim, build, extension_end
+from bot.ingest.claims import Claim, build, extension_end, facts
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.mentions import Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
@@ -61,7 +62,8 @@ REMARKS = re.compile(
 AGENCY = re.compile(
     r"\b(?:ministry|customs|tariff commission|state council|ustr|trade representative's office|"
     r"commerce department|treasury|white house|federal register|trade court|court of "
-    r"international trade|federal circuit|supreme court|cbp|mofcom|general administration)\b",
+    r"international trade|federal circuit|supreme court|cbp|mofcom|general administration|"
+    r"international trade commission|itc)\b",
     re.IGNORECASE,
 )
 """A government body as the subject of a dated act, where a person would otherwise be."""
@@ -72,9 +74,35 @@ HEARSAY = re.compile(
     re.IGNORECASE,
 )
 PRONOUN = re.compile(r"^(?:He|She)\b")
+AT_THAT_RATE = re.compile(
+    r"\bat (?:that|this|the (?:final|new|same|lower|higher)) rate\b|"
+    r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b",
+    re.IGNORECASE,
+)
+"""A sentence that dates the rate of the tariff just before ("Commerce set a final rate of
+92.46% ... Cash deposits at that rate start tomorrow")."""
+THAT_DATE = re.compile(r"\b(?:on or after|from|since|on) (?:that|this) (?:date|day)\b", re.I)
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
+
+
+@dataclass
+class _Reading:
+    """What the sentences read so far leave for the next (one article's reading)."""
+
+    today: date
+    out: list[Proposal] = field(default_factory=list)
+    notes: list[ConflictNote] = field(default_factory=list)
+    shifts: list[int] = field(default_factory=list)
+    last: FuzzyDate | None = None  # the first date of the last dated sentence
+    previous: list[str] = field(default_factory=list)  # the people of the sentence before
+    recent: list[str] = field(default_factory=list)  # the people named lately
+    before: set[str] = field(default_factory=set)  # the words of the sentence before
+    extending: str | None = None  # an extension whose new date is still to come
+    tariff_before: Mentions | None = None  # the sentence before, when it named a tariff
+    pending: int | None = None  # a new tariff of the last sentences, its start to come
+    pending_age: int = 0
 
 
 class Pipeline:
@@ -91,50 +119,84 @@ class Pipeline:
         today = local.date()
         self.record.today = today
         self.zone = article.timezone
-        out: list[Proposal] = []
-        notes: list[ConflictNote] = []
-        shifts: list[int] = []
-        last: FuzzyDate | None = None
-        previous: list[str] = []
-        recent: list[str] = []
-        before: set[str] = set()
-        extending: str | None = None  # an extension whose new date is still to come
-        tariff_before: Mentions | None = None  # the sentence before, when it named a tariff
+        r = _Reading(today)
         for sentence in read(article.text):
             text = sentence.text
-            if extending is not None and CONTINUES.match(text):
-                text = f"{extending} {text}"  # "...delays the rises. They now take effect on X."
-            m = tag(text, today, self.tagger)
-            # an extension whose sentence gives no new end: the next may ("They now take...")
-            extending = text if m.extends and extension_end(m) is None else None
-            if not m.people and sentence.text[:1] in '“"':
-                m.people = previous  # a quote that goes on from the sentence before
-            m.people += [p for p in self._recent(sentence.text, recent) if p not in m.people]
-            m.people += [t.name for t in m.titled if t.person is None and t.name not in m.people]
-            if not m.people and previous and PRONOUN.match(sentence.text):
-                m.people = previous[:1]  # "She said...": the subject of the sentence before
-            recent = (m.people + [p for p in recent if p not in m.people])[:4]
-            previous = m.people
-            if len(sentence.text.split()) < 14:
-                m.words |= before  # a short statement is read with the one before
-            if m.rates and not m.tariff and tariff_before is not None and THAT_RATE.match(text):
-                # "The new rate of 10% applies from Dec. 15": the tariff named just before
-                m.tariff, m.basis = True, m.basis or tariff_before.basis
-                m.words |= tariff_before.words
-            tariff_before = m if m.tariff else None
-            before = m.words
-            notes += misdated(self.record, m)
-            for claim in build(m, today, last):
-                self._claim(claim, today, out, notes, shifts)
-            if m.dates:
-                last = m.dates[0].when
-        merged = sorted(merge(out), key=lambda p: -p.score)
+            if r.extending is not None and CONTINUES.match(text):
+                text = f"{r.extending} {text}"  # "...delays the rises. They now take effect on X."
+            first = tag(text, today, self.tagger)
+            pieces = facts(first)
+            for piece in pieces:
+                # two tariff facts of one sentence are read as two sentences
+                m = first if len(pieces) == 1 else tag(piece, today, self.tagger)
+                self._sentence(r, m, text, sentence.text)
+        merged = sorted(merge(r.out), key=lambda p: -p.score)
         kept = [p for p in merged if p.score >= THRESHOLD]
         held = [p for p in merged if p.score < THRESHOLD]
         return IngestResult(
             proposals=kept,
-            conflicts=unique([*notes, *page_date(shifts, today)]),
+            conflicts=unique([*r.notes, *page_date(r.shifts, today)]),
             held_back=held,
+        )
+
+    def _sentence(self, r: _Reading, m: Mentions, text: str, raw: str) -> None:
+        """One sentence (or one fact of it) read with what the sentences before it said."""
+        today = r.today
+        # an extension whose sentence gives no new end: the next may ("They now take...")
+        r.extending = text if m.extends and extension_end(m) is None else None
+        if not m.people and raw[:1] in '“"':
+            m.people = r.previous  # a quote that goes on from the sentence before
+        m.people += [p for p in self._recent(raw, r.recent) if p not in m.people]
+        m.people += [t.name for t in m.titled if t.person is None and t.name not in m.people]
+        if not m.people and r.previous and PRONOUN.match(raw):
+            m.people = r.previous[:1]  # "She said...": the subject of the sentence before
+        r.recent = (m.people + [p for p in r.recent if p not in m.people])[:4]
+        r.previous = m.people
+        if len(raw.split()) < 14:
+            m.words |= r.before  # a short statement is read with the one before
+        if m.rates and not m.tariff and r.tariff_before is not None and THAT_RATE.match(text):
+            # "The new rate of 10% applies from Dec. 15": the tariff named just before
+            m.tariff, m.basis = True, m.basis or r.tariff_before.basis
+            m.words |= r.tariff_before.words
+        r.tariff_before = m if m.tariff else None
+        r.before = m.words
+        r.notes += misdated(self.record, m)
+        if r.pending is not None and not m.rates and AT_THAT_RATE.search(text):
+            self._dated_later(r.out, r.pending, m, r.last, today)
+            r.pending = None
+        size = len(r.out)
+        for claim in build(m, today, r.last):
+            self._claim(claim, today, r.out, r.notes, r.shifts)
+        fresh = [i for i in range(size, len(r.out)) if r.out[i].kind == "tariff"]
+        if fresh:
+            r.pending, r.pending_age = fresh[-1], 0
+        elif r.pending is not None:
+            r.pending_age += 1
+            if r.pending_age > 2:
+                r.pending = None
+        if m.dates:
+            r.last = m.dates[0].when
+
+    def _dated_later(
+        self, out: list[Proposal], at: int, m: Mentions, last: FuzzyDate | None, today: date
+    ) -> None:
+        """A new tariff's start given a sentence or two after its rate: the proposal takes
+        that start, its earlier date the day it was announced."""
+        start = last if THAT_DATE.search(m.sentence) else (m.dates[0].when if m.dates else None)
+        p = out[at]
+        if start is None or p.date is None:
+            return
+        said = FuzzyDate.model_validate(p.date)
+        if start.start < said.start:
+            return
+        out[at] = p.model_copy(
+            update={
+                "date": start.canonical(),
+                "status": "in_force" if start.start <= today else "announced",
+                "announced_on": said.start if said.start < start.start else p.announced_on,
+                "evidence": [*p.evidence, m.sentence],
+                "reasons": [*p.reasons, "in force from a date the next sentences give"],
+            }
         )
 
     def _recent(self, text: str, recent: list[str]) -> list[str]:
