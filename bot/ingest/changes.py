@@ -188,6 +188,13 @@ def rate_statement(
         for item in _with_rate(rec, c):
             out.append(proposal(c, "source-only", matches=item.id, score=2.5))
         return
+    told = _with_rate(rec, c) if c.when.end < today and not c.changes else []
+    if told:
+        # "the 25% rates on furniture and cabinets have applied since Oct. 14, 2025": no one
+        # layer, but the recorded event of that day that set them
+        for item in told:
+            out.append(proposal(c, "source-only", matches=item.id, score=2.5))
+        return
     step = _step_due(rec, c, today)
     if step is not None:  # "the duty is due to rise from 0% on June 23, 2027": recorded
         milestone, when = step

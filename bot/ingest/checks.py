@@ -218,7 +218,8 @@ STANDING = re.compile(
 """A rate said as it stands."""
 ACTED = re.compile(
     r"\b(?:put|impos\w*|took effect|takes effect|went|goes|set|lower\w*|new|announc\w*|"
-    r"rais\w*|cut|from|until|will|would|due|rising|falls?|suspend\w*|exclu\w*|exempt\w*)\b",
+    r"rais\w*|cut|from(?!\s+(?:china|the united states|the u\.s\.|abroad)\b)|until|will|"
+    r"would|due|rising|falls?|suspend\w*|exclu\w*|exempt\w*)\b",
     re.IGNORECASE,
 )
 """Words of a rate's change, start or step rather than its standing."""

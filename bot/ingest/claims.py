@@ -19,6 +19,7 @@ from bot.ingest.due import due_claims
 from bot.ingest.mentions import (
     EXTEND,
     MILESTONE,
+    MOVED_TO,
     ON_CN,
     ON_US,
     RATE,
@@ -61,6 +62,15 @@ ANNOUNCED_AT = re.compile(
     r"\b(?:announced|unveiled|disclosed|confirmed|made public)(?:\s+(?:on|in|at|late on))?\s*$",
     re.IGNORECASE,
 )
+UPHELD = re.compile(
+    r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed)\b", re.I
+)
+"""A court's, a legislature's or a leader's act on a layer (not a change of its rate)."""
+OPENED = re.compile(
+    r"\b(?:opened|launched|began|started|initiated|filed|issued|published|signed)\b", re.I
+)
+"""The act that set a procedure going (not a statement of what is due)."""
+TO_RATE_ON = re.compile(r"\bto\s+\d{1,3}(?:\.\d+)?(?:\s*%|\s*percent)\s+on\s+$", re.IGNORECASE)
 SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 EFFECTIVE = re.compile(
     r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
@@ -134,6 +144,7 @@ class Claim:
 def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
     low = sentence.casefold()
     ahead = when is not None and when.start > today
+    moved = bool(MOVED_TO.search(sentence) or TO_ZERO.search(sentence))
     for status, pattern in (
         ("suspended", r"\bsuspend|\bpaus|on hold"),
         # an exemption of goods is a layer at zero for them (its rate), not a lifting
@@ -141,6 +152,8 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
         # "said it would lower": reported, so announced; "would ... if", "could": a threat
         ("threatened", r"\bthreat|\bcould\b|\bwarn|\bpropos|\bwould\b(?=.*\b(?:if|unless)\b)"),
     ):
+        if status == "lifted" and moved:
+            continue  # "will drop its tariff on sorghum to zero": a new rate, not a lifting
         if re.search(pattern, low):
             return status
     if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
@@ -183,6 +196,9 @@ def extension_end(m: Mentions) -> Found | None:
 
 FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
 """Where a sentence of two tariff facts turns to the second."""
+SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
+SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
+"""A sentence's subject: what comes before its first verb ("President Donald Trump")."""
 JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
 
 
@@ -202,15 +218,21 @@ def facts(m: Mentions) -> list[str]:
     pieces = [s[a:b] for a, b in spans]
     rated = [(a, b) for a, b in spans if _rated(s[a:b])]
     dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
-    if len(dated) < 2 or len(dated) != len(rated):
+    # a rated clause with no date of its own is a fact of the sentence's day when it is
+    # what someone said of it ("..., and said circuit boards could be next, at 50 percent")
+    said = [(a, b) for a, b in rated if (a, b) not in dated and SAID.search(s[a:b])]
+    if len(rated) < 2 or not dated or len(dated) + len(said) != len(rated):
         return [s]
+    subject = SUBJECT.match(s)
     out: list[str] = []
     for piece in pieces:
         text = JOINER.sub("", piece).strip(" ,;").rstrip(".")
         if out and not _rated(piece):
             out[-1] = f"{out[-1]}, {text}"
-        else:
-            out.append(text)
+            continue
+        if out and subject is not None and SAID.match(text):
+            text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
+        out.append(text)
     return [f"{x}." for x in out]
 
 
@@ -230,6 +252,15 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             dates.insert(0, after)
     own = [f for f in dates if not is_background(m, f)]
     main = own[0] if own else None
+    if main is not None and len(own) > 1:
+        apposed = own[1]
+        between = s[main.end : apposed.start]
+        if (
+            re.fullmatch(r",\s*(?:on|in)?\s*", between)
+            and main.when.start <= apposed.when.start
+            and apposed.when.end <= main.when.end
+        ):
+            main = apposed  # "a week ago, on Nov. 23": the exact date said beside it
     for i, clause in due_claims(m, today):
         f = m.dates[i]
         out.append(
@@ -237,8 +268,12 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                 "milestone", s, when=f.when, found=f, clause=clause, reasons=["due in a procedure"]
             )
         )
-    if len(out) > len(m.titled) and not m.tariff:
-        return out  # what is due, and nothing else dated
+    due = {id(m.dates[i]) for i, _ in due_claims(m, today)}
+    # what is due, and nothing else dated; but "opened an investigation on Nov. 23 and has
+    # asked for comments by Dec. 21": the act that set the procedure is an event of its day
+    opened = main is not None and id(main) not in due and main.when.end < today
+    if len(out) > len(m.titled) and not m.tariff and not (opened and OPENED.search(s)):
+        return out
 
     # what happened to a deadline: extended (postponed) to a new date
     held = SUSPENDS.search(s)
@@ -283,6 +318,16 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             return out
 
     effective = _date_after(m, EFFECTIVE)
+    since = _date_after(m, SINCE)
+    # "On Wednesday, the court upheld the duties, which the U.S. has charged at 12.5% since
+    # July 24": the act of the day beside the layer it restates
+    restated = (
+        main is not None
+        and since is not None
+        and since is not main
+        and since.when.end < main.when.start
+        and bool(UPHELD.search(s))
+    )
     event_too = (
         (bool(m.people) and bool(MEETING.search(s)))
         or (
@@ -300,11 +345,18 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             # announcement of the tariff itself, one fact with it (gold rule 2)
             and not ANNOUNCED_AT.search(s[max(0, main.start - 30) : main.start])
         )
+        or restated
     )
-    if m.tariff and m.rates and (TARIFF_NEWS.search(s) or CHANGES.search(s) or not event_too):
+    if (
+        m.tariff
+        and m.rates
+        and (TARIFF_NEWS.search(s) or CHANGES.search(s) or not event_too or restated)
+    ):
         # "has paid 25% since Aug. 1 last year": the rate's own date, though "since" makes
         # it background for an event
-        when_found = effective or _date_after(m, SINCE) or main
+        # "falls to 10% on Dec. 15": a new rate's own date, before a "since" of the old one
+        moved_on = _date_after(m, TO_RATE_ON) if CHANGES.search(s) else None
+        when_found = effective or moved_on or since or main
         # "Washington will cut its tariff on Chinese goods to 10% and Beijing its tariff on
         # US goods to 10%": one claim for each side
         parts = [m]

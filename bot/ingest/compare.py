@@ -77,9 +77,18 @@ _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
 
 
+_GOODS_PAY = re.compile(
+    r"^(?:(?:u\.s\.|us|american|chinese)\s+)?(?P<goods>[a-z][a-z-]+(?:\s+[a-z-]+)?)\s+"
+    r"(?:(?:from|made in|imported from)\s+(?:china|the united states|the u\.s\.)\s+)?"
+    r"(?:have |has |had )?(?:paid|pay|pays|faced|face|faces)\b",
+    re.IGNORECASE,
+)
+
+
 def named_goods(sentence: str) -> str | None:
-    """The goods a tariff statement names ("the tariff on U.S. pork": pork), if not all."""
-    m = _GOODS.search(sentence)
+    """The goods a tariff statement names ("the tariff on U.S. pork": pork; "Electric
+    vehicles from China have paid ...": electric vehicles), if not all."""
+    m = _GOODS.search(sentence) or _GOODS_PAY.search(sentence)
     if m is None:
         return None
     first = m["goods"].split()[0].casefold()
@@ -170,10 +179,14 @@ class Record:
         or more, when it is the only best."""
         if WIDENS.search(claim.sentence):
             return None
+        goods = named_goods(claim.sentence)
+        named = words(goods) - GENERIC if goods else set()
         scored: list[tuple[int, TariffMeasure]] = []
         for t in self.view.tariffs:
             if t.rate != claim.rate or (t.imposer, t.target) != (claim.imposer, claim.target):
                 continue
+            if named and not t.applies_to_all and not named & self.tariff_words[id(t)]:
+                continue  # "the tariff on pork ... to 5 percent": not a list without pork
             score = len((claim.words - GENERIC) & self.tariff_words[id(t)])
             if claim.basis is not None:
                 if claim.basis.casefold() not in (t.legal_basis + t.name).casefold():

@@ -34,7 +34,7 @@ TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGN
 TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
-    r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide) rates?|"
+    r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide|subsidy) rates?|"
     r"rates? on (?:products of |imports from |goods from )?"
     r"(?:china|chinese|u\.s\.|us|american)\b)\b",
     re.IGNORECASE,
@@ -57,6 +57,12 @@ NEW_RATE = re.compile(
     r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
 )
+MOVED_TO = re.compile(
+    r"\b(?:cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|fall|falls|fell|drop\w*|rise|rises|"
+    r"rose)\b[^.%]{0,80}?\bto\s+(\d{1,3}(?:\.\d+)?)" + PERCENT,
+    re.IGNORECASE,
+)
+"""The rate a change moves to ("charged at 12.5% ..., falls to 10%": 10)."""
 MILESTONE = re.compile(
     r"\b(deadline|expir\w*|runs? out|lapses?|scheduled|summit|leaders' meeting|meet\w*|"
     r"lead\w*|visit\w*|trip|delegation|mission|"
@@ -67,7 +73,7 @@ MILESTONE = re.compile(
 )
 EXTEND = re.compile(
     r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|delay(?:s|ed|ing)?|"
-    r"rolled over|renew\w*|"
+    r"rolled over|renew\w*|put(?:s|ting)? off|"
     r"carr(?:y|ies|ied)\b(?=.{0,80}\bto\b)|stretch\w*|moved? (?:back|out))\b",
     re.IGNORECASE,
 )
@@ -259,7 +265,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
             found_people.append(pid)
     titled = titled_in(sentence, spans, tagger.posts(sentence))
     rates = [float(r) for r in RATE.findall(sentence)]
-    new = NEW_RATE.search(sentence)
+    new = MOVED_TO.search(sentence) or NEW_RATE.search(sentence)
     if new is None:
         rates_now = _not_from(sentence)
         rates = rates_now or rates
@@ -299,7 +305,7 @@ def _not_from(text: str) -> list[float]:
 def retag(m: Mentions, piece: str) -> Mentions:
     """The mentions of one clause of the sentence (its rates, basis and actors)."""
     rates = [float(r) for r in RATE.findall(piece)]
-    new = NEW_RATE.search(piece)
+    new = MOVED_TO.search(piece) or NEW_RATE.search(piece)
     if new is None:
         rates = _not_from(piece) or rates
     cn, us = CN_ACTOR.search(piece), US_ACTOR.search(piece)
@@ -320,10 +326,21 @@ def retag(m: Mentions, piece: str) -> Mentions:
     )
 
 
+MAKERS = re.compile(
+    r"\b(?:for|to|on)\s+(?:all\s+)?(?:(?P<cn>chinese|china's)|u\.s\.|american)\s+"
+    r"(?:producers|exporters|manufacturers|makers|respondents|companies)\b",
+    re.IGNORECASE,
+)
+"""Whose makers a trade-remedy rate is set for (an anti-dumping or subsidy rate)."""
+
+
 def direction(m: Mentions) -> tuple[str, str, str]:
     """(imposer, target, why) of a tariff statement: its object ("on U.S. pork"), whose
     tariff it is ("China's additional tariff"), else who acts first in the sentence."""
     s = m.sentence
+    maker = MAKERS.search(s)
+    if maker is not None:  # "a rate of 58.16% for all Chinese producers and exporters"
+        return (("US", "CN") if maker["cn"] else ("CN", "US")) + (f"for {maker.group(0)}",)
     if ON_US.search(s):
         return "CN", "US", "on US goods"
     if m.basis in ("Section 122", "Section 232", "Section 301", "IEEPA", "fentanyl", "reciprocal"):

@@ -20,13 +20,20 @@ The stages, each a module of its own:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
-from bot.ingest.checks import date_conflict, day_off, misdated, misrated, post_conflict
+from bot.ingest.checks import (
+    date_conflict,
+    day_off,
+    misdated,
+    misrated,
+    post_conflict,
+    standing,
+)
 from bot.ingest.claims import Claim, build, extension_end, facts
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.mentions import Mentions, RuleTagger, tag
@@ -35,12 +42,14 @@ from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, R
 from bot.ingest.text import read
 from bot.models import Milestone
 
+THAT_TARIFF = re.compile(r"^(?:That|This|The same)\s+(?:duty|tariff|levy|layer)\b")
+"""A sentence about the tariff named just before ("That duty ... falls to 10%")."""
 THAT_RATE = re.compile(r"^(?:The|That|This|Its|The new)\s+(?:\w+\s+)?rate\b")
 """A sentence about the rate of the tariff named just before ("The new rate of 10%")."""
 
 CONTINUES = re.compile(
     r"^(?:They|It|These|Those|This|That|The (?:rises?|increases?|suspension|pause|deadline)s?)"
-    r"\b[^.]{0,40}?\b(?:now|instead)\b",
+    r"\b.{0,120}?\b(?:now|instead)\b",
 )
 """A sentence that goes on with the extension before it: "They now take effect on Jan. 1"."""
 
@@ -74,8 +83,10 @@ HEARSAY = re.compile(
     re.IGNORECASE,
 )
 PRONOUN = re.compile(r"^(?:He|She)\b")
+NAMED_BEFORE = re.compile(r"^(?:The|That|Its)\s+(?:\w+\s+){0,2}?(?:was|were|had|\w+ed)\b")
+"""A short sentence about a thing of the sentence before ("The first phase opened on ...")."""
 AT_THAT_RATE = re.compile(
-    r"\bat (?:that|this|the (?:final|new|same|lower|higher)) rate\b|"
+    r"\bat (?:that|this|the (?:final|new|same|lower|higher|preliminary)) rate\b|"
     r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b",
     re.IGNORECASE,
 )
@@ -99,9 +110,11 @@ class _Reading:
     previous: list[str] = field(default_factory=list)  # the people of the sentence before
     recent: list[str] = field(default_factory=list)  # the people named lately
     before: set[str] = field(default_factory=set)  # the words of the sentence before
+    trade_before: bool = False  # whether the sentence before was about trade
     extending: str | None = None  # an extension whose new date is still to come
     tariff_before: Mentions | None = None  # the sentence before, when it named a tariff
     pending: int | None = None  # a new tariff of the last sentences, its start to come
+    waiting: Claim | None = None  # a new rate of the last sentences, with no date yet
     pending_age: int = 0
 
 
@@ -129,6 +142,10 @@ class Pipeline:
             for piece in pieces:
                 # two tariff facts of one sentence are read as two sentences
                 m = first if len(pieces) == 1 else tag(piece, today, self.tagger)
+                m.tariff = m.tariff or (first.tariff and bool(m.rates))
+                if not m.dates and first.dates:
+                    # what was said of the day: the sentence's first date, placed first
+                    m.dates = [replace(first.dates[0], start=0, end=0)]
                 self._sentence(r, m, text, sentence.text)
         merged = sorted(merge(r.out), key=lambda p: -p.score)
         kept = [p for p in merged if p.score >= THRESHOLD]
@@ -154,26 +171,56 @@ class Pipeline:
         r.previous = m.people
         if len(raw.split()) < 14:
             m.words |= r.before  # a short statement is read with the one before
+            # "The first delay was ordered on Dec. 31": an act of the trade story before
+            m.trade = m.trade or (r.trade_before and bool(NAMED_BEFORE.match(raw)))
         if m.rates and not m.tariff and r.tariff_before is not None and THAT_RATE.match(text):
             # "The new rate of 10% applies from Dec. 15": the tariff named just before
             m.tariff, m.basis = True, m.basis or r.tariff_before.basis
             m.words |= r.tariff_before.words
+        if m.tariff and r.tariff_before is not None and THAT_TARIFF.match(text):
+            # "That duty, charged at 12.5% ..., falls to 10%": the tariff named just before
+            # (its words; its basis may be another layer's it was named beside)
+            m.words |= r.tariff_before.words
         r.tariff_before = m if m.tariff else None
         r.before = m.words
+        r.trade_before = m.trade
         r.notes += misdated(self.record, m)
-        if r.pending is not None and not m.rates and AT_THAT_RATE.search(text):
-            self._dated_later(r.out, r.pending, m, r.last, today)
-            r.pending = None
+        if not m.rates and AT_THAT_RATE.search(text):
+            if r.pending is not None:
+                self._dated_later(r.out, r.pending, m, r.last, today)
+                r.pending = None
+            elif r.waiting is not None:
+                # "... lower the tariff on pork to 5 percent." "She says the lower rate
+                # applies to goods declared from Dec. 1.": the rate's start; nothing else
+                c, r.waiting = r.waiting, None
+                start = r.last if THAT_DATE.search(text) else None
+                start = start or (m.dates[0].when if m.dates else None)
+                if start is not None and start.end >= today - timedelta(days=7):
+                    c.when = start
+                    c.status = "in_force" if start.start <= today else "announced"
+                    c.reasons = [*c.reasons, "in force from a date the next sentences give"]
+                    self._claim(c, today, r.out, r.notes, r.shifts)
+                    r.last = m.dates[0].when if m.dates else r.last
+                    return
         size = len(r.out)
         for claim in build(m, today, r.last):
+            if (
+                claim.kind == "tariff"
+                and claim.when is None
+                and claim.rate is not None
+                and not standing(claim)  # (a rate said as it stands is checked as such)
+                and self.record.layer(claim) is None
+            ):
+                r.waiting, r.pending_age = claim, 0  # a new rate; its start may follow
+                continue
             self._claim(claim, today, r.out, r.notes, r.shifts)
         fresh = [i for i in range(size, len(r.out)) if r.out[i].kind == "tariff"]
         if fresh:
             r.pending, r.pending_age = fresh[-1], 0
-        elif r.pending is not None:
+        elif r.pending is not None or r.waiting is not None:
             r.pending_age += 1
             if r.pending_age > 2:
-                r.pending = None
+                r.pending = r.waiting = None
         if m.dates:
             r.last = m.dates[0].when
 

@@ -1,0 +1,142 @@
+"""The ingest engine's reading of tariff statements: two facts in one sentence, a rate's
+start given a sentence later, goods brought under a rate, a rate's direction from whose
+makers it is set for, and a rate said as it stands checked against the goods' own layer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+def test_a_sentence_of_two_tariff_facts_gives_one_proposal_each(view: RecordView) -> None:
+    result = run(
+        view,
+        "Beijing's lower 5% duty on U.S. pork took effect on Tuesday, and on Monday its tariff "
+        "commission said it would lower the additional tariff on American sorghum to zero from "
+        "Dec. 10.",
+    )
+    tariffs = sorted(
+        (p.date, p.rate, p.imposer, p.target, p.status, p.title[:40])
+        for p in result.proposals
+        if p.kind == "tariff"
+    )
+    assert tariffs == [
+        ("2026-11-24", 5.0, "CN", "US", "in_force", "Beijing's lower 5% duty on U.S. pork too"),
+        ("2026-12-10", 0.0, "CN", "US", "announced", "On Monday its tariff commission said it "),
+    ]
+    assert not any(p.title.endswith(", and") for p in result.proposals)
+
+
+def test_goods_brought_under_a_rate_are_a_new_layer_not_a_citation(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce is separately bringing 184 more steel and aluminum derivative products under "
+        "its 25% derivatives rate from next Tuesday.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.matches, p.rate, p.date, p.status) == (
+        "tariff",
+        None,
+        25.0,
+        "2026-12-01",
+        "announced",
+    )
+
+
+def test_a_new_rate_takes_the_start_the_next_sentence_gives(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Tuesday, Commerce set a final anti-dumping rate of 92.46% on lithium iron phosphate "
+        "cathode material from China. Cash deposits at that rate start next Monday, when the "
+        "determination is published. The International Trade Commission votes on injury on "
+        "Jan. 7.",
+    )
+    kinds = {p.kind: p for p in result.proposals}
+    tariff, vote = kinds["tariff"], kinds["milestone"]
+    assert (tariff.date, tariff.rate, tariff.status, tariff.announced_on) == (
+        "2026-11-30",
+        92.46,
+        "announced",
+        date(2026, 11, 24),
+    )
+    assert len(tariff.evidence) == 2
+    assert vote.date == "2027-01-07"
+
+
+def test_a_threat_said_beside_a_signing_is_a_threat_of_that_day(view: RecordView) -> None:
+    result = run(
+        view,
+        "President Donald Trump signed a proclamation on Monday imposing a 25% tariff on "
+        "imported drones and drone parts from Jan. 1, and said Chinese-made circuit boards could "
+        'be next, at "50 percent, maybe more."',
+    )
+    tariffs = sorted((p.date, p.rate, p.status) for p in result.proposals if p.kind == "tariff")
+    assert tariffs == [("2026-11-23", 50.0, "threatened"), ("2027-01-01", 25.0, "announced")]
+    threat = next(p for p in result.proposals if p.rate == 50.0)
+    assert threat.title.startswith("President Donald Trump said Chinese-made circuit boards")
+
+
+def test_a_rate_with_no_date_takes_the_start_the_next_sentence_gives(view: RecordView) -> None:
+    result = run(
+        view,
+        "Spokesperson He Yongqian says the Customs Tariff Commission has decided to lower the "
+        "additional tariff on pork originating in the United States to 5 percent from 10 "
+        "percent. She says the lower rate applies to goods declared from Dec. 1.",
+    )
+    [tariff] = [p for p in result.proposals if p.kind == "tariff"]
+    assert (tariff.date, tariff.rate, tariff.imposer, tariff.target) == (
+        "2026-12-01",
+        5.0,
+        "CN",
+        "US",
+    )
+    assert not any(p.kind == "milestone" for p in result.proposals)  # the start is the rate's
+
+
+def test_a_subsidy_rate_for_chinese_producers_is_us_on_china(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce preliminarily found a subsidy rate of 58.16% for all Chinese producers and "
+        "exporters. From Monday, CBP will require cash deposits at the preliminary rate.",
+    )
+    [tariff] = [p for p in result.proposals if p.kind == "tariff"]
+    assert (tariff.imposer, tariff.target, tariff.rate, tariff.date) == (
+        "US",
+        "CN",
+        58.16,
+        "2026-11-30",
+    )
+
+
+def test_that_duty_falls_to_a_new_rate_on_its_own_date(view: RecordView) -> None:
+    result = run(
+        view,
+        "Drones from China will pay the new duty instead of the Section 301 forced-labor duty. "
+        "That duty, charged at 12.5% on most Chinese goods since July 24, falls to 10% on Dec. 15.",
+    )
+    [update] = [p for p in result.proposals if p.kind == "update"]
+    assert (update.matches, update.date) == ("us-cn-forced-labor-301", "2026-12-15")
+    assert update.change is not None and update.change.new == "10%"
+
+
+def test_a_goods_rate_said_wrong_is_flagged_against_that_goods_layer(view: RecordView) -> None:
+    result = run(
+        view,
+        "Electric vehicles from China have paid a 50% Section 301 tariff since September 27, 2024.",
+    )
+    assert [c.item for c in result.conflicts] == ["us-cn-301-ev-100"]
+    assert not any(p.matches == "us-cn-301-solar-50" for p in result.proposals)
+
+
+def test_an_exact_date_beside_a_vague_one_dates_the_act(view: RecordView) -> None:
+    result = run(
+        view,
+        "The Commerce Department opened a Section 232 investigation into imports of printed "
+        "circuit boards a week ago, on Nov. 19, and has asked for written comments by Dec. 21.",
+    )
+    assert sorted((p.kind, p.date) for p in result.proposals) == [
+        ("event", "2026-11-19"),
+        ("milestone", "2026-12-21"),
+    ]
