@@ -140,3 +140,37 @@ def test_an_exact_date_beside_a_vague_one_dates_the_act(view: RecordView) -> Non
         ("event", "2026-11-19"),
         ("milestone", "2026-12-21"),
     ]
+
+
+def test_a_background_clause_s_rate_is_not_the_news_s(view: RecordView) -> None:
+    result = run(
+        view,
+        "China's counter-tariff on American goods reached 125% on April 12, 2025, the top of a "
+        "spiral that had already lifted U.S. duties on Chinese goods to 145%.",
+    )
+    assert "cn-us-retaliation-125" in {p.matches for p in result.proposals}
+    assert not any(p.rate == 145 for p in result.proposals)
+
+
+def test_a_list_line_of_a_layer_and_its_new_rate_updates_it(view: RecordView) -> None:
+    result = run(
+        view,
+        "12.5%: the U.S. forced-labor duty on most Chinese goods, which drops to 10% on Dec. 15.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.matches, p.date) == ("update", "us-cn-forced-labor-301", "2026-12-15")
+
+
+def test_a_suit_against_a_coming_tariff_is_an_event_of_its_day(view: RecordView) -> None:
+    result = run(
+        view,
+        "Three drone importers sued in the Court of International Trade on Wednesday to stop "
+        "the 25% drone tariff before it starts on Jan. 1.",
+    )
+    assert ("event", "2026-11-25") in {(p.kind, p.date) for p in result.proposals}
+
+
+def test_what_expires_unless_extended_is_not_an_extension(view: RecordView) -> None:
+    result = run(view, "Tariff suspensions run out on Jan. 10 unless extended to May 10, 2027.")
+    said = [*result.proposals, *result.held_back]
+    assert [(p.kind, p.date) for p in said] == [("milestone", "2027-01-10")]

@@ -18,6 +18,7 @@ from bot.dates import FuzzyDate
 from bot.ingest.due import due_claims
 from bot.ingest.mentions import (
     EXTEND,
+    HAD_CLAUSE,
     MILESTONE,
     MOVED_TO,
     ON_CN,
@@ -63,7 +64,9 @@ ANNOUNCED_AT = re.compile(
     re.IGNORECASE,
 )
 UPHELD = re.compile(
-    r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed)\b", re.I
+    r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed|sued|"
+    r"challenged)\b",
+    re.I,
 )
 """A court's, a legislature's or a leader's act on a layer (not a change of its rate)."""
 OPENED = re.compile(
@@ -75,6 +78,7 @@ SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 EFFECTIVE = re.compile(
     r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
     r"c[oa]me into (?:force|effect)(?: on)?|(?:in force|in effect|has applied|applied) since|"
+    r"(?:it |they )?(?:starts?|begins?) on|"
     r"(?:goods )?entered (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
     r"(?:(?:\d{1,2}[:.]\d{2}|12:01)\s*[ap]\.?m\.?(?:\s+\w+)?\s+on\s+)?$",
     re.IGNORECASE,
@@ -92,7 +96,7 @@ OLD_END = re.compile(
 """The end a deadline had before it moved ("which had been due to end on Friday")."""
 SUSPENDS = re.compile(
     r"\b(?:suspen\w*|paus\w*|on hold|truce|reprieve|keep\w* \w*suspend\w*)\b.{0,160}?"
-    r"\b(?:until|through|till|runs?(?:\s+\w+)?\s+(?:to|until))\b",
+    r"\b(?:until|through|till|runs?(?:\s+\w+)?\s+(?:to|until)|stays? suspended to)\b",
     re.IGNORECASE,
 )
 EXTEND_BY = re.compile(
@@ -142,6 +146,9 @@ class Claim:
 
 
 def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
+    had = HAD_CLAUSE.search(sentence)
+    if had is not None:
+        sentence = sentence[: had.start()]  # (not the background clause's verbs)
     low = sentence.casefold()
     ahead = when is not None and when.start > today
     moved = bool(MOVED_TO.search(sentence) or TO_ZERO.search(sentence))
@@ -346,6 +353,14 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             and not ANNOUNCED_AT.search(s[max(0, main.start - 30) : main.start])
         )
         or restated
+        or (
+            # "Three importers sued on Wednesday to stop the 25% tariff before it starts on
+            # Jan. 1": an act against the layer, on a day of its own
+            main is not None
+            and effective is not None
+            and main.when.end < effective.when.start
+            and bool(UPHELD.search(s[: main.start]))
+        )
     )
     if (
         m.tariff

@@ -73,6 +73,7 @@ WIDENS = re.compile(
 )
 """Goods brought under a layer's rate ("184 more derivative products under its 25% rate"):
 a new layer for those goods, not the recorded layer restated."""
+_ANY_RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
 
@@ -216,6 +217,7 @@ class Record:
         ranked: list[tuple[int, TariffMeasure]] = []
         goods = named_goods(claim.sentence)
         was = _OLD_RATE.search(claim.sentence)
+        others = sorted({float(r) for r in _ANY_RATE.findall(claim.sentence)} - {float(claim.rate)})
         for t in self.view.tariffs:
             if (t.imposer, t.target) != (claim.imposer, claim.target) or t.rate == claim.rate:
                 continue
@@ -228,12 +230,14 @@ class Record:
                 claim.basis is not None
                 and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
             )
-            # "to 10% from 12.5%": the old rate names the layer as well as its words do
-            score = shared + (2 if basis else 0) + (2 if was is not None else 0)
+            # "to 10% from 12.5%": the old rate names the layer as well as its words do; so
+            # does the one other rate of the sentence ("12.5%: the duty, which drops to 10%")
+            said_old = was is not None or (others == [t.rate])
+            score = shared + (2 if basis else 0) + (2 if said_old else 0)
             status = t.status_on(self.today) if self.today else None
             if status is None or status.value not in ("in_force", "suspended"):
                 continue
-            if score >= 3 or (was is not None and score >= 2):
+            if score >= 3 or (said_old and score >= 2):
                 ranked.append((score, t))
         ranked.sort(key=lambda x: -x[0])
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0] and ranked[0][0] < 3):

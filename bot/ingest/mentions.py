@@ -27,7 +27,7 @@ TRADE = re.compile(
     r"apec|g20|leaders|bans?|chips|sales|purchases|trip|round|delegation|proclamation|"
     r"notice|pause|suspension|exemptions?|executive order|entity list|licen[cs]es?|quotas?|"
     r"port fees|shipbuilding|minerals|gallium|germanium|antimony|boeing|farm goods|"
-    r"agricultur\w*|sorghum|pork|steel|alumin(?:i)?um|drones?|refunds?|appeals?)\b",
+    r"agricultur\w*|sorghum|pork|steel|alumin(?:i)?um|drones?|refunds?|appeals?|busan)\b",
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
@@ -57,6 +57,8 @@ NEW_RATE = re.compile(
     r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
 )
+HAD_CLAUSE = re.compile(r",[^,]*\b(?:that|which|who)\s+had\b", re.IGNORECASE)
+"""A background clause in the past perfect ("..., the top of a spiral that had ...")."""
 MOVED_TO = re.compile(
     r"\b(?:cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|fall|falls|fell|drop\w*|rise|rises|"
     r"rose)\b[^.%]{0,80}?\bto\s+(\d{1,3}(?:\.\d+)?)" + PERCENT,
@@ -72,8 +74,8 @@ MILESTONE = re.compile(
     re.IGNORECASE,
 )
 EXTEND = re.compile(
-    r"\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|delay(?:s|ed|ing)?|"
-    r"rolled over|renew\w*|put(?:s|ting)? off|"
+    r"(?<!unless )(?<!if not )\b(extend\w*|prolong\w*|push(?:ed|es)? back|postpon\w*|"
+    r"delay(?:s|ed|ing)?|rolled over|renew\w*|put(?:s|ting)? off|"
     r"carr(?:y|ies|ied)\b(?=.{0,80}\bto\b)|stretch\w*|moved? (?:back|out))\b",
     re.IGNORECASE,
 )
@@ -265,7 +267,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
             found_people.append(pid)
     titled = titled_in(sentence, spans, tagger.posts(sentence))
     rates = [float(r) for r in RATE.findall(sentence)]
-    new = MOVED_TO.search(sentence) or NEW_RATE.search(sentence)
+    new = _new_rate(sentence)
     if new is None:
         rates_now = _not_from(sentence)
         rates = rates_now or rates
@@ -293,6 +295,15 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
     )
 
 
+def _new_rate(text: str) -> re.Match[str] | None:
+    """The rate a statement moves to or sets ("falls to 10%", "at 25%"), in the clause of
+    its own news: "reached 125% on April 12, the top of a spiral that had lifted U.S. duties
+    to 145%" sets none (its rate is then the first not said as an old one: 125)."""
+    had = HAD_CLAUSE.search(text)
+    core = text[: had.start()] if had is not None and RATE.search(text[: had.start()]) else text
+    return MOVED_TO.search(core) or NEW_RATE.search(core)
+
+
 def _not_from(text: str) -> list[float]:
     """The rates of a sentence that are not the old rate ("5%, down from 10%": 5)."""
     return [
@@ -305,7 +316,7 @@ def _not_from(text: str) -> list[float]:
 def retag(m: Mentions, piece: str) -> Mentions:
     """The mentions of one clause of the sentence (its rates, basis and actors)."""
     rates = [float(r) for r in RATE.findall(piece)]
-    new = MOVED_TO.search(piece) or NEW_RATE.search(piece)
+    new = _new_rate(piece)
     if new is None:
         rates = _not_from(piece) or rates
     cn, us = CN_ACTOR.search(piece), US_ACTOR.search(piece)
