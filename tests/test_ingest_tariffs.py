@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.ingest import RecordView
-from tests.ingest_helpers import run
+from tests.ingest_helpers import THURSDAY, run
 
 
 def test_a_sentence_of_two_tariff_facts_gives_one_proposal_each(view: RecordView) -> None:
@@ -174,3 +174,46 @@ def test_what_expires_unless_extended_is_not_an_extension(view: RecordView) -> N
     result = run(view, "Tariff suspensions run out on Jan. 10 unless extended to May 10, 2027.")
     said = [*result.proposals, *result.held_back]
     assert [(p.kind, p.date) for p in said] == [("milestone", "2027-01-10")]
+
+
+def test_a_proclamation_and_its_start_a_sentence_later_are_an_event_and_a_layer(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "President Donald Trump proclaimed the 25% Section 232 tariff on drones and drone parts "
+        "from all countries on Monday. It takes effect Jan. 1.",
+    )
+    got = sorted((p.kind, p.date, p.rate) for p in result.proposals if p.kind != "person")
+    assert got == [("event", "2026-11-23", None), ("tariff", "2027-01-01", 25.0)]
+    [layer] = [p for p in result.proposals if p.kind == "tariff"]
+    assert layer.announced_on == date(2026, 11, 23)
+
+
+def test_a_start_said_as_next_weekday_and_date_dates_the_rate(view: RecordView) -> None:
+    result = run(
+        view,
+        "China's Customs Tariff Commission said on Thursday that it would lower the additional "
+        "tariff on U.S. pork to 5% from 10% from next Tuesday, Dec. 1.",
+    )
+    [p] = result.proposals
+    assert (p.kind, p.date, p.rate, p.announced_on) == ("tariff", "2026-12-01", 5.0, THURSDAY)
+
+
+def test_a_past_rate_set_wrong_for_named_goods_is_flagged(view: RecordView) -> None:
+    result = run(
+        view,
+        "In March 2025, China put a 15 percent duty on U.S. soybeans and 10 percent on pork and "
+        "beef in retaliation for American tariffs.",
+    )
+    assert "cn-us-farm-10" in {c.item for c in result.conflicts}
+
+
+def test_that_year_is_the_year_of_the_date_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "Geneva came first, on May 10-11, 2025. In London on June 19-20 that year, the teams "
+        "agreed a framework to carry out the Geneva bargain.",
+    )
+    assert "london-talks" in {c.item for c in result.conflicts}
+    assert not any(p.date and p.date.startswith("2026-06") for p in result.proposals)

@@ -6,13 +6,13 @@ Feb. 27 ruling"). Pure; bot.ingest.pipeline asks it of every sentence."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claims import Claim
 from bot.ingest.compare import GENERIC, Record, named_goods, near, place_in, when_of
-from bot.ingest.mentions import Mentions, words
+from bot.ingest.mentions import RATE, Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
 from bot.ingest.when import Found, find_dates
@@ -264,3 +264,46 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
         return None
     layer = best[1]
     return rate_conflict(c, layer, on)
+
+
+_RATE_ON = re.compile(
+    r"(?<![\d.])(?P<rate>\d{1,3}(?:\.\d+)?)(?:\s*%|[\s-]*(?:per ?cent|percent))"
+    r"(?:\s+(?:\w+\s+){0,2}?(?:duty|tariff|levy))?\s+on\s+(?:(?:u\.s\.|us|american|chinese)\s+)?"
+    r"(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _goods_at(sentence: str, rate: float) -> str | None:
+    """The goods a rate is said for: "15 percent duty on U.S. soybeans and 10 percent on pork"
+    gives soybeans for 15; a sentence of one rate, the goods it names."""
+    for m in _RATE_ON.finditer(sentence):
+        if float(m["rate"]) == rate:
+            return m["goods"]
+    if len(set(RATE.findall(sentence))) > 1:
+        return None  # several rates, none said with its goods
+    return named_goods(sentence)
+
+
+def misset(rec: Record, c: Claim, today: date) -> ConflictNote | None:
+    """A past act that set a rate for named goods ("Beijing first put a 15% duty on American
+    pork in April 2018") where the record's layer for those goods began in that window at
+    another rate, and no layer of that start has the stated rate for them."""
+    if c.rate is None or c.when is None or c.when.end >= today or c.changes:
+        return None
+    goods = _goods_at(c.sentence, c.rate)
+    if goods is None:
+        return None
+    said = words(goods) - GENERIC
+    began = [
+        t
+        for t in rec.view.tariffs
+        if (t.imposer, t.target) == (c.imposer, c.target)
+        and said & rec.tariff_words[id(t)]
+        and any(
+            c.when.start - timedelta(days=3) <= d <= c.when.end for d in list(t.change_dates())[:2]
+        )
+    ]
+    if not began or any(t.rate == c.rate for t in began):
+        return None
+    return rate_conflict(c, began[0], c.when.start)

@@ -31,6 +31,7 @@ from bot.ingest.checks import (
     day_off,
     misdated,
     misrated,
+    misset,
     post_conflict,
     standing,
 )
@@ -40,6 +41,7 @@ from bot.ingest.mentions import Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.text import read
+from bot.ingest.when import Found
 from bot.models import Milestone
 
 THAT_TARIFF = re.compile(r"^(?:That|This|The same)\s+(?:duty|tariff|levy|layer)\b")
@@ -87,15 +89,35 @@ NAMED_BEFORE = re.compile(r"^(?:The|That|Its)\s+(?:\w+\s+){0,2}?(?:was|were|had|
 """A short sentence about a thing of the sentence before ("The first phase opened on ...")."""
 AT_THAT_RATE = re.compile(
     r"\bat (?:that|this|the (?:final|new|same|lower|higher|preliminary)) rate\b|"
-    r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b",
+    r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b|"
+    r"^(?:It|The (?:new )?(?:duty|tariff|levy|rate))\s+(?:takes effect|will take effect|"
+    r"applies|starts|begins|kicks in)\b",
     re.IGNORECASE,
 )
 """A sentence that dates the rate of the tariff just before ("Commerce set a final rate of
 92.46% ... Cash deposits at that rate start tomorrow")."""
+SIGNED = re.compile(r"\b(?:proclaimed|signed)\b", re.IGNORECASE)
 THAT_DATE = re.compile(r"\b(?:on or after|from|since|on) (?:that|this) (?:date|day)\b", re.I)
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
+
+
+THAT_YEAR = re.compile(r"^,?\s+(?:of\s+)?(?:that|the same) year\b", re.IGNORECASE)
+
+
+def _that_year(found: Found, sentence: str, last: FuzzyDate) -> Found:
+    """ "June 19-20 that year": the year of the date said before, not the article's."""
+    year = last.start.year
+    if not THAT_YEAR.match(sentence[found.end :]) or found.when.start.year == year:
+        return found
+    try:
+        start = found.when.start.replace(year=year)
+        end = found.when.end.replace(year=year + found.when.end.year - found.when.start.year)
+    except ValueError:  # (29 February)
+        return found
+    when = FuzzyDate(start=start, end=end, precision=found.when.precision)
+    return replace(found, when=when)
 
 
 @dataclass
@@ -159,6 +181,8 @@ class Pipeline:
     def _sentence(self, r: _Reading, m: Mentions, text: str, raw: str) -> None:
         """One sentence (or one fact of it) read with what the sentences before it said."""
         today = r.today
+        if r.last is not None:
+            m.dates = [_that_year(f, m.sentence, r.last) for f in m.dates]
         # an extension whose sentence gives no new end: the next may ("They now take...")
         r.extending = text if m.extends and extension_end(m) is None else None
         if not m.people and raw[:1] in '“"':
@@ -236,6 +260,23 @@ class Pipeline:
         said = FuzzyDate.model_validate(p.date)
         if start.start < said.start:
             return
+        if SIGNED.search(p.evidence[0]) and said.precision is Precision.DAY:
+            # "Trump proclaimed the 25% tariff on Monday. It takes effect Jan. 1.": the
+            # signing is an event of its own day (gold rule 2)
+            out.append(
+                p.model_copy(
+                    update={
+                        "kind": "event",
+                        "rate": None,
+                        "imposer": None,
+                        "target": None,
+                        "status": None,
+                        "legal_basis": None,
+                        "announced_on": None,
+                        "reasons": [*p.reasons, "the act that set the tariff, on its own day"],
+                    }
+                )
+            )
         out[at] = p.model_copy(
             update={
                 "date": start.canonical(),
@@ -300,7 +341,7 @@ class Pipeline:
             extension(rec, c, today, out)
             return
         if c.kind == "tariff":
-            wrong = misrated(rec, c, today)
+            wrong = misrated(rec, c, today) or misset(rec, c, today)
             if wrong is not None:
                 notes.append(wrong)
                 return
