@@ -373,3 +373,12 @@ def test_the_review_card_says_when_a_new_layer_was_announced_and_takes_force() -
     in_force = p.model_copy(update={"status": "in_force"})
     assert _tariff_state(in_force) == "announced 16 Nov 2026, in force since 25 Nov 2026"
     assert _tariff_state(p.model_copy(update={"status": "threatened"})) == "threatened"
+
+
+def test_a_leaders_meeting_at_a_passed_summit_is_news_beside_its_outcome(
+    view: RecordView,
+) -> None:
+    result = run(view, "Xi met U.S. Vice President JD Vance in Shenzhen on Nov. 18.")
+    got = {(p.kind, p.matches, p.date) for p in result.proposals}
+    assert ("update", "apec-shenzhen-2026", "2026-11-18") in got
+    assert ("event", None, "2026-11-18") in got

@@ -217,3 +217,27 @@ def test_that_year_is_the_year_of_the_date_before(view: RecordView) -> None:
     )
     assert "london-talks" in {c.item for c in result.conflicts}
     assert not any(p.date and p.date.startswith("2026-06") for p in result.proposals)
+
+
+def test_a_moved_rate_s_restated_start_is_cited_beside_the_update(view: RecordView) -> None:
+    result = run(
+        view,
+        "The Section 301 forced-labor duty on goods of China, 12.5% since July 24, 2026, falls "
+        "to 10% for goods entered on or after December 15, 2026.",
+    )
+    got = sorted((p.kind, p.matches, p.date) for p in result.proposals)
+    assert got == [
+        ("source-only", "us-cn-forced-labor-301", "2026-07-24"),
+        ("update", "us-cn-forced-labor-301", "2026-12-15"),
+    ]
+
+
+def test_a_layer_restated_by_its_start_with_no_rate_is_cited(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Wednesday the Court of International Trade upheld the forced-labor duties that "
+        "Chinese goods have paid since July 24.",
+    )
+    got = {(p.kind, p.matches, p.date) for p in result.proposals}
+    assert ("source-only", "us-cn-forced-labor-301", "2026-07-24") in got
+    assert ("event", None, "2026-11-25") in got

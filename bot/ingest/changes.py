@@ -154,6 +154,21 @@ def rate_statement(
                     reasons=[*c.reasons, f"moves the rate of {moved.id}"],
                 )
             )
+            # "The duty, 12.5% since July 24, 2026, falls to 10%": the old rate's start,
+            # restated, is a citation of the layer as well
+            steps = [FuzzyDate.day(d) for d in moved.change_dates()]
+            since = next(
+                (
+                    f.when
+                    for f in find_dates(c.sentence, today)
+                    if re.search(r"\bsince\s+$", c.sentence[: f.start], re.IGNORECASE)
+                    and any(near(f.when, step, slack=0) for step in steps)
+                ),
+                None,
+            )
+            if since is not None:
+                c.when = since
+                out.append(proposal(c, "source-only", matches=moved.id, score=3.0))
             return
         if moved is not None and c.when.end < today and c.rate is not None and standing(c):
             notes.append(rate_conflict(c, moved))

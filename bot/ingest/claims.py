@@ -113,7 +113,7 @@ def _months(m: re.Match[str]) -> int:
 
 @dataclass
 class Claim:
-    kind: str  # event | milestone | tariff | person | update | post
+    kind: str  # event | milestone | tariff | person | update | post | layer
     sentence: str
     when: FuzzyDate | None = None
     found: Found | None = None
@@ -408,6 +408,22 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     elif m.rates and CHANGES.search(s) and not m.tariff:
         return out  # "it would fall to 10 percent": a rate without its tariff named
 
+    if m.tariff and not m.rates:
+        # "the duties, which have applied since July 24, 2026": a recorded layer restated by
+        # its start, with no rate said (a citation if the record has one layer of that start)
+        start = _date_after(m, SINCE) or effective
+        if start is not None and start.when.end < today:
+            out.append(
+                Claim(
+                    "layer",
+                    s,
+                    when=start.when,
+                    found=start,
+                    basis=m.basis,
+                    reasons=[f"a layer restated by its start “{start.text}”"],
+                    words=set(m.words),
+                )
+            )
     if main is None:
         if (m.people or m.trade) and UNDER_WAY.search(s):
             out.append(

@@ -208,6 +208,28 @@ class Record:
             return None
         return scored[0][1] if scored else None
 
+    def layer_started(self, claim: Claim) -> TariffMeasure | None:
+        """The one recorded layer that changed on the day a statement gives and shares its
+        words or legal basis ("the forced-labor duties ... since July 24, 2026")."""
+        if claim.when is None:
+            return None
+        ranked: list[tuple[int, TariffMeasure]] = []
+        for t in self.view.tariffs:
+            if not any(claim.when.start <= d <= claim.when.end for d in t.change_dates()):
+                continue
+            shared = len((claim.words - GENERIC) & self.tariff_words[id(t)])
+            basis = (
+                claim.basis is not None
+                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+            )
+            score = shared + (2 if basis else 0)
+            if score >= 2:
+                ranked.append((score, t))
+        ranked.sort(key=lambda x: -x[0])
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return None
+        return ranked[0][1]
+
     def rate_moved(self, claim: Claim) -> TariffMeasure | None:
         """The recorded layer whose rate the statement moves ("the forced-labour duty cut
         to 10%"): same direction, the goods' or basis' words, another rate, in force (or

@@ -84,6 +84,7 @@ HEARSAY = re.compile(
     r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
     re.IGNORECASE,
 )
+MET = re.compile(r"\b(?:met|meets|held talks with|sat down with)\b", re.IGNORECASE)
 PRONOUN = re.compile(r"^(?:He|She)\b")
 NAMED_BEFORE = re.compile(r"^(?:The|That|Its)\s+(?:\w+\s+){0,2}?(?:was|were|had|\w+ed)\b")
 """A short sentence about a thing of the sentence before ("The first phase opened on ...")."""
@@ -340,6 +341,11 @@ class Pipeline:
         if c.kind == "update":
             extension(rec, c, today, out)
             return
+        if c.kind == "layer":
+            layer = rec.layer_started(c)
+            if layer is not None:
+                out.append(proposal(c, "source-only", matches=layer.id, score=2.5))
+            return
         if c.kind == "tariff":
             wrong = misrated(rec, c, today) or misset(rec, c, today)
             if wrong is not None:
@@ -371,6 +377,10 @@ class Pipeline:
                         score=4.0,
                     )
                 )
+                if len(c.people) >= 2 and MET.search(c.sentence):
+                    # "Xi met Vice President JD Vance in Shenzhen on Nov. 18": the summit
+                    # was held, and the two leaders' meeting on its sidelines is news too
+                    out.append(proposal(c, "event", score=3.5))
                 return
             out.append(proposal(c, "source-only", matches=item.id, score=3.0))
             return
