@@ -241,3 +241,38 @@ def test_a_layer_restated_by_its_start_with_no_rate_is_cited(view: RecordView) -
     got = {(p.kind, p.matches, p.date) for p in result.proposals}
     assert ("source-only", "us-cn-forced-labor-301", "2026-07-24") in got
     assert ("event", None, "2026-11-25") in got
+
+
+def test_a_dated_act_then_a_rate_dated_by_it_are_two_statements(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Oct. 9, 2025, it widened its export controls on rare earths, and Trump threatened "
+        "an extra 100% tariff the next day.",
+    )
+    got = {(p.matches, p.date) for p in result.proposals}
+    assert ("rare-earth-controls", "2025-10-09") in got
+    assert ("trump-100-threat", "2025-10-10") in got
+    assert not any(p.title.startswith("2025,") for p in result.proposals)
+
+
+def test_a_recorded_act_named_by_its_day_inside_another_statement_is_cited(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "That round will have to deal with the Jan. 10 expiry of the terms agreed after the "
+        "Busan summit, which include China's pause on the rare-earth export controls it "
+        "announced on Oct. 9, 2025.",
+    )
+    assert ("rare-earth-controls", "2025-10-09") in {(p.matches, p.date) for p in result.proposals}
+
+
+def test_a_rate_said_of_these_products_keeps_the_direction_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "China will cut its additional tariff on U.S. coal and liquefied natural gas to 5 "
+        "percent from 15 percent from Dec. 15. The 15 percent tariff on these products has "
+        "been levied since Feb. 10, 2025.",
+    )
+    cited = [p for p in result.proposals if p.matches == "cn-us-energy-15"]
+    assert {p.kind for p in cited} == {"update", "source-only"}

@@ -31,7 +31,7 @@ from bot.ingest.mentions import (
     direction,
     retag,
 )
-from bot.ingest.tense import DONE, after_last, is_background, is_relative
+from bot.ingest.tense import AFTER_LAST, DONE, after_last, is_background, is_relative
 from bot.ingest.text import headline
 from bot.ingest.titles import Titled
 from bot.ingest.when import Found, _future
@@ -69,6 +69,10 @@ UPHELD = re.compile(
     re.I,
 )
 """A court's, a legislature's or a leader's act on a layer (not a change of its rate)."""
+ACT_ON = re.compile(
+    r"\b(?:announced|imposed|introduced|unveiled|issued|widened|adopted)\s+(?:on\s+)?$", re.I
+)
+"""A recorded act named by the day it was done ("the controls it announced on Oct. 9")."""
 OPENED = re.compile(
     r"\b(?:opened|launched|began|started|initiated|filed|issued|published|signed)\b", re.I
 )
@@ -113,7 +117,7 @@ def _months(m: re.Match[str]) -> int:
 
 @dataclass
 class Claim:
-    kind: str  # event | milestone | tariff | person | update | post | layer
+    kind: str  # event | milestone | tariff | person | update | post | layer | restated
     sentence: str
     when: FuzzyDate | None = None
     found: Found | None = None
@@ -214,11 +218,31 @@ def _rated(text: str) -> bool:
     return bool(RATE.search(text) or TO_ZERO.search(text))
 
 
+def _act_then_rate(m: Mentions) -> list[str] | None:
+    """ "On Oct. 9, 2025, it widened its export controls, and Trump threatened an extra 100%
+    tariff the next day": a dated act, then a rate dated by it, as two statements."""
+    s = m.sentence
+    if not m.tariff or len(m.rates) != 1 or not m.dates:
+        return None
+    cut = re.search(r",\s+and\s+(?=[A-Z])", s)
+    if cut is None or RATE.search(s[: cut.start()]) or not RATE.search(s[cut.end() :]):
+        return None
+    first, second = s[: cut.start()], s[cut.end() :]
+    if not any(f.end <= cut.start() for f in m.dates) or TARIFF.search(first):
+        return None
+    if not (any(f.start >= cut.end() for f in m.dates) or AFTER_LAST.search(second)):
+        return None
+    return [f"{first.rstrip('.')}.", f"{second.rstrip('.')}."]
+
+
 def facts(m: Mentions) -> list[str]:
     """The clauses of a sentence that states two tariff facts, each with its own rate and
     date ("the 5% duty on pork took effect on Tuesday, and ... sorghum to zero from Dec. 10"),
     else the sentence whole. A clause with no rate (an aside) stays with the fact before it."""
     s = m.sentence
+    act = _act_then_rate(m)
+    if act is not None:
+        return act
     if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:
         return [s]
     cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
@@ -421,6 +445,21 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                     found=start,
                     basis=m.basis,
                     reasons=[f"a layer restated by its start “{start.text}”"],
+                    words=set(m.words),
+                )
+            )
+    for f in own[1:] if main is not None else []:
+        # "... the rare-earth controls it announced on Oct. 9, 2025": a recorded act restated
+        # with its own date inside a sentence about something else (cited if recorded)
+        if f is not main and ACT_ON.search(s[max(0, f.start - 40) : f.start]):
+            out.append(
+                Claim(
+                    "restated",
+                    s,
+                    when=f.when,
+                    found=f,
+                    reasons=[f"a recorded act restated, dated “{f.text}”"],
+                    people=list(m.people),
                     words=set(m.words),
                 )
             )

@@ -75,7 +75,10 @@ WIDENS = re.compile(
 a new layer for those goods, not the recorded layer restated."""
 _ANY_RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
-_ALL_GOODS = frozenset({"goods", "imports", "products", "exports", "all", "everything", "items"})
+_ALL_GOODS = frozenset(
+    {"goods", "imports", "products", "exports", "all", "everything", "items"}
+    | {"these", "those", "them", "the", "such", "its", "their"}  # goods named before
+)
 
 
 _GOODS_PAY = re.compile(

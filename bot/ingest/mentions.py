@@ -35,6 +35,7 @@ TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
     r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide|subsidy) rates?|"
+    r"(?:charged|charges|levied|collected) on|"
     r"rates? on (?:products of |imports from |goods from )?"
     r"(?:china|chinese|u\.s\.|us|american)\b)\b",
     re.IGNORECASE,
@@ -208,6 +209,9 @@ class Mentions:
     cn_first: int | None = None
     us_first: int | None = None
     words: set[str] = field(default_factory=set)
+    lean: tuple[str, str] | None = None
+    """The direction of the tariff named just before ("The 15 percent tariff on these
+    products ..."), for a statement that gives none of its own."""
 
 
 STOP = frozenset(
@@ -334,6 +338,7 @@ def retag(m: Mentions, piece: str) -> Mentions:
         cn_first=cn.start() if cn else None,
         us_first=us.start() if us else None,
         words=m.words,
+        lean=m.lean,
     )
 
 
@@ -366,4 +371,6 @@ def direction(m: Mentions) -> tuple[str, str, str]:
         return "US", "CN", "the US tariff"
     if m.cn_first is not None and (m.us_first is None or m.cn_first < m.us_first):
         return "CN", "US", "China acts"
+    if m.us_first is None and m.lean is not None:
+        return m.lean[0], m.lean[1], "as the tariff of the sentence before"
     return "US", "CN", "the US acts"

@@ -37,14 +37,18 @@ from bot.ingest.checks import (
 )
 from bot.ingest.claims import Claim, build, extension_end, facts
 from bot.ingest.compare import Record, proposal, when_of
-from bot.ingest.mentions import Mentions, RuleTagger, tag
+from bot.ingest.mentions import Mentions, RuleTagger, direction, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
+from bot.ingest.tense import AFTER_LAST
 from bot.ingest.text import read
 from bot.ingest.when import Found
 from bot.models import Milestone
 
-THAT_TARIFF = re.compile(r"^(?:That|This|The same)\s+(?:duty|tariff|levy|layer)\b")
+THAT_TARIFF = re.compile(
+    r"^(?:That|This|The same)\s+(?:duty|tariff|levy|layer)\b|"
+    r"\bon (?:these|those|the same) (?:products|goods|items)\b"
+)
 """A sentence about the tariff named just before ("That duty ... falls to 10%")."""
 THAT_RATE = re.compile(r"^(?:The|That|This|Its|The new)\s+(?:\w+\s+)?rate\b")
 """A sentence about the rate of the tariff named just before ("The new rate of 10%")."""
@@ -166,7 +170,7 @@ class Pipeline:
                 # two tariff facts of one sentence are read as two sentences
                 m = first if len(pieces) == 1 else tag(piece, today, self.tagger)
                 m.tariff = m.tariff or (first.tariff and bool(m.rates))
-                if not m.dates and first.dates:
+                if not m.dates and first.dates and not AFTER_LAST.search(piece):
                     # what was said of the day: the sentence's first date, placed first
                     m.dates = [replace(first.dates[0], start=0, end=0)]
                 self._sentence(r, m, text, sentence.text)
@@ -206,6 +210,8 @@ class Pipeline:
             # "That duty, charged at 12.5% ..., falls to 10%": the tariff named just before
             # (its words; its basis may be another layer's it was named beside)
             m.words |= r.tariff_before.words
+        if m.tariff and r.tariff_before is not None:
+            m.lean = direction(r.tariff_before)[:2]
         r.tariff_before = m if m.tariff else None
         r.before = m.words
         r.trade_before = m.trade
@@ -340,6 +346,11 @@ class Pipeline:
             return
         if c.kind == "update":
             extension(rec, c, today, out)
+            return
+        if c.kind == "restated":
+            item = rec.repeats(c)
+            if item is not None:
+                out.append(proposal(c, "source-only", matches=item.id, score=2.5))
             return
         if c.kind == "layer":
             layer = rec.layer_started(c)

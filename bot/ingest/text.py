@@ -111,8 +111,8 @@ ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 LEAD_IN = re.compile(
-    r"^(?:on|late on|early on|by|in|at)\s+[^,]{1,40},\s+|^(?:separately|meanwhile|also|"
-    r"however|earlier|later),\s+",
+    r"^(?:on|late on|early on|by|in|at)\s+[^,]{1,40},(?:\s+\d{4},)?\s+|"
+    r"^(?:separately|meanwhile|also|however|earlier|later),\s+",
     re.IGNORECASE,
 )
 
