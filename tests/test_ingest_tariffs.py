@@ -276,3 +276,24 @@ def test_a_rate_said_of_these_products_keeps_the_direction_before(view: RecordVi
     )
     cited = [p for p in result.proposals if p.matches == "cn-us-energy-15"]
     assert {p.kind for p in cited} == {"update", "source-only"}
+
+
+def test_an_arrival_and_a_page_s_own_summary_are_not_events(view: RecordView) -> None:
+    result = run(
+        view,
+        "China's trade representative Li Chenggang arrived in Washington on Sunday with a "
+        "working team. This notice summarizes CBP CSMS #67204518, issued November 24, 2026.",
+    )
+    assert not any(p.kind == "event" for p in result.proposals)
+
+
+def test_one_extension_of_two_items_gives_one_new_end_milestone(view: RecordView) -> None:
+    result = run(
+        view,
+        "In late September the two governments agreed to extend the terms of their truce to "
+        "Jan. 10, 2027. Under the extension, China keeps 24 percentage points of its "
+        "retaliatory tariff on U.S. goods suspended until Jan. 10.",
+    )
+    ends = [p for p in result.proposals if p.kind == "milestone" and p.date == "2027-01-10"]
+    assert len(ends) == 1
+    assert len(ends[0].evidence) == 2

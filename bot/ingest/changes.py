@@ -24,6 +24,7 @@ from bot.ingest.compare import (
     when_of,
 )
 from bot.ingest.mentions import PERCENT
+from bot.ingest.merge import NEW_END
 from bot.ingest.models import ConflictNote, Proposal
 from bot.ingest.text import headline
 from bot.ingest.when import find_dates
@@ -93,7 +94,7 @@ def extension(rec: Record, c: Claim, today: date, out: list[Proposal]) -> None:
             people=c.people,
             evidence=[c.sentence],
             score=3.0,
-            reasons=[*c.reasons, "the new date to count down to"],
+            reasons=[*c.reasons, NEW_END],
         )
     )
 

@@ -103,6 +103,16 @@ AT_THAT_RATE = re.compile(
 92.46% ... Cash deposits at that rate start tomorrow")."""
 SIGNED = re.compile(r"\b(?:proclaimed|signed)\b", re.IGNORECASE)
 THAT_DATE = re.compile(r"\b(?:on or after|from|since|on) (?:that|this) (?:date|day)\b", re.I)
+TRAVEL = re.compile(
+    r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
+)
+"""Travel: a delegation's arrival is part of its visit, not a fact of its own."""
+SELF_DESCRIBED = re.compile(
+    r"^This (?:notice|summary|bulletin|alert|client alert|note|update|newsletter|report|"
+    r"briefing|article)\s+(?:summari[sz]es|covers|describes|reviews|looks at)\b",
+    re.IGNORECASE,
+)
+"""A page's sentence about itself ("This notice summarizes CBP CSMS #67204518, issued ...")."""
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
@@ -415,6 +425,8 @@ class Pipeline:
             score -= 1
         if REMARKS.search(c.sentence) and c.kind == "event":
             score -= 2
+        if c.kind == "event" and (TRAVEL.search(c.sentence) or SELF_DESCRIBED.match(c.sentence)):
+            score -= 3  # a delegation's arrival is part of its visit; a page's own summary
         if c.when.precision in (Precision.YEAR, Precision.QUARTER):
             score -= 2
         out.append(proposal(c, c.kind, score=score))
