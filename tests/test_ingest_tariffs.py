@@ -297,3 +297,15 @@ def test_one_extension_of_two_items_gives_one_new_end_milestone(view: RecordView
     ends = [p for p in result.proposals if p.kind == "milestone" and p.date == "2027-01-10"]
     assert len(ends) == 1
     assert len(ends[0].evidence) == 2
+
+
+def test_terms_that_now_expire_under_an_extension_update_the_deadline(view: RecordView) -> None:
+    for body in (
+        "Under the extension the two governments agreed on September 28, 2026, the Busan terms "
+        "now expire on January 10, 2027.",
+        "The Busan terms, extended on Sept. 28, run out on Jan. 10.",
+    ):
+        result = run(view, body)
+        got = {(p.kind, p.matches) for p in result.proposals}
+        assert ("update", "truce-expiry-2026") in got, body
+        assert ("milestone", None) in got, body

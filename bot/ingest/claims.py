@@ -89,7 +89,7 @@ EFFECTIVE = re.compile(
     re.IGNORECASE,
 )
 NEW_END = re.compile(
-    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on|"
+    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on|runs? out on|lapses? on|"
     r"(?:now )?takes? effect on|now (?:due|set) (?:on|for))\s+(?:\w+\s+){0,1}$",
     re.IGNORECASE,
 )
