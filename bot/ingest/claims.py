@@ -12,9 +12,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
 
 from bot.dates import FuzzyDate
+from bot.ingest.cues import (
+    ACT_ON,
+    ANNOUNCED_AT,
+    CHANGES,
+    EFFECTIVE,
+    EXTEND_BY,
+    MEETING,
+    NEW_END,
+    OLD_END,
+    OPENED,
+    SIDES,
+    SINCE,
+    SUSPENDS,
+    TARIFF_NEWS,
+    TO_RATE_ON,
+    UPHELD,
+    months,
+)
 from bot.ingest.due import due_claims
 from bot.ingest.mentions import (
     EXTEND,
@@ -31,88 +48,10 @@ from bot.ingest.mentions import (
     direction,
     retag,
 )
-from bot.ingest.tense import AFTER_LAST, DONE, after_last, is_background, is_relative
+from bot.ingest.tense import DONE, after_last, is_background, is_relative
 from bot.ingest.text import headline
 from bot.ingest.titles import Titled
 from bot.ingest.when import Found, _future
-
-CHANGES = re.compile(
-    r"\b(cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|hik\w*|fall|falls|fell|drop\w*|go(?:es)? up|"
-    r"rose|rise|rises|climb\w*|jump\w*|went (?:up|down)|"
-    r"go(?:es)? down|bring \w+ down)\b.{0,130}?\bto\s+\d|\bnew (?:rate|level) of\s+\d",
-    re.IGNORECASE,
-)
-TARIFF_NEWS = re.compile(
-    r"\b(impos\w*|levy|levied|took effect|takes? effect|in force|cut|cuts|lower\w*|rais\w*|"
-    r"hik\w*|suspend\w*|paus\w*|lift\w*|remov\w*|exempt\w*|announc\w*|threat\w*|propos\w*|"
-    r"collect\w*|appl(?:y|ies)|slapp?\w*|put|reduc\w*|increas\w*|add(?:s|ed|ing)?|bring\w*|"
-    r"brought|widen\w*|expand\w*)\b",
-    re.IGNORECASE,
-)
-MEETING = re.compile(
-    r"\b(met|meet|meeting|talks|held|call|spoke|visit\w*|summit|round|consultations|"
-    r"negotiat\w*|turned to|signed|ruled|ruling|sat (?:down|across)|sit down)\b",
-    re.IGNORECASE,
-)
-SIDES = re.compile(
-    r";\s+|,?\s+while\s+|,\s+and\s+|\s+and\s+(?=(?:beijing|china|washington|the u\.?s\.?|"
-    r"the united states)\b)",
-    re.IGNORECASE,
-)
-ANNOUNCED_AT = re.compile(
-    r"\b(?:announced|unveiled|disclosed|confirmed|made public)(?:\s+(?:on|in|at|late on))?\s*$",
-    re.IGNORECASE,
-)
-UPHELD = re.compile(
-    r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed|sued|"
-    r"challenged)\b",
-    re.I,
-)
-"""A court's, a legislature's or a leader's act on a layer (not a change of its rate)."""
-ACT_ON = re.compile(
-    r"\b(?:announced|imposed|introduced|unveiled|issued|widened|adopted)\s+(?:on\s+)?$", re.I
-)
-"""A recorded act named by the day it was done ("the controls it announced on Oct. 9")."""
-OPENED = re.compile(
-    r"\b(?:opened|launched|began|started|initiated|filed|issued|published|signed)\b", re.I
-)
-"""The act that set a procedure going (not a statement of what is due)."""
-TO_RATE_ON = re.compile(r"\bto\s+\d{1,3}(?:\.\d+)?(?:\s*%|\s*percent)\s+on\s+$", re.IGNORECASE)
-SINCE = re.compile(r"\bsince\s+$", re.IGNORECASE)
-EFFECTIVE = re.compile(
-    r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
-    r"c[oa]me into (?:force|effect)(?: on)?|(?:in force|in effect|has applied|applied) since|"
-    r"(?:it |they )?(?:starts?|begins?) on|"
-    r"(?:goods )?entered (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
-    r"(?:(?:\d{1,2}[:.]\d{2}|12:01)\s*[ap]\.?m\.?(?:\s+\w+)?\s+on\s+)?"
-    r"(?:(?:next|this|coming)\s+\w+day,?\s+)?$",
-    re.IGNORECASE,
-)
-NEW_END = re.compile(
-    r"\b(?:to|until|till|through|into|by|runs? to|expires? on|ends? on|runs? out on|lapses? on|"
-    r"(?:now )?takes? effect on|now (?:due|set) (?:on|for))\s+(?:\w+\s+){0,1}$",
-    re.IGNORECASE,
-)
-OLD_END = re.compile(
-    r"\b(?:had been |was |were )?(?:due|set|scheduled) to (?:end|expire|lapse|run out)"
-    r"(?: on)?\s+$|\bhad been due (?:on\s+)?$",
-    re.IGNORECASE,
-)
-"""The end a deadline had before it moved ("which had been due to end on Friday")."""
-SUSPENDS = re.compile(
-    r"\b(?:suspen\w*|paus\w*|on hold|truce|reprieve|keep\w* \w*suspend\w*)\b.{0,160}?"
-    r"\b(?:until|through|till|runs?(?:\s+\w+)?\s+(?:to|until)|stays? suspended to)\b",
-    re.IGNORECASE,
-)
-EXTEND_BY = re.compile(
-    r"\bby (?P<n>one|a|two|three|six|\d{1,2}) (?P<unit>years?|months?)\b", re.IGNORECASE
-)
-_COUNT = {"one": 1, "a": 1, "two": 2, "three": 3, "six": 6}
-
-
-def _months(m: re.Match[str]) -> int:
-    n = int(m["n"]) if m["n"].isdigit() else _COUNT[m["n"].lower()]
-    return n * 12 if m["unit"].lower().startswith("year") else n
 
 
 @dataclass
@@ -206,68 +145,6 @@ def extension_end(m: Mentions) -> Found | None:
     return found
 
 
-FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
-"""Where a sentence of two tariff facts turns to the second."""
-SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
-SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
-"""A sentence's subject: what comes before its first verb ("President Donald Trump")."""
-JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
-
-
-def _rated(text: str) -> bool:
-    return bool(RATE.search(text) or TO_ZERO.search(text))
-
-
-def _act_then_rate(m: Mentions) -> list[str] | None:
-    """ "On Oct. 9, 2025, it widened its export controls, and Trump threatened an extra 100%
-    tariff the next day": a dated act, then a rate dated by it, as two statements."""
-    s = m.sentence
-    if not m.tariff or len(m.rates) != 1 or not m.dates:
-        return None
-    cut = re.search(r",\s+and\s+(?=[A-Z])", s)
-    if cut is None or RATE.search(s[: cut.start()]) or not RATE.search(s[cut.end() :]):
-        return None
-    first, second = s[: cut.start()], s[cut.end() :]
-    if not any(f.end <= cut.start() for f in m.dates) or TARIFF.search(first):
-        return None
-    if not (any(f.start >= cut.end() for f in m.dates) or AFTER_LAST.search(second)):
-        return None
-    return [f"{first.rstrip('.')}.", f"{second.rstrip('.')}."]
-
-
-def facts(m: Mentions) -> list[str]:
-    """The clauses of a sentence that states two tariff facts, each with its own rate and
-    date ("the 5% duty on pork took effect on Tuesday, and ... sorghum to zero from Dec. 10"),
-    else the sentence whole. A clause with no rate (an aside) stays with the fact before it."""
-    s = m.sentence
-    act = _act_then_rate(m)
-    if act is not None:
-        return act
-    if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:
-        return [s]
-    cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
-    spans = [(a, b) for a, b in pairwise(cuts) if b > a]
-    pieces = [s[a:b] for a, b in spans]
-    rated = [(a, b) for a, b in spans if _rated(s[a:b])]
-    dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
-    # a rated clause with no date of its own is a fact of the sentence's day when it is
-    # what someone said of it ("..., and said circuit boards could be next, at 50 percent")
-    said = [(a, b) for a, b in rated if (a, b) not in dated and SAID.search(s[a:b])]
-    if len(rated) < 2 or not dated or len(dated) + len(said) != len(rated):
-        return [s]
-    subject = SUBJECT.match(s)
-    out: list[str] = []
-    for piece in pieces:
-        text = JOINER.sub("", piece).strip(" ,;").rstrip(".")
-        if out and not _rated(piece):
-            out[-1] = f"{out[-1]}, {text}"
-            continue
-        if out and subject is not None and SAID.match(text):
-            text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
-        out.append(text)
-    return [f"{x}." for x in out]
-
-
 def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     """The claims of one sentence."""
     out: list[Claim] = []
@@ -321,7 +198,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
                     s,
                     when=main.when if main else FuzzyDate.day(today),
                     found=main,
-                    extend_months=_months(by),
+                    extend_months=months(by),
                     rate=m.new_rate,
                     reasons=[f"extended by {by.group(0)[3:]}"],
                     people=list(m.people),

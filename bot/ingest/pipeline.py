@@ -8,7 +8,9 @@ The stages, each a module of its own:
 2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
 3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
    date expression; bot.ingest.tense says which dates are the news's own, bot.ingest.due
-   what a procedure makes due).
+   what a procedure makes due, bot.ingest.cues the words claims are built on); a sentence
+   of two facts is first cut in two (bot.ingest.clauses), and what one sentence leaves for
+   the next is kept in bot.ingest.context.
 4. here: the claims compared with the record (bot.ingest.compare; extensions and rate
    statements in bot.ingest.changes), each scored with its reasons; bot.ingest.checks
    flags where the article contradicts the record (posts, dates, rates);
@@ -20,11 +22,11 @@ The stages, each a module of its own:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import FuzzyDate, Precision
+from bot.dates import Precision
 from bot.ingest.changes import extension, rate_statement
 from bot.ingest.checks import (
     date_conflict,
@@ -35,29 +37,27 @@ from bot.ingest.checks import (
     post_conflict,
     standing,
 )
-from bot.ingest.claims import Claim, build, extension_end, facts
+from bot.ingest.claims import Claim, build, extension_end
+from bot.ingest.clauses import facts
 from bot.ingest.compare import Record, proposal, when_of
+from bot.ingest.context import (
+    AT_THAT_RATE,
+    CONTINUES,
+    NAMED_BEFORE,
+    PRONOUN,
+    THAT_DATE,
+    THAT_RATE,
+    THAT_TARIFF,
+    Reading,
+    dated_later,
+    that_year,
+)
 from bot.ingest.mentions import Mentions, RuleTagger, direction, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.tense import AFTER_LAST
 from bot.ingest.text import read
-from bot.ingest.when import Found
 from bot.models import Milestone
-
-THAT_TARIFF = re.compile(
-    r"^(?:That|This|The same)\s+(?:duty|tariff|levy|layer)\b|"
-    r"\bon (?:these|those|the same) (?:products|goods|items)\b"
-)
-"""A sentence about the tariff named just before ("That duty ... falls to 10%")."""
-THAT_RATE = re.compile(r"^(?:The|That|This|Its|The new)\s+(?:\w+\s+)?rate\b")
-"""A sentence about the rate of the tariff named just before ("The new rate of 10%")."""
-
-CONTINUES = re.compile(
-    r"^(?:They|It|These|Those|This|That|The (?:rises?|increases?|suspension|pause|deadline)s?)"
-    r"\b.{0,120}?\b(?:now|instead)\b",
-)
-"""A sentence that goes on with the extension before it: "They now take effect on Jan. 1"."""
 
 STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
@@ -89,20 +89,6 @@ HEARSAY = re.compile(
     re.IGNORECASE,
 )
 MET = re.compile(r"\b(?:met|meets|held talks with|sat down with)\b", re.IGNORECASE)
-PRONOUN = re.compile(r"^(?:He|She)\b")
-NAMED_BEFORE = re.compile(r"^(?:The|That|Its)\s+(?:\w+\s+){0,2}?(?:was|were|had|\w+ed)\b")
-"""A short sentence about a thing of the sentence before ("The first phase opened on ...")."""
-AT_THAT_RATE = re.compile(
-    r"\bat (?:that|this|the (?:final|new|same|lower|higher|preliminary)) rate\b|"
-    r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b|"
-    r"^(?:It|The (?:new )?(?:duty|tariff|levy|rate))\s+(?:takes effect|will take effect|"
-    r"applies|starts|begins|kicks in)\b",
-    re.IGNORECASE,
-)
-"""A sentence that dates the rate of the tariff just before ("Commerce set a final rate of
-92.46% ... Cash deposits at that rate start tomorrow")."""
-SIGNED = re.compile(r"\b(?:proclaimed|signed)\b", re.IGNORECASE)
-THAT_DATE = re.compile(r"\b(?:on or after|from|since|on) (?:that|this) (?:date|day)\b", re.I)
 TRAVEL = re.compile(
     r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
 )
@@ -116,43 +102,6 @@ SELF_DESCRIBED = re.compile(
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
-
-
-THAT_YEAR = re.compile(r"^,?\s+(?:of\s+)?(?:that|the same) year\b", re.IGNORECASE)
-
-
-def _that_year(found: Found, sentence: str, last: FuzzyDate) -> Found:
-    """ "June 19-20 that year": the year of the date said before, not the article's."""
-    year = last.start.year
-    if not THAT_YEAR.match(sentence[found.end :]) or found.when.start.year == year:
-        return found
-    try:
-        start = found.when.start.replace(year=year)
-        end = found.when.end.replace(year=year + found.when.end.year - found.when.start.year)
-    except ValueError:  # (29 February)
-        return found
-    when = FuzzyDate(start=start, end=end, precision=found.when.precision)
-    return replace(found, when=when)
-
-
-@dataclass
-class _Reading:
-    """What the sentences read so far leave for the next (one article's reading)."""
-
-    today: date
-    out: list[Proposal] = field(default_factory=list)
-    notes: list[ConflictNote] = field(default_factory=list)
-    shifts: list[int] = field(default_factory=list)
-    last: FuzzyDate | None = None  # the first date of the last dated sentence
-    previous: list[str] = field(default_factory=list)  # the people of the sentence before
-    recent: list[str] = field(default_factory=list)  # the people named lately
-    before: set[str] = field(default_factory=set)  # the words of the sentence before
-    trade_before: bool = False  # whether the sentence before was about trade
-    extending: str | None = None  # an extension whose new date is still to come
-    tariff_before: Mentions | None = None  # the sentence before, when it named a tariff
-    pending: int | None = None  # a new tariff of the last sentences, its start to come
-    waiting: Claim | None = None  # a new rate of the last sentences, with no date yet
-    pending_age: int = 0
 
 
 class Pipeline:
@@ -169,7 +118,7 @@ class Pipeline:
         today = local.date()
         self.record.today = today
         self.zone = article.timezone
-        r = _Reading(today)
+        r = Reading(today)
         for sentence in read(article.text):
             text = sentence.text
             if r.extending is not None and CONTINUES.match(text):
@@ -193,11 +142,11 @@ class Pipeline:
             held_back=held,
         )
 
-    def _sentence(self, r: _Reading, m: Mentions, text: str, raw: str) -> None:
+    def _sentence(self, r: Reading, m: Mentions, text: str, raw: str) -> None:
         """One sentence (or one fact of it) read with what the sentences before it said."""
         today = r.today
         if r.last is not None:
-            m.dates = [_that_year(f, m.sentence, r.last) for f in m.dates]
+            m.dates = [that_year(f, m.sentence, r.last) for f in m.dates]
         # an extension whose sentence gives no new end: the next may ("They now take...")
         r.extending = text if m.extends and extension_end(m) is None else None
         if not m.people and raw[:1] in '“"':
@@ -228,7 +177,7 @@ class Pipeline:
         r.notes += misdated(self.record, m)
         if not m.rates and AT_THAT_RATE.search(text):
             if r.pending is not None:
-                self._dated_later(r.out, r.pending, m, r.last, today)
+                dated_later(r.out, r.pending, m, r.last, today)
                 r.pending = None
             elif r.waiting is not None:
                 # "... lower the tariff on pork to 5 percent." "She says the lower rate
@@ -264,45 +213,6 @@ class Pipeline:
                 r.pending = r.waiting = None
         if m.dates:
             r.last = m.dates[0].when
-
-    def _dated_later(
-        self, out: list[Proposal], at: int, m: Mentions, last: FuzzyDate | None, today: date
-    ) -> None:
-        """A new tariff's start given a sentence or two after its rate: the proposal takes
-        that start, its earlier date the day it was announced."""
-        start = last if THAT_DATE.search(m.sentence) else (m.dates[0].when if m.dates else None)
-        p = out[at]
-        if start is None or p.date is None:
-            return
-        said = FuzzyDate.model_validate(p.date)
-        if start.start < said.start:
-            return
-        if SIGNED.search(p.evidence[0]) and said.precision is Precision.DAY:
-            # "Trump proclaimed the 25% tariff on Monday. It takes effect Jan. 1.": the
-            # signing is an event of its own day (gold rule 2)
-            out.append(
-                p.model_copy(
-                    update={
-                        "kind": "event",
-                        "rate": None,
-                        "imposer": None,
-                        "target": None,
-                        "status": None,
-                        "legal_basis": None,
-                        "announced_on": None,
-                        "reasons": [*p.reasons, "the act that set the tariff, on its own day"],
-                    }
-                )
-            )
-        out[at] = p.model_copy(
-            update={
-                "date": start.canonical(),
-                "status": "in_force" if start.start <= today else "announced",
-                "announced_on": said.start if said.start < start.start else p.announced_on,
-                "evidence": [*p.evidence, m.sentence],
-                "reasons": [*p.reasons, "in force from a date the next sentences give"],
-            }
-        )
 
     def _recent(self, text: str, recent: list[str]) -> list[str]:
         """People named lately, named again by surname alone ("Li would lead")."""

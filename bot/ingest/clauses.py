@@ -1,0 +1,74 @@
+"""Stage 3a: a sentence of two facts cut into one statement each, before claims are built
+from it: two rated, dated clauses ("the 5% duty on pork took effect on Tuesday, and ...
+sorghum to zero from Dec. 10"), what someone said of the day beside what they did ("...,
+and said circuit boards could be next, at 50 percent"), and a dated act then a rate dated by
+it. Pure; bot.ingest.pipeline reads each piece as a sentence of its own."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from bot.ingest.mentions import RATE, TARIFF, TO_ZERO, Mentions
+from bot.ingest.tense import AFTER_LAST
+
+FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
+"""Where a sentence of two tariff facts turns to the second."""
+SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
+SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
+"""A sentence's subject: what comes before its first verb ("President Donald Trump")."""
+JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
+
+
+def _rated(text: str) -> bool:
+    return bool(RATE.search(text) or TO_ZERO.search(text))
+
+
+def _act_then_rate(m: Mentions) -> list[str] | None:
+    """ "On Oct. 9, 2025, it widened its export controls, and Trump threatened an extra 100%
+    tariff the next day": a dated act, then a rate dated by it, as two statements."""
+    s = m.sentence
+    if not m.tariff or len(m.rates) != 1 or not m.dates:
+        return None
+    cut = re.search(r",\s+and\s+(?=[A-Z])", s)
+    if cut is None or RATE.search(s[: cut.start()]) or not RATE.search(s[cut.end() :]):
+        return None
+    first, second = s[: cut.start()], s[cut.end() :]
+    if not any(f.end <= cut.start() for f in m.dates) or TARIFF.search(first):
+        return None
+    if not (any(f.start >= cut.end() for f in m.dates) or AFTER_LAST.search(second)):
+        return None
+    return [f"{first.rstrip('.')}.", f"{second.rstrip('.')}."]
+
+
+def facts(m: Mentions) -> list[str]:
+    """The clauses of a sentence that states two tariff facts, each with its own rate and
+    date ("the 5% duty on pork took effect on Tuesday, and ... sorghum to zero from Dec. 10"),
+    else the sentence whole. A clause with no rate (an aside) stays with the fact before it."""
+    s = m.sentence
+    act = _act_then_rate(m)
+    if act is not None:
+        return act
+    if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:
+        return [s]
+    cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
+    spans = [(a, b) for a, b in pairwise(cuts) if b > a]
+    pieces = [s[a:b] for a, b in spans]
+    rated = [(a, b) for a, b in spans if _rated(s[a:b])]
+    dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
+    # a rated clause with no date of its own is a fact of the sentence's day when it is
+    # what someone said of it ("..., and said circuit boards could be next, at 50 percent")
+    said = [(a, b) for a, b in rated if (a, b) not in dated and SAID.search(s[a:b])]
+    if len(rated) < 2 or not dated or len(dated) + len(said) != len(rated):
+        return [s]
+    subject = SUBJECT.match(s)
+    out: list[str] = []
+    for piece in pieces:
+        text = JOINER.sub("", piece).strip(" ,;").rstrip(".")
+        if out and not _rated(piece):
+            out[-1] = f"{out[-1]}, {text}"
+            continue
+        if out and subject is not None and SAID.match(text):
+            text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
+        out.append(text)
+    return [f"{x}." for x in out]
