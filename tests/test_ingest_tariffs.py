@@ -309,3 +309,14 @@ def test_terms_that_now_expire_under_an_extension_update_the_deadline(view: Reco
         got = {(p.kind, p.matches) for p in result.proposals}
         assert ("update", "truce-expiry-2026") in got, body
         assert ("milestone", None) in got, body
+
+
+def test_a_layer_s_start_said_on_the_wrong_day_is_flagged_not_cited(view: RecordView) -> None:
+    result = run(
+        view,
+        "Beijing first levied the 15% duty on coal and LNG on March 10, 2025, in answer to "
+        "Washington's first fentanyl tariff.",
+    )
+    assert "cn-us-energy-15" in {c.item for c in result.conflicts}
+    assert not any(p.matches == "cn-us-energy-15" for p in result.proposals)
+    assert not any(p.kind == "tariff" and p.imposer == "US" for p in result.proposals)

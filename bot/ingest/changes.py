@@ -137,6 +137,23 @@ def _due_on(rec: Record, when: FuzzyDate) -> Milestone | None:
     return None
 
 
+LAYER_ACT = re.compile(
+    r"\b(?:levied|imposed|introduced|took effect|came into (?:force|effect)|began|put)\b"
+    r"(?![^.]{0,40}\bsince\b)",
+    re.IGNORECASE,
+)
+"""A layer's start said as an act on a day ("first levied the 15% duty ... on March 10")."""
+
+
+def _misdated_act(c: Claim, layer: TariffMeasure, today: date) -> bool:
+    if c.when is None or c.when.end >= today or c.changes or not LAYER_ACT.search(c.sentence):
+        return False
+    if re.search(r"\bsince\b", c.sentence, re.IGNORECASE):
+        return False  # a standing rate "since" a day: checked as such
+    steps = [FuzzyDate.day(d) for d in layer.change_dates()]
+    return not any(near(c.when, step) for step in steps)
+
+
 def rate_statement(
     rec: Record, c: Claim, today: date, out: list[Proposal], notes: list[ConflictNote]
 ) -> None:
@@ -199,6 +216,20 @@ def rate_statement(
                 out.append(proposal(c, "source-only", matches=item.id, score=2.5))
         return
     layer = rec.layer(c)
+    if layer is not None and _misdated_act(c, layer, today):
+        # "Beijing first levied the 15% duty on coal and LNG on March 10, 2025": the layer's
+        # start said on a day it did not change
+        started = [h.day for h in layer.history if h.status is TariffStatus.IN_FORCE]
+        first = min(started or layer.change_dates())
+        notes.append(
+            ConflictNote(
+                claim=f"{headline(c.sentence, 120)} ({c.when.label()})",
+                record=f"{layer.id}: from {FuzzyDate.day(first).label()}",
+                why="a date that differs from the recorded one for the same fact",
+                item=layer.id,
+            )
+        )
+        return
     if layer is not None:
         out.append(proposal(c, "source-only", matches=layer.id, score=3.0, **fields))
         for item in _with_rate(rec, c):

@@ -289,7 +289,7 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         titled=titled,
         rates=rates,
         new_rate=float(new.group(1)) if new else (rates[0] if rates else None),
-        basis=next((b for b, pat in BASES if re.search(pat, sentence, re.IGNORECASE)), None),
+        basis=basis_of(sentence),
         tariff=bool(TARIFF.search(sentence) or (rates and TARIFF_BY_RATE.search(sentence))),
         trade=bool(TRADE.search(sentence)),
         extends=bool(EXTEND.search(sentence)),
@@ -306,6 +306,20 @@ def _new_rate(text: str) -> re.Match[str] | None:
     had = HAD_CLAUSE.search(text)
     core = text[: had.start()] if had is not None and RATE.search(text[: had.start()]) else text
     return MOVED_TO.search(core) or NEW_RATE.search(core)
+
+
+ANSWER = re.compile(
+    r",?\s+\b(?:in (?:answer|response|retaliation) (?:to|for)|answering|retaliating for)\b",
+    re.IGNORECASE,
+)
+"""Where a statement turns to what its tariff answered ("..., in answer to Washington's
+first fentanyl tariff"): the other side's measure, not this one's basis."""
+
+
+def basis_of(text: str) -> str | None:
+    """The legal basis a statement gives its tariff, not the one of what it answered."""
+    own = ANSWER.split(text, maxsplit=1)[0]
+    return next((b for b, pat in BASES if re.search(pat, own, re.IGNORECASE)), None)
 
 
 def _not_from(text: str) -> list[float]:
@@ -331,7 +345,7 @@ def retag(m: Mentions, piece: str) -> Mentions:
         titled=m.titled,
         rates=rates,
         new_rate=float(new.group(1)) if new else (rates[0] if rates else None),
-        basis=next((b for b, pat in BASES if re.search(pat, piece, re.IGNORECASE)), None),
+        basis=basis_of(piece),
         tariff=m.tariff,
         trade=m.trade,
         extends=m.extends,
@@ -353,7 +367,7 @@ MAKERS = re.compile(
 def direction(m: Mentions) -> tuple[str, str, str]:
     """(imposer, target, why) of a tariff statement: its object ("on U.S. pork"), whose
     tariff it is ("China's additional tariff"), else who acts first in the sentence."""
-    s = m.sentence
+    s = ANSWER.split(m.sentence, maxsplit=1)[0]  # (not the side of what it answered)
     maker = MAKERS.search(s)
     if maker is not None:  # "a rate of 58.16% for all Chinese producers and exporters"
         return (("US", "CN") if maker["cn"] else ("CN", "US")) + (f"for {maker.group(0)}",)
