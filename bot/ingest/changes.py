@@ -23,6 +23,7 @@ from bot.ingest.compare import (
     text_of,
     when_of,
 )
+from bot.ingest.cues import SINCE
 from bot.ingest.mentions import PERCENT
 from bot.ingest.merge import NEW_END
 from bot.ingest.models import ConflictNote, Proposal
@@ -138,8 +139,7 @@ def _due_on(rec: Record, when: FuzzyDate) -> Milestone | None:
 
 
 LAYER_ACT = re.compile(
-    r"\b(?:levied|imposed|introduced|took effect|came into (?:force|effect)|began|put)\b"
-    r"(?![^.]{0,40}\bsince\b)",
+    r"\b(?:levied|imposed|introduced|took effect|came into (?:force|effect)|began|put)\b",
     re.IGNORECASE,
 )
 """A layer's start said as an act on a day ("first levied the 15% duty ... on March 10")."""
@@ -152,6 +152,21 @@ def _misdated_act(c: Claim, layer: TariffMeasure, today: date) -> bool:
         return False  # a standing rate "since" a day: checked as such
     steps = [FuzzyDate.day(d) for d in layer.change_dates()]
     return not any(near(c.when, step) for step in steps)
+
+
+def _step_said(
+    layer: TariffMeasure, sentence: str, today: date, after_since: bool = False
+) -> FuzzyDate | None:
+    """The first date of the sentence that is one of the layer's own changes ("has paid 12.5%
+    since July 24"); with `after_since`, only one said after "since", on the very day."""
+    steps = [FuzzyDate.day(d) for d in layer.change_dates()]
+    slack = 0 if after_since else 1
+    for f in find_dates(sentence, today):
+        if after_since and not SINCE.search(sentence[: f.start]):
+            continue
+        if any(near(f.when, step, slack=slack) for step in steps):
+            return f.when
+    return None
 
 
 def rate_statement(
@@ -174,16 +189,7 @@ def rate_statement(
             )
             # "The duty, 12.5% since July 24, 2026, falls to 10%": the old rate's start,
             # restated, is a citation of the layer as well
-            steps = [FuzzyDate.day(d) for d in moved.change_dates()]
-            since = next(
-                (
-                    f.when
-                    for f in find_dates(c.sentence, today)
-                    if re.search(r"\bsince\s+$", c.sentence[: f.start], re.IGNORECASE)
-                    and any(near(f.when, step, slack=0) for step in steps)
-                ),
-                None,
-            )
+            since = _step_said(moved, c.sentence, today, after_since=True)
             if since is not None:
                 c.when = since
                 out.append(proposal(c, "source-only", matches=moved.id, score=3.0))
@@ -204,11 +210,7 @@ def rate_statement(
         layer = rec.layer(c)
         if layer is None:
             return
-        steps = [FuzzyDate.day(d) for d in layer.change_dates()]
-        said = next(
-            (f.when for f in find_dates(c.sentence, today) if any(near(f.when, s) for s in steps)),
-            None,
-        )
+        said = _step_said(layer, c.sentence, today)
         if said is not None:
             c.when = said
             out.append(proposal(c, "source-only", matches=layer.id, score=2.5, **fields))

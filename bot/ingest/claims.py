@@ -312,7 +312,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     if m.tariff and not m.rates:
         # "the duties, which have applied since July 24, 2026": a recorded layer restated by
         # its start, with no rate said (a citation if the record has one layer of that start)
-        start = _date_after(m, SINCE) or effective
+        start = since or effective
         if start is not None and start.when.end < today:
             out.append(
                 Claim(

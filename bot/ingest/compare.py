@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
 from bot.ingest.claims import Claim
-from bot.ingest.mentions import PERCENT, words
+from bot.ingest.mentions import PERCENT, RATE, words
 from bot.ingest.models import Change, Proposal, RecordView
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
 
@@ -73,7 +73,6 @@ WIDENS = re.compile(
 )
 """Goods brought under a layer's rate ("184 more derivative products under its 25% rate"):
 a new layer for those goods, not the recorded layer restated."""
-_ANY_RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
 _ALL_GOODS = frozenset(
     {"goods", "imports", "products", "exports", "all", "everything", "items"}
@@ -97,6 +96,11 @@ def named_goods(sentence: str) -> str | None:
         return None
     first = m["goods"].split()[0].casefold()
     return None if first in _ALL_GOODS else m["goods"]
+
+
+def _same_basis(basis: str, t: TariffMeasure) -> bool:
+    """The legal basis a statement names is the layer's ("Section 301" of a Section 301 list)."""
+    return basis.casefold() in (t.legal_basis + t.name).casefold()
 
 
 def place_in(place: str, sentence: str) -> bool:
@@ -172,7 +176,7 @@ class Record:
     def _agrees(self, claim: Claim, t: TariffMeasure) -> bool:
         """The statement and the layer are about the same goods or the same legal basis."""
         if claim.basis is not None:
-            return claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+            return _same_basis(claim.basis, t)
         return len((claim.words - GENERIC) & self.tariff_words[id(t)]) >= 1
 
     def layer(self, claim: Claim) -> TariffMeasure | None:
@@ -193,7 +197,7 @@ class Record:
                 continue  # "the tariff on pork ... to 5 percent": not a list without pork
             score = len((claim.words - GENERIC) & self.tariff_words[id(t)])
             if claim.basis is not None:
-                if claim.basis.casefold() not in (t.legal_basis + t.name).casefold():
+                if not _same_basis(claim.basis, t):
                     continue
                 score += 3
             if claim.when is not None:
@@ -221,10 +225,7 @@ class Record:
             if not any(claim.when.start <= d <= claim.when.end for d in t.change_dates()):
                 continue
             shared = len((claim.words - GENERIC) & self.tariff_words[id(t)])
-            basis = (
-                claim.basis is not None
-                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
-            )
+            basis = claim.basis is not None and _same_basis(claim.basis, t)
             score = shared + (2 if basis else 0)
             if score >= 2:
                 ranked.append((score, t))
@@ -242,7 +243,7 @@ class Record:
         ranked: list[tuple[int, TariffMeasure]] = []
         goods = named_goods(claim.sentence)
         was = _OLD_RATE.search(claim.sentence)
-        others = sorted({float(r) for r in _ANY_RATE.findall(claim.sentence)} - {float(claim.rate)})
+        others = sorted({float(r) for r in RATE.findall(claim.sentence)} - {float(claim.rate)})
         for t in self.view.tariffs:
             if (t.imposer, t.target) != (claim.imposer, claim.target) or t.rate == claim.rate:
                 continue
@@ -251,10 +252,7 @@ class Record:
             if goods and (t.applies_to_all or not words(goods) & self.tariff_words[id(t)]):
                 continue  # "the tariff on US pork cut to 5%": only a layer on pork moves
             shared = len((claim.words - GENERIC) & self.tariff_words[id(t)])
-            basis = (
-                claim.basis is not None
-                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
-            )
+            basis = claim.basis is not None and _same_basis(claim.basis, t)
             # "to 10% from 12.5%": the old rate names the layer as well as its words do; so
             # does the one other rate of the sentence ("12.5%: the duty, which drops to 10%")
             said_old = was is not None or (others == [t.rate])
@@ -280,7 +278,7 @@ class Record:
         for t in self.view.tariffs:
             if (
                 (t.imposer, t.target) == (claim.imposer, claim.target)
-                and claim.basis.casefold() in (t.legal_basis + t.name).casefold()
+                and _same_basis(claim.basis, t)
                 and t.rate != claim.rate
                 and t.in_force_on(claim.when.start)
                 and t.applies_to_all

@@ -80,12 +80,19 @@ class Reading:
     pending_age: int = 0
 
 
+def start_said(m: Mentions, last: FuzzyDate | None) -> FuzzyDate | None:
+    """The start a follow-on sentence gives a rate: "from that date" is the date said
+    before, else the sentence's own first date."""
+    before = last if THAT_DATE.search(m.sentence) else None
+    return before or (m.dates[0].when if m.dates else None)
+
+
 def dated_later(
     out: list[Proposal], at: int, m: Mentions, last: FuzzyDate | None, today: date
 ) -> None:
     """A new tariff's start given a sentence or two after its rate: the proposal takes
     that start, its earlier date the day it was announced."""
-    start = last if THAT_DATE.search(m.sentence) else (m.dates[0].when if m.dates else None)
+    start = start_said(m, last)
     p = out[at]
     if start is None or p.date is None:
         return

@@ -45,11 +45,11 @@ from bot.ingest.context import (
     CONTINUES,
     NAMED_BEFORE,
     PRONOUN,
-    THAT_DATE,
     THAT_RATE,
     THAT_TARIFF,
     Reading,
     dated_later,
+    start_said,
     that_year,
 )
 from bot.ingest.mentions import Mentions, RuleTagger, direction, tag
@@ -183,8 +183,7 @@ class Pipeline:
                 # "... lower the tariff on pork to 5 percent." "She says the lower rate
                 # applies to goods declared from Dec. 1.": the rate's start; nothing else
                 c, r.waiting = r.waiting, None
-                start = r.last if THAT_DATE.search(text) else None
-                start = start or (m.dates[0].when if m.dates else None)
+                start = start_said(m, r.last)
                 if start is not None and start.end >= today - timedelta(days=7):
                     c.when = start
                     c.status = "in_force" if start.start <= today else "announced"
