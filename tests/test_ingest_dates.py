@@ -62,3 +62,18 @@ def test_the_news_of_a_sentence_is_dated_by_its_own_tense_and_phrase(
     result = run(view, body)
     assert expected in [(p.kind, p.date) for p in result.proposals]
     assert "milestone" not in [p.kind for p in result.proposals]
+
+
+def test_a_measure_announced_for_a_day_ahead_is_an_event_and_a_milestone(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "China will require export licences for nine more chemicals used to make fentanyl "
+        "when they are shipped to the United States, starting Jan. 1, the Ministry of Public "
+        "Security said on Wednesday.",
+    )
+    assert sorted((p.kind, p.date) for p in result.proposals) == [
+        ("event", "2026-11-25"),
+        ("milestone", "2027-01-01"),
+    ]

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.dates import FuzzyDate
 from bot.ingest.checks import rate_conflict, standing
-from bot.ingest.claims import Claim
+from bot.ingest.claim import Claim
 from bot.ingest.compare import (
     GENERIC,
     Record,

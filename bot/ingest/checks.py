@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.claims import Claim
+from bot.ingest.claim import Claim
 from bot.ingest.compare import GENERIC, Record, named_goods, near, place_in, when_of
 from bot.ingest.mentions import RATE, Mentions, words
 from bot.ingest.models import ConflictNote

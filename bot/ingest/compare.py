@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
-from bot.ingest.claims import Claim
+from bot.ingest.claim import Claim
 from bot.ingest.mentions import PERCENT, RATE, words
 from bot.ingest.models import Change, Proposal, RecordView
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus

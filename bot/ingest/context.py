@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.dates import FuzzyDate, Precision
-from bot.ingest.claims import Claim
+from bot.ingest.claim import Claim
 from bot.ingest.mentions import Mentions
 from bot.ingest.models import ConflictNote, Proposal
 from bot.ingest.when import Found

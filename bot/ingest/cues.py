@@ -33,6 +33,12 @@ ANNOUNCED_AT = re.compile(
     r"\b(?:announced|unveiled|disclosed|confirmed|made public)(?:\s+(?:on|in|at|late on))?\s*$",
     re.IGNORECASE,
 )
+SAID_AT = re.compile(
+    r"\b(?:said|says|announced|unveiled|published|posted|issued|confirmed)"
+    r"(?:\s+(?:on|late on|early on|in|at))?\s*$",
+    re.IGNORECASE,
+)
+"""The day a statement was made, said after it ("..., the ministry said on Wednesday")."""
 UPHELD = re.compile(
     r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed|sued|"
     r"challenged)\b",

@@ -7,8 +7,9 @@ The stages, each a module of its own:
    aside.
 2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
 3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
-   date expression; bot.ingest.tense says which dates are the news's own, bot.ingest.due
-   what a procedure makes due, bot.ingest.cues the words claims are built on); a sentence
+   date expression; bot.ingest.rated builds the claims of a rate; bot.ingest.tense says
+   which dates are the news's own, bot.ingest.due what a procedure makes due,
+   bot.ingest.cues the words claims are built on); a sentence
    of two facts is first cut in two (bot.ingest.clauses), and what one sentence leaves for
    the next is kept in bot.ingest.context.
 4. here: the claims compared with the record (bot.ingest.compare; extensions and rate
@@ -37,7 +38,8 @@ from bot.ingest.checks import (
     post_conflict,
     standing,
 )
-from bot.ingest.claims import Claim, build, extension_end
+from bot.ingest.claim import Claim
+from bot.ingest.claims import build, extension_end
 from bot.ingest.clauses import facts
 from bot.ingest.compare import Record, proposal, when_of
 from bot.ingest.context import (
