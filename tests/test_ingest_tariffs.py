@@ -320,3 +320,14 @@ def test_a_layer_s_start_said_on_the_wrong_day_is_flagged_not_cited(view: Record
     assert "cn-us-energy-15" in {c.item for c in result.conflicts}
     assert not any(p.matches == "cn-us-energy-15" for p in result.proposals)
     assert not any(p.kind == "tariff" and p.imposer == "US" for p in result.proposals)
+
+
+def test_a_layers_start_told_as_an_act_cites_the_recorded_act_too(view: RecordView) -> None:
+    result = run(
+        view,
+        "Washington put a 10% tariff on all Chinese goods over the drug on Feb. 4, 2025.",
+    )
+    assert sorted(p.matches or "" for p in result.proposals if p.kind == "source-only") == [
+        "us-cn-fentanyl-10",
+        "us-fentanyl-tariff-10",
+    ]
