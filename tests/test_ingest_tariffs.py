@@ -331,3 +331,16 @@ def test_a_layers_start_told_as_an_act_cites_the_recorded_act_too(view: RecordVi
         "us-cn-fentanyl-10",
         "us-fentanyl-tariff-10",
     ]
+
+
+def test_bullets_under_chinas_countermeasures_cite_chinas_lists(view: RecordView) -> None:
+    result = run(
+        view,
+        "The exclusions apply only to the countermeasure tariffs of 2018 and 2019:\n\n"
+        "- List 1 (545 items at 25%), in force since 6 July 2018;\n\n"
+        "- List 2 (333 items at 25%), in force since 23 August 2018;",
+    )
+    assert [p.matches for p in result.proposals if p.kind == "source-only"] == [
+        "cn-us-301-retaliation-list1-25",
+        "cn-us-301-retaliation-list2-25",
+    ]

@@ -379,7 +379,7 @@ def direction(m: Mentions) -> tuple[str, str, str]:
         return "CN", "US", "China's Customs Tariff Commission"
     if ON_CN.search(s):
         return "US", "CN", "on Chinese goods"
-    if CN_OWNS.search(s) or re.search(r"counter-?tariff|retaliat", s, re.I):
+    if CN_OWNS.search(s) or re.search(r"counter-?tariff|countermeasure|retaliat", s, re.I):
         return "CN", "US", "China's tariff"
     if US_OWNS.search(s):
         return "US", "CN", "the US tariff"
