@@ -344,3 +344,12 @@ def test_bullets_under_chinas_countermeasures_cite_chinas_lists(view: RecordView
         "cn-us-301-retaliation-list1-25",
         "cn-us-301-retaliation-list2-25",
     ]
+
+
+def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
+    result = run(
+        view,
+        "China imposed 25-percent tariffs on about 34 billion U.S. dollars of U.S. goods on "
+        "July 6, 2018, the day the first U.S. tariffs under Section 301 took effect.",
+    )
+    assert [p.matches for p in result.proposals] == ["cn-us-301-retaliation-list1-25"]

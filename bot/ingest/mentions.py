@@ -113,14 +113,18 @@ ON_US = re.compile(
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
-    r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)",
+    r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)"
+    # "on about 34 billion U.S. dollars of U.S. goods"
+    r"|\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+(?:u\.s\.|(?-i:US)|american)\s+"
+    r"(?:goods|imports|products|exports)\b",
     re.IGNORECASE,
 )
 ON_CN = re.compile(
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|"
-    r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b",
+    r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b|"
+    r"\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+chinese\s+(?:goods|imports|products|exports)\b",
     re.IGNORECASE,
 )
 CN_OWNS = re.compile(
