@@ -353,3 +353,10 @@ def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
         "July 6, 2018, the day the first U.S. tariffs under Section 301 took effect.",
     )
     assert [p.matches for p in result.proposals] == ["cn-us-301-retaliation-list1-25"]
+
+
+def test_a_layer_said_as_levied_since_cites_the_layer_alone(view: RecordView) -> None:
+    result = run(
+        view, "The 10 percent tariff on these products has been levied since February 2025."
+    )
+    assert "us-fentanyl-tariff-10" not in [p.matches for p in result.proposals]

@@ -212,7 +212,7 @@ def day_off(zone: str, said: FuzzyDate, recorded: FuzzyDate) -> bool:
 
 STANDING = re.compile(
     r"\b(?:still|pays?|paying|(?:has|have) paid|has been|have been|stands? at|stood at|"
-    r"remains?|is|are)\b",
+    r"remains?|is|are|current)\b",
     re.IGNORECASE,
 )
 """A rate said as it stands."""
