@@ -30,6 +30,10 @@ GENERIC = frozenset(
         "products action measure effect layer"
     )
 )
+TRUCE_NAMED = re.compile(
+    r"\b(?:truce|arrangements?|deal|terms|consensus|understanding)\b", re.IGNORECASE
+)
+"""Words that name the truce itself beside a layer it suspends."""
 SUSPENSION = re.compile(
     r"\b(truce|suspension|suspended|pause|paused|hold|deadline|expir\w*|cranes?|port fees|"
     r"rare[- ]earths?|gallium|germanium|antimony|export (?:ban|controls?)|counter-?tariffs?|"
@@ -319,7 +323,10 @@ class Record:
                 and t.rate == claim.rate
                 and (claim.words - GENERIC) & self.tariff_words[id(t)]
             ):
-                return [t]  # "the suspension of the 100% tariff on cranes": that layer
+                # "the suspension of the 100% tariff on cranes": that layer; and the truce
+                # too when the sentence names it ("under the arrangements ... extended")
+                named = best is not None and TRUCE_NAMED.search(claim.sentence)
+                return [t, best[1]] if named and best is not None else [t]
         layers = self._moving_layers(claim, today, tariffs, keys)
         if layers and (best is None or layers[0][0] > best[0]):
             best = layers[0]

@@ -36,6 +36,9 @@ TARIFF_BY_RATE = re.compile(
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
     r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide|subsidy) rates?|"
     r"(?:charged|charges|levied|collected) on|"
+    r"(?<!the )(?<!that )(?<!this )(?<!its )"  # "that coal and LNG rate will fall to 5%"
+    r"rates? (?:will |would |is to |is set to )?(?:fall|falls|fell|drop|drops|dropped|rise|"
+    r"rises|rose|go|goes|went|be cut|be lowered|be raised) to|"
     r"rates? on (?:products of |imports from |goods from )?"
     r"(?:china|chinese|u\.s\.|us|american)\b)\b",
     re.IGNORECASE,
@@ -113,6 +116,7 @@ ON_US = re.compile(
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
+    r"|\b(?:originating|made|produced) in the (?:u\.s\.|united states)"
     r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)"
     # "on about 34 billion U.S. dollars of U.S. goods"
     r"|\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+(?:u\.s\.|(?-i:US)|american)\s+"
@@ -123,6 +127,7 @@ ON_CN = re.compile(
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
+    r"\b(?:originating|made|produced) in china\b|"
     r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b|"
     r"\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+chinese\s+(?:goods|imports|products|exports)\b",
     re.IGNORECASE,
