@@ -360,3 +360,31 @@ def test_a_layer_said_as_levied_since_cites_the_layer_alone(view: RecordView) ->
         view, "The 10 percent tariff on these products has been levied since February 2025."
     )
     assert "us-fentanyl-tariff-10" not in [p.matches for p in result.proposals]
+
+
+def test_a_ledgers_side_headings_give_its_bullets_their_direction(view: RecordView) -> None:
+    result = run(
+        view,
+        "THE LEDGER\n\nChina on U.S.\n\n- In force since Tuesday: 5% on pork.\n\n"
+        "U.S. on China\n\n- Threatened: 50% on circuit boards (Trump, Nov. 23), with no date; "
+        "comments in Commerce's circuit-board probe close Dec. 21.",
+    )
+    got = sorted(
+        (p.kind, p.date, p.imposer, p.target, p.rate, p.status) for p in result.proposals
+    )
+    assert got == [
+        ("milestone", "2026-12-21", None, None, None, None),
+        ("tariff", "2026-11-23", "US", "CN", 50.0, "threatened"),
+        ("tariff", "2026-11-24", "CN", "US", 5.0, "in_force"),
+    ]
+
+
+def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce set a preliminary anti-dumping rate of 74.18% on Chinese solar glass on "
+        "Wednesday, with deposits from Tuesday.",
+    )
+    assert [(p.kind, p.date, p.status) for p in result.proposals] == [
+        ("tariff", "2026-12-01", "announced")
+    ]

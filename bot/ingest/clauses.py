@@ -1,14 +1,16 @@
 """Stage 3a: a sentence of two facts cut into one statement each, before claims are built
 from it: two rated, dated clauses ("the 5% duty on pork took effect on Tuesday, and ...
 sorghum to zero from Dec. 10"), what someone said of the day beside what they did ("...,
-and said circuit boards could be next, at 50 percent"), and a dated act then a rate dated by
-it. Pure; bot.ingest.pipeline reads each piece as a sentence of its own."""
+and said circuit boards could be next, at 50 percent"), a dated act then a rate dated by it,
+and a rate then what a procedure makes due. Pure; bot.ingest.pipeline reads each piece as a
+sentence of its own."""
 
 from __future__ import annotations
 
 import re
 from itertools import pairwise
 
+from bot.ingest.due import DUE_NOUN
 from bot.ingest.mentions import RATE, TARIFF, TO_ZERO, Mentions
 from bot.ingest.tense import AFTER_LAST
 
@@ -41,12 +43,26 @@ def _act_then_rate(m: Mentions) -> list[str] | None:
     return [f"{first.rstrip('.')}.", f"{second.rstrip('.')}."]
 
 
+def _rate_then_due(m: Mentions) -> list[str] | None:
+    """ "50% on Chinese circuit boards (Trump, Nov. 30); comments in the probe close Dec. 21":
+    a rate, then what a procedure makes due, as two statements."""
+    s = m.sentence
+    if not m.tariff or "; " not in s:
+        return None
+    first, _, second = s.partition("; ")
+    if not _rated(first) or _rated(second) or not DUE_NOUN.search(second):
+        return None
+    if not any(f.start > len(first) for f in m.dates):
+        return None
+    return [f"{first.rstrip('.')}.", f"{second[:1].upper()}{second[1:]}"]
+
+
 def facts(m: Mentions) -> list[str]:
     """The clauses of a sentence that states two tariff facts, each with its own rate and
     date ("the 5% duty on pork took effect on Tuesday, and ... sorghum to zero from Dec. 10"),
     else the sentence whole. A clause with no rate (an aside) stays with the fact before it."""
     s = m.sentence
-    act = _act_then_rate(m)
+    act = _act_then_rate(m) or _rate_then_due(m)
     if act is not None:
         return act
     if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:

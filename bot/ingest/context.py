@@ -41,6 +41,28 @@ AT_THAT_RATE = re.compile(
 )
 """A sentence that dates the rate of the tariff just before ("Commerce set a final rate of
 92.46% ... Cash deposits at that rate start tomorrow")."""
+SIDE_HEADING = re.compile(
+    r"^(?P<us>u\.s\.|us|united states|american|washington)?(?P<cn>china|chinese|beijing)?"
+    r"(?:'s)?\s+(?:tariffs?\s+|duties\s+)?on\s+(?:(?P<on_cn>china|chinese goods)|"
+    r"(?P<on_us>u\.s\.|us|the u\.s\.|the united states|american goods|us goods|u\.s\. goods))"
+    r"\s*:?$",
+    re.IGNORECASE,
+)
+"""A ledger's heading for one side's tariffs ("U.S. on China", "China on U.S."), whose bullets
+name no side of their own."""
+
+
+def side_of(heading: str) -> tuple[str, str] | None:
+    m = SIDE_HEADING.match(heading.strip())
+    if m is None:
+        return None
+    if m["us"] and m["on_cn"]:
+        return ("US", "CN")
+    if m["cn"] and m["on_us"]:
+        return ("CN", "US")
+    return None
+
+
 SIGNED = re.compile(r"\b(?:proclaimed|signed)\b", re.IGNORECASE)
 THAT_DATE = re.compile(r"\b(?:on or after|from|since|on) (?:that|this) (?:date|day)\b", re.I)
 THAT_YEAR = re.compile(r"^,?\s+(?:of\s+)?(?:that|the same) year\b", re.IGNORECASE)
@@ -78,6 +100,7 @@ class Reading:
     pending: int | None = None  # a new tariff of the last sentences, its start to come
     waiting: Claim | None = None  # a new rate of the last sentences, with no date yet
     pending_age: int = 0
+    side: tuple[str, str] | None = None  # a ledger's "U.S. on China" heading, for its bullets
 
 
 def start_said(m: Mentions, last: FuzzyDate | None) -> FuzzyDate | None:

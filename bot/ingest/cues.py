@@ -16,7 +16,7 @@ TARIFF_NEWS = re.compile(
     r"\b(impos\w*|levy|levied|took effect|takes? effect|in force|cut|cuts|lower\w*|rais\w*|"
     r"hik\w*|suspend\w*|paus\w*|lift\w*|remov\w*|exempt\w*|announc\w*|threat\w*|propos\w*|"
     r"collect\w*|appl(?:y|ies)|slapp?\w*|put|reduc\w*|increas\w*|add(?:s|ed|ing)?|bring\w*|"
-    r"brought|widen\w*|expand\w*)\b",
+    r"brought|widen\w*|expand\w*|set|sets|assign\w*)\b",
     re.IGNORECASE,
 )
 MEETING = re.compile(

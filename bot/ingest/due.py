@@ -17,7 +17,7 @@ DUE_NOUN = re.compile(
 )
 DUE_VERB = re.compile(
     r"\b(?:(?:are|is) due|due (?:on|by)|due|set for|(?:is|are) set|will be held|scheduled|"
-    r"will open|opens|will begin|begins|will hear|will testify|by)\b",
+    r"will open|opens|will begin|begins|will hear|will testify|by|closes?|will close)\b",
     re.IGNORECASE,
 )
 OURS = re.compile(r"\b(?:send us|let us know|tell us|contact us|our office|we will|we'll)\b", re.I)

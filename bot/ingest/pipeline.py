@@ -51,6 +51,7 @@ from bot.ingest.context import (
     THAT_TARIFF,
     Reading,
     dated_later,
+    side_of,
     start_said,
     that_year,
 )
@@ -123,6 +124,7 @@ class Pipeline:
         r = Reading(today)
         for sentence in read(article.text):
             text = sentence.text
+            r.side = side_of(sentence.heading or "")  # a ledger's side, for what it heads
             if r.extending is not None and CONTINUES.match(text):
                 text = f"{r.extending} {text}"  # "...delays the rises. They now take effect on X."
             first = tag(text, today, self.tagger)
@@ -171,7 +173,9 @@ class Pipeline:
             # "That duty, charged at 12.5% ..., falls to 10%": the tariff named just before
             # (its words; its basis may be another layer's it was named beside)
             m.words |= r.tariff_before.words
-        if m.tariff and r.tariff_before is not None:
+        if r.side is not None and m.rates:
+            m.tariff, m.lean = True, r.side  # "- In force since Tuesday: 5% on pork."
+        elif m.tariff and r.tariff_before is not None:
             m.lean = direction(r.tariff_before)[:2]
         r.tariff_before = m if m.tariff else None
         r.before = m.words

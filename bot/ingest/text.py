@@ -46,6 +46,8 @@ LINK_LIST = re.compile(r"^\s*(?:[-•*]|\d+\.)\s+")
 class Sentence:
     text: str
     paragraph: int
+    heading: str | None = None
+    """The heading the sentence stands under ("China on U.S.", "2. WHAT CHANGES"), if any."""
 
 
 @cache
@@ -58,11 +60,13 @@ def _nlp() -> Any:
     return nlp
 
 
-def _paragraphs(text: str) -> list[str]:
+def _paragraphs(text: str) -> list[tuple[str, str | None]]:
     """Paragraphs with the furniture set aside: a list under a 'Related' heading, headings,
-    boilerplate; datelines and entry stamps cut from the front of what stays."""
-    out: list[str] = []
+    boilerplate; datelines and entry stamps cut from the front of what stays. Each with the
+    heading it stands under."""
+    out: list[tuple[str, str | None]] = []
     in_links = False
+    heading: str | None = None
     for raw in re.split(r"\n\s*\n|\n(?=\s*(?:[-•*]|\d{1,2}[:.]\d{2}))", text):
         lines = [" ".join(line.split()) for line in raw.splitlines() if line.strip()]
         for line in lines:
@@ -77,11 +81,10 @@ def _paragraphs(text: str) -> list[str]:
             if LINK_LIST.match(line):
                 line = LINK_LIST.sub("", line, count=1)
             words = line.split()
-            if len(words) < 4:
+            if len(words) < 4 or (len(words) <= 9 and not re.search(r"[.!?”\"]$", line)):
+                heading = line  # a heading
                 continue
-            if len(words) <= 9 and not re.search(r"[.!?”\"]$", line):
-                continue  # a heading
-            out.append(line)
+            out.append((line, heading))
     return out
 
 
@@ -90,14 +93,14 @@ def read(text: str) -> list[Sentence]:
     nlp = _nlp()
     seen: set[str] = set()
     out: list[Sentence] = []
-    for n, para in enumerate(_paragraphs(text)):
+    for n, (para, heading) in enumerate(_paragraphs(text)):
         for sent in nlp(para).sents:
             s = " ".join(sent.text.split())
             key = s.casefold()
             if len(s.split()) < 4 or key in seen:
                 continue
             seen.add(key)
-            out.append(Sentence(s, n))
+            out.append(Sentence(s, n, heading))
     return out
 
 

@@ -353,6 +353,13 @@ writes what is planned this way, and what happened in the past tense."""
 _PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b")
 
 
+_FROM = re.compile(
+    r"\b(?:deposits?|collection|rates?|dut(?:y|ies)|tariffs?|levy|appl(?:y|ies)|effect)\b"
+    r"[^,;]{0,30}\b(?:from|as of)\s+(?:next\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _future(sentence: str, at: int) -> bool:
     """Whether the clause that leads up to position `at` speaks of the future ("would meet
     next week"), as opposed to the sentence as a whole ("held a call on Saturday and said
@@ -363,6 +370,8 @@ def _future(sentence: str, at: int) -> bool:
         return True
     if _PAST.search(clause):
         return False
+    if _FROM.search(clause):
+        return True  # "with deposits from Tuesday": a start, said ahead of it
     # the words after: "on Friday Beijing said Li would attend" is past, said before would
     ahead = sentence[at : at + 70]
     future = FUTURE.search(ahead) or _SCHEDULED.search(sentence[at : at + 100])
