@@ -27,6 +27,7 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         ("On Tuesday Li met Greer's deputies.", ["2026-11-24"]),
         ("Beijing dropped those duties on Nov. 10 last year.", ["2025-11-10"]),
         ("The round opens on Jan. 13 next year.", ["2027-01-13"]),
+        ("He was named trade representative in mid-April last year.", ["mid 2025-04"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
@@ -77,3 +78,21 @@ def test_a_measure_announced_for_a_day_ahead_is_an_event_and_a_milestone(
         ("event", "2026-11-25"),
         ("milestone", "2027-01-01"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written on 4 Dec 2026: the day of a past act is this year's, months back
+        ("Customs stopped collecting them on February 24.", ["2026-02-24"]),
+        # where a past act led, or a deadline's day, is ahead
+        ("The terms agreed after the Busan summit expire on Jan. 10.", ["2027-01-10"]),
+        ("On Sept. 28 they extended the terms to Jan. 10.", ["2026-09-28", "2027-01-10"]),
+    ],
+)
+def test_the_day_of_a_past_act_is_months_back_not_ahead(sentence: str, expected: list[str]) -> None:
+    from datetime import date
+
+    from bot.ingest import find_dates
+
+    assert [f.when.canonical() for f in find_dates(sentence, date(2026, 12, 4))] == expected

@@ -26,6 +26,7 @@ from bot.ingest.cues import (
     months,
 )
 from bot.ingest.due import due_claims
+from bot.ingest.lean import leans_future
 from bot.ingest.mentions import (
     EXTEND,
     MILESTONE,
@@ -35,7 +36,7 @@ from bot.ingest.mentions import (
 )
 from bot.ingest.rated import date_after, rated
 from bot.ingest.tense import DONE, after_last, is_background, is_relative
-from bot.ingest.when import Found, _future
+from bot.ingest.when import Found
 
 
 def extension_end(m: Mentions) -> Found | None:
@@ -175,7 +176,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         return out
     ahead = main.when.start > today or (
         main.when.end >= today
-        and _future(s, main.start)
+        and leans_future(s, main.start)
         and not DONE.search(s[: main.start])  # "has terminated ..., effective today": done
     )
     kind = "milestone" if ahead and MILESTONE.search(s) else "event"

@@ -9,7 +9,7 @@ What is read, and how:
 
 - explicit days: "October 9", "Oct. 9, 2025", "9 October", "on Aug 12" (dateparser reads
   the month and day; the year, when missing, is the one that puts the day nearest the
-  article in the direction the sentence's tense points);
+  article in the direction the sentence's tense points, as bot.ingest.lean reads it);
 - spans: "from October 31 to November 1", "October 31-November 1", "10-11 May";
 - weekdays: "on Monday", "Saturday morning": the latest such day up to the article's day,
   or the next one from it when the sentence speaks of the future ("will", "is set to", …);
@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 
 from bot.dates import FuzzyDate, Precision
+from bot.ingest.lean import leans_future, past_act_day
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
@@ -53,14 +54,6 @@ NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "a": 1,
 }  # fmt: skip
-
-FUTURE = re.compile(
-    r"\b(will|would|shall|is set to|are set to|is due|are due|is expected|are expected|"
-    r"expected to|plans? to|planned|scheduled|is to|are to|next|upcoming|to meet|to hold|"
-    r"is going to|are going to|aims? to|on track|takes? effect|comes? into (?:force|effect)|"
-    r"kicks? in|goes into effect|starting|effective)\b",
-    re.IGNORECASE,
-)
 
 _WD = (
     r"Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|"
@@ -102,7 +95,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "part",
         re.compile(
-            rf"\b(?P<part>early|mid|late)[-\s]+(?P<m1>{_MONTH})(?:\s+(?P<year>20\d\d))?\b",
+            rf"\b(?P<part>early|mid|late)[-\s]+(?P<m1>{_MONTH}){_YEAR}\b",
             re.IGNORECASE,
         ),
     ),
@@ -198,8 +191,12 @@ def _month_window(year: int, month: int) -> FuzzyDate:
     return _fuzzy(date(year, month, 1), date(year, month, last), Precision.MONTH)
 
 
-def _nearest_year(month: int, day: int, today: date, future: bool) -> date | None:
-    """The year that puts (month, day) nearest `today`, leaning the way the tense points."""
+def _nearest_year(
+    month: int, day: int, today: date, future: bool, past: bool = False
+) -> date | None:
+    """The year that puts (month, day) nearest `today`, leaning the way the tense points (all
+    the way back when the date is the day of a past act: "stopped collecting them on
+    February 24", written in December, is this February's, not next)."""
     options = []
     for year in (today.year - 1, today.year, today.year + 1):
         try:
@@ -212,12 +209,14 @@ def _nearest_year(month: int, day: int, today: date, future: bool) -> date | Non
     def cost(d: date) -> float:
         gap = (d - today).days
         wrong_way = (gap < -3) if future else (gap > 3)
-        return abs(gap) + (200 if wrong_way else 0)
+        return abs(gap) + ((400 if past else 200) if wrong_way else 0)
 
     return min(options, key=cost)
 
 
-def _explicit(month: str, day: str, year: str | None, today: date, future: bool) -> date | None:
+def _explicit(
+    month: str, day: str, year: str | None, today: date, future: bool, past: bool = False
+) -> date | None:
     m, d = _month(month), _day(day)
     if year:
         parsed = dateparser.parse(
@@ -226,15 +225,17 @@ def _explicit(month: str, day: str, year: str | None, today: date, future: bool)
             settings={"STRICT_PARSING": True},
         )
         return parsed.date() if isinstance(parsed, datetime) else None
-    return _nearest_year(m, d, today, future)
+    return _nearest_year(m, d, today, future, past)
 
 
-def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDate | None:
+def _resolve(
+    kind: str, m: re.Match[str], today: date, future: bool, past: bool = False
+) -> FuzzyDate | None:
     g = m.groupdict()
     if g.get("rel"):  # "on Nov. 10 last year": the year is said, against the article's
         g["year"] = str(today.year + {"last": -1, "this": 0, "next": 1}[g["rel"].lower()])
     if kind in ("span_md", "span_dm"):
-        first = _explicit(g["m1"], g["d1"], g.get("year"), today, future)
+        first = _explicit(g["m1"], g["d1"], g.get("year"), today, future, past)
         if first is None:
             return None
         second_month = _month(g.get("m2") or g["m1"])
@@ -247,11 +248,11 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
             return None
         return _fuzzy(first, second, Precision.SPAN)
     if kind in ("md", "dm"):
-        d = _explicit(g["m1"], g["d1"], g.get("year"), today, future)
+        d = _explicit(g["m1"], g["d1"], g.get("year"), today, future, past)
         return FuzzyDate.day(d) if d else None
     if kind == "part":
         month = _month(g["m1"])
-        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future)
+        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future, past)
         lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[g["part"].lower()]
         last = calendar.monthrange(year, month)[1]
         return _fuzzy(
@@ -330,55 +331,14 @@ def _resolve(kind: str, m: re.Match[str], today: date, future: bool) -> FuzzyDat
         return FuzzyDate.day(today + timedelta(days=1))
     if kind in ("month", "month_year", "the_month"):
         month = _month(g["m1"])
-        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future)
+        year = int(g["year"]) if g.get("year") else _year_for_month(month, today, future, past)
         return _month_window(year, month)
     return None
 
 
-def _year_for_month(month: int, today: date, future: bool) -> int:
-    d = _nearest_year(month, 15, today, future)
+def _year_for_month(month: int, today: date, future: bool, past: bool = False) -> int:
+    d = _nearest_year(month, 15, today, future, past)
     return d.year if d else today.year
-
-
-_BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s|\band\b|\bbut\b")
-
-
-_SCHEDULED = re.compile(
-    r"\b(?:holds|meets?|visits|travels|hosts|heads|leads|opens|begins|starts|resumes|"
-    r"arrives|convenes|gathers)\b(?!.*\b(?:ago|last|yesterday)\b)",
-    re.IGNORECASE,
-)
-"""The present tense of a schedule ("Li holds talks in Washington on Tuesday"): news
-writes what is planned this way, and what happened in the past tense."""
-_PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b")
-
-
-_FROM = re.compile(
-    r"\b(?:deposits?|collection|rates?|dut(?:y|ies)|tariffs?|levy|appl(?:y|ies)|effect)\b"
-    r"[^,;]{0,30}\b(?:from|as of)\s+(?:next\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def _future(sentence: str, at: int) -> bool:
-    """Whether the clause that leads up to position `at` speaks of the future ("would meet
-    next week"), as opposed to the sentence as a whole ("held a call on Saturday and said
-    they would meet")."""
-    starts = [m.end() for m in _BREAK.finditer(sentence, 0, at)]
-    clause = sentence[max(starts, default=0) : at]
-    if FUTURE.search(clause) or _SCHEDULED.search(clause):
-        return True
-    if _PAST.search(clause):
-        return False
-    if _FROM.search(clause):
-        return True  # "with deposits from Tuesday": a start, said ahead of it
-    # the words after: "on Friday Beijing said Li would attend" is past, said before would
-    ahead = sentence[at : at + 70]
-    future = FUTURE.search(ahead) or _SCHEDULED.search(sentence[at : at + 100])
-    past = _PAST.search(ahead)
-    if past is not None and (future is None or past.start() < future.start()):
-        return False
-    return future is not None
 
 
 def find_dates(sentence: str, today: date) -> list[Found]:
@@ -398,7 +358,9 @@ def find_dates(sentence: str, today: date) -> list[Found]:
                 sentence[max(0, m.start() - 40) : m.start()]
             ):
                 continue  # "its highest in five weeks": a span of the past, not a date
-            when = _resolve(kind, m, today, _future(sentence, m.start()))
+            future = leans_future(sentence, m.start())
+            past = not future and past_act_day(sentence, m.start())
+            when = _resolve(kind, m, today, future, past)
             if when is None:
                 continue
             taken.append((m.start(), m.end()))
