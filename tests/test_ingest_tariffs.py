@@ -322,30 +322,6 @@ def test_a_layer_s_start_said_on_the_wrong_day_is_flagged_not_cited(view: Record
     assert not any(p.kind == "tariff" and p.imposer == "US" for p in result.proposals)
 
 
-def test_a_layers_start_told_as_an_act_cites_the_recorded_act_too(view: RecordView) -> None:
-    result = run(
-        view,
-        "Washington put a 10% tariff on all Chinese goods over the drug on Feb. 4, 2025.",
-    )
-    assert sorted(p.matches or "" for p in result.proposals if p.kind == "source-only") == [
-        "us-cn-fentanyl-10",
-        "us-fentanyl-tariff-10",
-    ]
-
-
-def test_bullets_under_chinas_countermeasures_cite_chinas_lists(view: RecordView) -> None:
-    result = run(
-        view,
-        "The exclusions apply only to the countermeasure tariffs of 2018 and 2019:\n\n"
-        "- List 1 (545 items at 25%), in force since 6 July 2018;\n\n"
-        "- List 2 (333 items at 25%), in force since 23 August 2018;",
-    )
-    assert [p.matches for p in result.proposals if p.kind == "source-only"] == [
-        "cn-us-301-retaliation-list1-25",
-        "cn-us-301-retaliation-list2-25",
-    ]
-
-
 def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
     result = run(
         view,
@@ -355,13 +331,6 @@ def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
     assert [p.matches for p in result.proposals] == ["cn-us-301-retaliation-list1-25"]
 
 
-def test_a_layer_said_as_levied_since_cites_the_layer_alone(view: RecordView) -> None:
-    result = run(
-        view, "The 10 percent tariff on these products has been levied since February 2025."
-    )
-    assert "us-fentanyl-tariff-10" not in [p.matches for p in result.proposals]
-
-
 def test_a_ledgers_side_headings_give_its_bullets_their_direction(view: RecordView) -> None:
     result = run(
         view,
@@ -369,9 +338,7 @@ def test_a_ledgers_side_headings_give_its_bullets_their_direction(view: RecordVi
         "U.S. on China\n\n- Threatened: 50% on circuit boards (Trump, Nov. 23), with no date; "
         "comments in Commerce's circuit-board probe close Dec. 21.",
     )
-    got = sorted(
-        (p.kind, p.date, p.imposer, p.target, p.rate, p.status) for p in result.proposals
-    )
+    got = sorted((p.kind, p.date, p.imposer, p.target, p.rate, p.status) for p in result.proposals)
     assert got == [
         ("milestone", "2026-12-21", None, None, None, None),
         ("tariff", "2026-11-23", "US", "CN", 50.0, "threatened"),

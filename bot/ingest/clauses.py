@@ -32,7 +32,7 @@ def _act_then_rate(m: Mentions) -> list[str] | None:
     s = m.sentence
     if not m.tariff or len(m.rates) != 1 or not m.dates:
         return None
-    cut = re.search(r",\s+and\s+(?=[A-Z])", s)
+    cut = re.search(r",\s+and\s+(?=[A-Z]|(?:the|a) (?:next|following) day\b|a day later\b)", s)
     if cut is None or RATE.search(s[: cut.start()]) or not RATE.search(s[cut.end() :]):
         return None
     first, second = s[: cut.start()], s[cut.end() :]

@@ -1,0 +1,51 @@
+"""The ingest engine's citations: a recorded fact restated with its own date cites the record
+item it restates, on the right side and of the right kind."""
+
+from __future__ import annotations
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+def test_a_layers_start_told_as_an_act_cites_the_recorded_act_too(view: RecordView) -> None:
+    result = run(
+        view,
+        "Washington put a 10% tariff on all Chinese goods over the drug on Feb. 4, 2025.",
+    )
+    assert sorted(p.matches or "" for p in result.proposals if p.kind == "source-only") == [
+        "us-cn-fentanyl-10",
+        "us-fentanyl-tariff-10",
+    ]
+
+
+def test_bullets_under_chinas_countermeasures_cite_chinas_lists(view: RecordView) -> None:
+    result = run(
+        view,
+        "The exclusions apply only to the countermeasure tariffs of 2018 and 2019:\n\n"
+        "- List 1 (545 items at 25%), in force since 6 July 2018;\n\n"
+        "- List 2 (333 items at 25%), in force since 23 August 2018;",
+    )
+    assert [p.matches for p in result.proposals if p.kind == "source-only"] == [
+        "cn-us-301-retaliation-list1-25",
+        "cn-us-301-retaliation-list2-25",
+    ]
+
+
+def test_a_layer_said_as_levied_since_cites_the_layer_alone(view: RecordView) -> None:
+    result = run(
+        view, "The 10 percent tariff on these products has been levied since February 2025."
+    )
+    assert "us-fentanyl-tariff-10" not in [p.matches for p in result.proposals]
+
+
+def test_a_dated_act_and_what_came_the_next_day_cite_both_recorded_events(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "On October 9, 2025, Beijing widened its export controls on rare earths, and the next "
+        "day Trump threatened an extra 100% tariff on all Chinese goods.",
+    )
+    cited = {p.matches for p in result.proposals if p.kind == "source-only"}
+    assert {"rare-earth-controls", "trump-100-threat"} <= cited
+    assert "tariff" not in [p.kind for p in result.proposals]
