@@ -35,7 +35,7 @@ TRUCE_NAMED = re.compile(
 )
 """Words that name the truce itself beside a layer it suspends."""
 SUSPENSION = re.compile(
-    r"\b(truce|suspension|suspended|pause|paused|hold|deadline|expir\w*|cranes?|port fees|"
+    r"\b(truce|terms|suspension|suspended|pause|paused|hold|deadline|expir\w*|cranes?|port fees|"
     r"rare[- ]earths?|gallium|germanium|antimony|export (?:ban|controls?)|counter-?tariffs?|"
     r"24[- ](?:point|percentage)|reciprocal)\b",
     re.IGNORECASE,

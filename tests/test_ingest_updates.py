@@ -1,0 +1,15 @@
+"""The ingest engine's updates of recorded items: what an article says happened to a recorded
+deadline or layer becomes a change of that item, with the record's value beside the new one."""
+
+from __future__ import annotations
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+def test_the_truce_terms_extended_are_the_recorded_truce_deadline(view: RecordView) -> None:
+    result = run(view, "The two governments extended its terms on Sept. 28 this year, to Jan. 10.")
+    [update] = [p for p in result.proposals if p.kind == "update"]
+    assert (update.matches, update.date) == ("truce-expiry-2026", "2026-09-28")
+    assert update.change is not None and update.change.new == "extended to 10 Jan 2027"
+    assert "event" not in [p.kind for p in result.proposals]
