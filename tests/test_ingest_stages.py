@@ -382,3 +382,8 @@ def test_a_leaders_meeting_at_a_passed_summit_is_news_beside_its_outcome(
     got = {(p.kind, p.matches, p.date) for p in result.proposals}
     assert ("update", "apec-shenzhen-2026", "2026-11-18") in got
     assert ("event", None, "2026-11-18") in got
+
+
+def test_any_ministrys_post_before_a_name_is_read(view: RecordView) -> None:
+    result = run(view, "Vice Minister of Finance Liao Min took part on the Chinese side.")
+    assert [(p.kind, p.title) for p in result.proposals] == [("person", "Liao Min")]

@@ -152,6 +152,15 @@ class Tagger(Protocol):
     def posts(self, text: str) -> list[tuple[int, int, str]]: ...
 
 
+POST_OF = re.compile(
+    r"\b(?:(?:Vice|Deputy|Under) )?(?:Minister|Secretary|Commissioner|Administrator|Director|"
+    r"Chairman|Chairwoman|Chair|Governor|Ambassador) (?:of|for|to) (?:the )?[A-Z][a-z]+"
+    r"(?: (?:and |of |for )?[A-Z][a-z]+)*(?= [A-Z][a-z]+ [A-Z][a-z]+(?![\w-]| [A-Z]))"
+)
+"""A post of the form "Vice Minister of Finance", before a name ("... Liao Min took part"): any
+ministry, not only the lexicon's."""
+
+
 class RuleTagger:
     """spaCy PhraseMatcher over the record's names and aliases, and the posts lexicon."""
 
@@ -193,6 +202,7 @@ class RuleTagger:
 
     def posts(self, text: str) -> list[tuple[int, int, str]]:
         spans = self._spans(self._posts, text)
+        spans += [(m.start(), m.end(), "POST") for m in POST_OF.finditer(text)]
         # the longest post at each place ("U.S. Trade Representative", not "Representative")
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
         out: list[tuple[int, int, str]] = []
