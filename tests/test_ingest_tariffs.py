@@ -355,3 +355,28 @@ def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
     assert [(p.kind, p.date, p.status) for p in result.proposals] == [
         ("tariff", "2026-12-01", "announced")
     ]
+
+
+def test_halving_a_recorded_layer_is_an_update_of_its_rate(view: RecordView) -> None:
+    result = run(
+        view, "Beijing said it would halve its tariff on U.S. crude oil to 5% from Jan. 1."
+    )
+    assert [(p.kind, p.matches) for p in result.proposals] == [("update", "cn-us-energy-10")]
+
+
+def test_exclusions_from_a_us_layer_are_a_zero_rate_on_chinese_goods(view: RecordView) -> None:
+    result = run(
+        view,
+        "USTR said on Wednesday it would exclude 27 tariff lines of Chinese medical goods from "
+        "the Section 301 tariffs from Dec. 21, its first concession since Beijing cut duties "
+        "on American crude oil.",
+    )
+    tariffs = [
+        (p.imposer, p.target, p.rate, p.date) for p in result.proposals if p.kind == "tariff"
+    ]
+    assert tariffs == [("US", "CN", 0.0, "2026-12-21")]
+
+
+def test_us_goods_that_will_pay_a_duty_pay_chinas(view: RecordView) -> None:
+    result = run(view, "U.S. nylon 66 chips will pay duties of 43.6% from Saturday, Beijing time.")
+    assert [(p.imposer, p.target) for p in result.proposals if p.kind == "tariff"] == [("CN", "US")]

@@ -8,7 +8,7 @@ import re
 
 CHANGES = re.compile(
     r"\b(cut|cuts|lower\w*|reduc\w*|rais\w*|increas\w*|hik\w*|fall|falls|fell|drop\w*|go(?:es)? up|"
-    r"rose|rise|rises|climb\w*|jump\w*|went (?:up|down)|"
+    r"rose|rise|rises|climb\w*|jump\w*|went (?:up|down)|halv\w*|doubl\w*|"
     r"go(?:es)? down|bring \w+ down)\b.{0,130}?\bto\s+\d|\bnew (?:rate|level) of\s+\d",
     re.IGNORECASE,
 )

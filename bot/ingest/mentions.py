@@ -57,6 +57,14 @@ EXEMPTED = re.compile(
     re.IGNORECASE,
 )
 """Goods excluded or exempted from a tariff ("from its 10% counter-tariff")."""
+EXCLUSIONS = re.compile(
+    r"\b(?:section (?:301|232|122)|forced[- ]labou?r)\s+(?:tariff\s+|duty\s+)?"
+    r"(?:exclusions?|exemptions?)\b(?!\s+process)|"
+    r"\b(?:exclud|exempt)\w*\b.{0,120}?\bfrom\s+(?:the\s+|its\s+)?section (?:301|232|122)\b",
+    re.IGNORECASE,
+)
+"""Goods carved out of a recorded layer by its basis ("Section 301 exclusions for 27 lines"):
+a rate of zero for them."""
 NEW_RATE = re.compile(
     r"\b(?:to|at|of|by|into)\s+(?:an?\s+)?(?:additional\s+)?(\d{1,3}(?:\.\d+)?)" + PERCENT,
     re.IGNORECASE,
@@ -117,6 +125,8 @@ ON_US = re.compile(
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
     r"|\b(?:originating|made|produced) in the (?:u\.s\.|united states)"
+    r"|^(?:u\.s\.|(?-i:US)|american)\s+[\w\s-]{0,40}?\b"
+    r"(?:will pay|pays?|paid|will face|faces?|faced)\b"
     r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)"
     # "on about 34 billion U.S. dollars of U.S. goods"
     r"|\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+(?:u\.s\.|(?-i:US)|american)\s+"
@@ -128,6 +138,7 @@ ON_CN = re.compile(
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
     r"\b(?:originating|made|produced) in china\b|"
+    r"^chinese\s+[\w\s-]{0,40}?\b(?:will pay|pays?|paid|will face|faces?|faced)\b|"
     r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b|"
     r"\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+chinese\s+(?:goods|imports|products|exports)\b",
     re.IGNORECASE,
@@ -295,7 +306,8 @@ def tag(sentence: str, today: date, tagger: Tagger) -> Mentions:
         rates_now = _not_from(sentence)
         rates = rates_now or rates
     zero = TO_ZERO.search(sentence)
-    if (zero is not None or EXEMPTED.search(sentence)) and new is None:
+    carved = EXEMPTED.search(sentence) or (not rates and EXCLUSIONS.search(sentence))
+    if (zero is not None or carved) and new is None:
         # "lower the tariff on US sorghum to zero"; "excluded 12 categories of U.S. goods
         # from China's 10% counter-tariff": a rate of zero for those goods
         rates = [0.0, *rates]
@@ -327,6 +339,13 @@ def _new_rate(text: str) -> re.Match[str] | None:
     return MOVED_TO.search(core) or NEW_RATE.search(core)
 
 
+AFTERWARDS = re.compile(
+    r",\s+(?:(?:its|their|the|a)\s+(?:first|second|latest|biggest)\s+\w+\s+)?"
+    r"(?:since|after|following)\s+(?=\w)",
+    re.IGNORECASE,
+)
+"""A clause of what came before ("..., its first concession since Beijing cut duties on
+American crude"): another act, on another side."""
 ANSWER = re.compile(
     r",?\s+\b(?:in (?:answer|response|retaliation) (?:to|for)|answering|retaliating for)\b",
     re.IGNORECASE,
@@ -387,6 +406,7 @@ def direction(m: Mentions) -> tuple[str, str, str]:
     """(imposer, target, why) of a tariff statement: its object ("on U.S. pork"), whose
     tariff it is ("China's additional tariff"), else who acts first in the sentence."""
     s = ANSWER.split(m.sentence, maxsplit=1)[0]  # (not the side of what it answered)
+    s = AFTERWARDS.split(s, maxsplit=1)[0]  # (nor of what it came after)
     maker = MAKERS.search(s)
     if maker is not None:  # "a rate of 58.16% for all Chinese producers and exporters"
         return (("US", "CN") if maker["cn"] else ("CN", "US")) + (f"for {maker.group(0)}",)
