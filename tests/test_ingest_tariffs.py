@@ -359,7 +359,9 @@ def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
 
 def test_halving_a_recorded_layer_is_an_update_of_its_rate(view: RecordView) -> None:
     result = run(
-        view, "Beijing said it would halve its tariff on U.S. crude oil to 5% from Jan. 1."
+        view,
+        "Beijing said it would halve its tariff on U.S. farm machinery, crude oil and big pickups "
+        "to 5% from Jan. 1.",
     )
     assert [(p.kind, p.matches) for p in result.proposals] == [("update", "cn-us-energy-10")]
 
