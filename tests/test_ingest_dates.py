@@ -96,3 +96,13 @@ def test_the_day_of_a_past_act_is_months_back_not_ahead(sentence: str, expected:
     from bot.ingest import find_dates
 
     assert [f.when.canonical() for f in find_dates(sentence, date(2026, 12, 4))] == expected
+
+
+def test_a_duty_imposed_from_a_weekday_starts_on_the_coming_one(view: RecordView) -> None:
+    result = run(
+        view,
+        "China imposed final anti-dumping duties of 43.6% on U.S. nylon 66 chips from Saturday.",
+    )
+    assert [(p.kind, p.date) for p in result.proposals] == [("tariff", "2026-11-28")]
+    since = run(view, "China's lower 5% tariff on U.S. pork has applied since Tuesday.")
+    assert [p.status for p in since.proposals if p.kind == "tariff"] == ["in_force"]

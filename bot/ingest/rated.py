@@ -67,7 +67,11 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
             return status
     if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
         return "announced"
-    if re.search(r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais", low):
+    if re.search(
+        r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais|"
+        r"(?:has|have) applied|appl(?:y|ies) since|in place since",
+        low,
+    ):
         return "in_force"
     return "announced"
 
