@@ -17,7 +17,8 @@ from bot.ingest import (
     merge,
     text,
 )
-from bot.ingest.compare import Record, named_goods
+from bot.ingest.compare import Record
+from bot.ingest.goods import named_goods
 from bot.ingest.mentions import RuleTagger, direction, tag, words
 from tests.ingest_helpers import THURSDAY, run
 
@@ -82,6 +83,8 @@ def test_words_read_british_and_american_spellings_alike() -> None:
         ("the forced-labor tariff on most Chinese goods will fall to 10%", None),
         ("duties on all US imports rise", None),
         ("a levy on American sorghum and wheat", "sorghum and wheat"),
+        ("the 25% drone tariff would go to 50%", "drone"),
+        ("the 10% additional tariff stays", None),
     ],
 )
 def test_named_goods_are_the_goods_not_a_quantifier(sentence: str, goods: str | None) -> None:

@@ -382,3 +382,14 @@ def test_exclusions_from_a_us_layer_are_a_zero_rate_on_chinese_goods(view: Recor
 def test_us_goods_that_will_pay_a_duty_pay_chinas(view: RecordView) -> None:
     result = run(view, "U.S. nylon 66 chips will pay duties of 43.6% from Saturday, Beijing time.")
     assert [(p.imposer, p.target) for p in result.proposals if p.kind == "tariff"] == [("CN", "US")]
+
+
+def test_what_trump_said_a_rate_would_go_to_is_a_threat_not_a_move(view: RecordView) -> None:
+    result = run(
+        view,
+        "Trump said on Wednesday that the 25% drone tariff would go to 50% for Chinese makers "
+        "that route assembly through third countries.",
+    )
+    assert [(p.kind, p.rate, p.status) for p in result.proposals if p.kind != "person"] == [
+        ("tariff", 50.0, "threatened")
+    ]

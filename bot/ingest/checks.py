@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claim import Claim
-from bot.ingest.compare import GENERIC, Record, named_goods, near, place_in, when_of
+from bot.ingest.compare import GENERIC, Record, near, place_in, when_of
+from bot.ingest.goods import named_goods
 from bot.ingest.mentions import RATE, Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline

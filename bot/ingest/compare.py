@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
 from bot.ingest.claim import Claim
+from bot.ingest.goods import named_goods
 from bot.ingest.mentions import PERCENT, RATE, words
 from bot.ingest.models import Change, Proposal, RecordView
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
@@ -64,12 +65,6 @@ def near(a: FuzzyDate, b: FuzzyDate, slack: int = 1) -> bool:
     return a.start <= b.end + timedelta(days=slack) and b.start <= a.end + timedelta(days=slack)
 
 
-_GOODS = re.compile(
-    r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\s+on\s+(?:imports of\s+)?"
-    r"(?:(?:most|all|many|some|certain|other|nearly all)\s+)?(?:u\.s\.|us|american|"
-    r"chinese|china'?s?)?\s*(?:-made\s+)?(?P<goods>[a-z][a-z-]+(?:\s+(?:and|or)\s+[a-z-]+)?)",
-    re.IGNORECASE,
-)
 WIDENS = re.compile(
     r"\b(?:add(?:s|ed|ing)?\b.{0,100}\bto\b|(?:bring\w*|brought)\b.{0,100}\bunder\b|widen\w*|"
     r"\d+ more (?:categories|products|items|tariff lines))",
@@ -78,28 +73,6 @@ WIDENS = re.compile(
 """Goods brought under a layer's rate ("184 more derivative products under its 25% rate"):
 a new layer for those goods, not the recorded layer restated."""
 _OLD_RATE = re.compile(r"\bfrom\s+(\d{1,3}(?:\.\d+)?)" + PERCENT, re.I)
-_ALL_GOODS = frozenset(
-    {"goods", "imports", "products", "exports", "all", "everything", "items"}
-    | {"these", "those", "them", "the", "such", "its", "their"}  # goods named before
-)
-
-
-_GOODS_PAY = re.compile(
-    r"^(?:(?:u\.s\.|us|american|chinese)\s+)?(?P<goods>[a-z][a-z-]+(?:\s+[a-z-]+)?)\s+"
-    r"(?:(?:from|made in|imported from)\s+(?:china|the united states|the u\.s\.)\s+)?"
-    r"(?:have |has |had )?(?:paid|pay|pays|faced|face|faces)\b",
-    re.IGNORECASE,
-)
-
-
-def named_goods(sentence: str) -> str | None:
-    """The goods a tariff statement names ("the tariff on U.S. pork": pork; "Electric
-    vehicles from China have paid ...": electric vehicles), if not all."""
-    m = _GOODS.search(sentence) or _GOODS_PAY.search(sentence)
-    if m is None:
-        return None
-    first = m["goods"].split()[0].casefold()
-    return None if first in _ALL_GOODS else m["goods"]
 
 
 def _same_basis(basis: str, t: TariffMeasure) -> bool:

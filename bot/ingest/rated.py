@@ -47,7 +47,10 @@ class Rated:
     """Whether the rate is all the sentence says (no event of its own beside it)."""
 
 
-def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
+def _status(sentence: str, when: FuzzyDate | None, today: date, started: bool = True) -> str:
+    """The state of a rate on the article's day. `started`: the sentence gives the rate a
+    start of its own ("from Dec. 10"); a rate someone said would come, with none ("Trump said
+    the drone tariff would go to 50%"), is a threat."""
     had = HAD_CLAUSE.search(sentence)
     if had is not None:
         sentence = sentence[: had.start()]  # (not the background clause's verbs)
@@ -65,6 +68,8 @@ def _status(sentence: str, when: FuzzyDate | None, today: date) -> str:
             continue  # "will drop its tariff on sorghum to zero": a new rate, not a lifting
         if re.search(pattern, low):
             return status
+    if not started and re.search(r"\bwould (?:go|rise|climb|jump|double|be raised)\b", low):
+        return "threatened"
     if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
         return "announced"
     if re.search(
@@ -166,7 +171,12 @@ def rated(m: Mentions, main: Found | None, today: date) -> Rated:
                     imposer=imposer,
                     target=target,
                     basis=part.basis if len(parts) > 1 else m.basis,
-                    status=_status(part.sentence, when_found.when if when_found else None, today),
+                    status=_status(
+                        part.sentence,
+                        when_found.when if when_found else None,
+                        today,
+                        started=effective is not None or moved_on is not None,
+                    ),
                     announced=main.when
                     if main is not None
                     and effective is not None
