@@ -28,6 +28,9 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         ("Beijing dropped those duties on Nov. 10 last year.", ["2025-11-10"]),
         ("The round opens on Jan. 13 next year.", ["2027-01-13"]),
         ("He was named trade representative in mid-April last year.", ["mid 2025-04"]),
+        # a week-ahead calendar's lines
+        ("Tuesday: the working teams hold a video call.", ["2026-12-01"]),
+        ("Monday: Li met Greer's deputies.", ["2026-11-23"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
@@ -88,6 +91,7 @@ def test_a_measure_announced_for_a_day_ahead_is_an_event_and_a_milestone(
         # where a past act led, or a deadline's day, is ahead
         ("The terms agreed after the Busan summit expire on Jan. 10.", ["2027-01-10"]),
         ("On Sept. 28 they extended the terms to Jan. 10.", ["2026-09-28", "2027-01-10"]),
+        ("USTR expects the notice to be published on December 9.", ["2026-12-09"]),
     ],
 )
 def test_the_day_of_a_past_act_is_months_back_not_ahead(sentence: str, expected: list[str]) -> None:

@@ -11,7 +11,7 @@ FUTURE = re.compile(
     r"\b(will|would|shall|is set to|are set to|is due|are due|is expected|are expected|"
     r"expected to|plans? to|planned|scheduled|is to|are to|next|upcoming|to meet|to hold|"
     r"is going to|are going to|aims? to|on track|takes? effect|comes? into (?:force|effect)|"
-    r"kicks? in|goes into effect|starting|effective)\b",
+    r"kicks? in|goes into effect|starting|effective|expects?|to be)\b",
     re.IGNORECASE,
 )
 
@@ -30,6 +30,7 @@ _PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave
 
 _ON = re.compile(r"\b(?:on|in)\s+$", re.IGNORECASE)
 _DUE_VERB = re.compile(r"\b(?:expires?|ends?|falls?|runs?|lapses?|is|are)\b", re.IGNORECASE)
+_LABEL = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day:\s")
 _BEGUN = re.compile(r"\b(?:began|begun|started|has|have|had)\b", re.IGNORECASE)
 _FROM = re.compile(
     r"\b(?:deposits?|collection|rates?|dut(?:y|ies)|tariffs?|levy|appl(?:y|ies)|effect)\b"
@@ -57,6 +58,10 @@ def leans_future(sentence: str, at: int) -> bool:
     """Whether the clause that leads up to position `at` speaks of the future ("would meet
     next week"), as opposed to the sentence as a whole ("held a call on Saturday and said
     they would meet")."""
+    if at == 0 and _LABEL.match(sentence):
+        # a calendar's line ("Tuesday: the working teams hold a video call"): what is ahead,
+        # unless the line tells it in the past ("Monday: Li met ...")
+        return not _PAST.search(sentence[sentence.index(":") :])
     starts = [m.end() for m in _BREAK.finditer(sentence, 0, at)]
     clause = sentence[max(starts, default=0) : at]
     if FUTURE.search(clause) or _SCHEDULED.search(clause):

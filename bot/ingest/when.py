@@ -209,7 +209,9 @@ def _nearest_year(
     def cost(d: date) -> float:
         gap = (d - today).days
         wrong_way = (gap < -3) if future else (gap > 3)
-        return abs(gap) + ((400 if past else 200) if wrong_way else 0)
+        # the day of a past act can lie a few days ahead (a clock a day apart, a notice
+        # "published on December 9" that is planned), never months
+        return abs(gap) + (200 if wrong_way else 0) + (200 if past and gap > 60 else 0)
 
     return min(options, key=cost)
 
