@@ -331,21 +331,6 @@ def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
     assert [p.matches for p in result.proposals] == ["cn-us-301-retaliation-list1-25"]
 
 
-def test_a_ledgers_side_headings_give_its_bullets_their_direction(view: RecordView) -> None:
-    result = run(
-        view,
-        "THE LEDGER\n\nChina on U.S.\n\n- In force since Tuesday: 5% on pork.\n\n"
-        "U.S. on China\n\n- Threatened: 50% on circuit boards (Trump, Nov. 23), with no date; "
-        "comments in Commerce's circuit-board probe close Dec. 21.",
-    )
-    got = sorted((p.kind, p.date, p.imposer, p.target, p.rate, p.status) for p in result.proposals)
-    assert got == [
-        ("milestone", "2026-12-21", None, None, None, None),
-        ("tariff", "2026-11-23", "US", "CN", 50.0, "threatened"),
-        ("tariff", "2026-11-24", "CN", "US", 5.0, "in_force"),
-    ]
-
-
 def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
     result = run(
         view,

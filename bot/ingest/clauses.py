@@ -19,6 +19,8 @@ FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
 SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
 SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
 """A sentence's subject: what comes before its first verb ("President Donald Trump")."""
+LABEL = re.compile(r"^[^:,;]{3,24}:\s")
+"""A calendar line's label ("Dec. 15: ")."""
 JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
 
 
@@ -65,13 +67,17 @@ def facts(m: Mentions) -> list[str]:
     act = _act_then_rate(m) or _rate_then_due(m)
     if act is not None:
         return act
-    if not m.tariff or len(m.rates) < 2 or len(m.dates) < 2:
+    if not m.tariff or len(m.rates) < 2 or (len(m.dates) < 2 and not LABEL.match(s)):
         return [s]
     cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
     spans = [(a, b) for a, b in pairwise(cuts) if b > a]
     pieces = [s[a:b] for a, b in spans]
     rated = [(a, b) for a, b in spans if _rated(s[a:b])]
     dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
+    if LABEL.match(s) and m.dates and m.dates[0].start == 0:
+        # "Dec. 15: the U.S. duty drops to 10%, and China's rate to 5%": the day a calendar's
+        # line opens with is every clause's
+        dated = rated
     # a rated clause with no date of its own is a fact of the sentence's day when it is
     # what someone said of it ("..., and said circuit boards could be next, at 50 percent")
     said = [(a, b) for a, b in rated if (a, b) not in dated and SAID.search(s[a:b])]
