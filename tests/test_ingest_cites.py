@@ -49,3 +49,15 @@ def test_a_dated_act_and_what_came_the_next_day_cite_both_recorded_events(
     cited = {p.matches for p in result.proposals if p.kind == "source-only"}
     assert {"rare-earth-controls", "trump-100-threat"} <= cited
     assert "tariff" not in [p.kind for p in result.proposals]
+
+
+def test_a_rate_on_these_products_is_on_the_side_said_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "The additional tariff on crude oil and agricultural machinery originating in the "
+        "United States will be lowered from 10% to 5% on Jan. 1.\n\n"
+        "The commission said the step followed the talks in Washington.\n\n"
+        "The 10 percent tariff on these products has been levied since February 2025.",
+    )
+    assert "us-cn-fentanyl-10" not in [p.matches for p in result.proposals]
+    assert ("source-only", "cn-us-energy-10") in [(p.kind, p.matches) for p in result.proposals]

@@ -101,6 +101,7 @@ class Reading:
     waiting: Claim | None = None  # a new rate of the last sentences, with no date yet
     pending_age: int = 0
     side: tuple[str, str] | None = None  # a ledger's "U.S. on China" heading, for its bullets
+    last_side: tuple[str, str] | None = None  # the side of the last tariff that said its side
 
 
 def start_said(m: Mentions, last: FuzzyDate | None) -> FuzzyDate | None:

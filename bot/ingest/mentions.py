@@ -402,6 +402,10 @@ MAKERS = re.compile(
 """Whose makers a trade-remedy rate is set for (an anti-dumping or subsidy rate)."""
 
 
+DEFAULT_SIDE = "the US acts"
+"""Why a tariff statement that says nothing of its side is read as the US's."""
+
+
 def direction(m: Mentions) -> tuple[str, str, str]:
     """(imposer, target, why) of a tariff statement: its object ("on U.S. pork"), whose
     tariff it is ("China's additional tariff"), else who acts first in the sentence."""
@@ -426,4 +430,4 @@ def direction(m: Mentions) -> tuple[str, str, str]:
         return "CN", "US", "China acts"
     if m.us_first is None and m.lean is not None:
         return m.lean[0], m.lean[1], "as the tariff of the sentence before"
-    return "US", "CN", "the US acts"
+    return "US", "CN", DEFAULT_SIDE

@@ -55,7 +55,7 @@ from bot.ingest.context import (
     start_said,
     that_year,
 )
-from bot.ingest.mentions import Mentions, RuleTagger, direction, tag
+from bot.ingest.mentions import DEFAULT_SIDE, Mentions, RuleTagger, direction, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
 from bot.ingest.tense import AFTER_LAST
@@ -102,6 +102,10 @@ SELF_DESCRIBED = re.compile(
     re.IGNORECASE,
 )
 """A page's sentence about itself ("This notice summarizes CBP CSMS #67204518, issued ...")."""
+GOODS_BEFORE = re.compile(
+    r"\b(?:these|those|such|the same)\s+(?:products|goods|items|lines|imports)\b", re.I
+)
+"""Goods named before by another sentence."""
 THRESHOLD = 2.0
 """Proposals scoring under this are held back (measured on the dev corpus: see
 bench/README.md)."""
@@ -177,6 +181,14 @@ class Pipeline:
             m.tariff, m.lean = True, r.side  # "- In force since Tuesday: 5% on pork."
         elif m.tariff and r.tariff_before is not None:
             m.lean = direction(r.tariff_before)[:2]
+        elif m.tariff and GOODS_BEFORE.search(text):
+            # "The 10 percent tariff on these products": the goods of the last tariff whose
+            # side was said
+            m.lean = r.last_side
+        if m.tariff:
+            imposer, target, why = direction(m)
+            if why != DEFAULT_SIDE:
+                r.last_side = (imposer, target)
         r.tariff_before = m if m.tariff else None
         r.before = m.words
         r.trade_before = m.trade
