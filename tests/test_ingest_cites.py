@@ -1,5 +1,6 @@
-"""The ingest engine's citations: a recorded fact restated with its own date cites the record
-item it restates, on the right side and of the right kind."""
+"""The ingest engine's citations, and what is no fact of its own: a recorded fact restated
+with its own date cites the record item it restates, on the right side and of the right kind;
+a reaction to the news is not news."""
 
 from __future__ import annotations
 
@@ -61,3 +62,13 @@ def test_a_rate_on_these_products_is_on_the_side_said_before(view: RecordView) -
     )
     assert "us-cn-fentanyl-10" not in [p.matches for p in result.proposals]
     assert ("source-only", "cn-us-energy-10") in [(p.kind, p.matches) for p in result.proposals]
+
+
+def test_a_reaction_to_the_news_is_not_an_event_of_its_own(view: RecordView) -> None:
+    result = run(
+        view,
+        "House Ways and Means Committee Chairman Jason Smith welcomed the exclusions in a "
+        "statement on Wednesday.",
+    )
+    assert [p.kind for p in result.proposals] == ["person"]
+    assert [p.kind for p in result.held_back] == ["event"]

@@ -29,6 +29,7 @@ def test_text_sets_datelines_bylines_and_boilerplate_aside() -> None:
     body = (
         "WASHINGTON, Nov 24 (Pacific Wire) - The United States and China held a video call "
         "on Tuesday, officials said.\n\nBy Dana Whitcombe\n\nSign up for our newsletter.\n\n"
+        "November 24, 2026 | International Trade & Customs Group | Los Angeles\n\n"
         "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1."
     )
     read = text.read(body)

@@ -96,6 +96,12 @@ TRAVEL = re.compile(
     r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
 )
 """Travel: a delegation's arrival is part of its visit, not a fact of its own."""
+REACTION = re.compile(
+    r"\b(?:welcomed|praised|hailed|critici[sz]ed|condemned|slammed|denounced|applauded|"
+    r"firmly opposes)\b",
+    re.IGNORECASE,
+)
+"""A reaction to the news ("welcomed the exclusions in a statement"): not a fact of its own."""
 SELF_DESCRIBED = re.compile(
     r"^This (?:notice|summary|bulletin|alert|client alert|note|update|newsletter|report|"
     r"briefing|article)\s+(?:summari[sz]es|covers|describes|reviews|looks at)\b",
@@ -354,6 +360,8 @@ class Pipeline:
             score -= 2
         if c.kind == "event" and (TRAVEL.search(c.sentence) or SELF_DESCRIBED.match(c.sentence)):
             score -= 3  # a delegation's arrival is part of its visit; a page's own summary
+        if c.kind == "event" and REACTION.search(c.sentence):
+            score -= 2
         if c.when.precision in (Precision.YEAR, Precision.QUARTER):
             score -= 2
         out.append(proposal(c, c.kind, score=score))

@@ -5,9 +5,10 @@ paragraphs, keeping "U.S.", "Oct. 9" and "Mr." inside their sentences. Page furn
 recognised and set aside before anything reads a date in it: the dateline ("WASHINGTON,
 Nov 24 (Wire) -", whose date is the filing day, not an event), bylines and sign-offs
 ("Reporting by ...; Editing by ..."), calls to sign up or share, "Related coverage" and the
-links listed under it, headings of a notice or alert (a short line with no full stop), and
-the clock time that opens a live blog's entry. A page that repeats its story is read once.
-A sentence is said as a headline (for a proposal's title) here too.
+links listed under it, headings of a notice or alert (a short line with no full stop, or a
+line of short fields set off by "|"), and the clock time that opens a live blog's entry. A
+page that repeats its story is read once. A sentence is said as a headline (for a
+proposal's title) here too.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def _paragraphs(text: str) -> list[tuple[str, str | None]]:
             line = ENTRY_TIME.sub("", line, count=1)
             if LINK_LIST.match(line):
                 line = LINK_LIST.sub("", line, count=1)
+            fields = line.split(" | ")
+            if len(fields) >= 2 and all(len(f.split()) <= 6 for f in fields):
+                continue  # "December 4, 2026 | International Trade Group | Los Angeles"
             words = line.split()
             if len(words) < 4 or (len(words) <= 9 and not re.search(r"[.!?”\"]$", line)):
                 heading = line  # a heading

@@ -105,6 +105,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("n_ago", re.compile(r"\b(?P<n>\d{1,2}|[a-z]+) (?P<unit>days?|weeks?) ago\b", re.I)),
     ("in_weeks", re.compile(r"\bin (?P<n>\d{1,2}|[a-z]+) weeks?\b", re.IGNORECASE)),
     (
+        "year_ago",  # "a year ago this week", "a year ago this month"
+        re.compile(r"\ba year ago this (?P<unit>week|month)\b", re.IGNORECASE),
+    ),
+    (
         "week",
         re.compile(r"\b(?P<which>later this|this|next|last|earlier this) week\b", re.IGNORECASE),
     ),
@@ -286,6 +290,10 @@ def _resolve(
             return _fuzzy(start, end, Precision.SPAN) if start < end else FuzzyDate.day(end)
         shift = {"this": 0, "earlier this": 0, "next": 7, "last": -7}[which]
         return _week_of(today + timedelta(days=shift))
+    if kind == "year_ago":
+        if g["unit"].lower() == "week":
+            return _week_of(today - timedelta(weeks=52))
+        return _month_window(today.year - 1, today.month)
     if kind == "month_rel":
         shift = {"this": 0, "next": 1, "last": -1}[g["which"].lower()]
         index = today.year * 12 + today.month - 1 + shift
@@ -343,6 +351,21 @@ def _year_for_month(month: int, today: date, future: bool, past: bool = False) -
     return d.year if d else today.year
 
 
+_DAYS = frozenset({"md", "dm", "span_md", "span_dm", "part"})
+_LAST_YEAR_AFTER = re.compile(r"\s+(?:[\w-]+\s+){1,4}?last year\b(?!')")
+"""A year said after the thing dated ("the Oct. 30 meeting in Busan last year")."""
+
+
+def _last_year(when: FuzzyDate, today: date) -> FuzzyDate:
+    shift = today.year - 1 - when.start.year
+    try:
+        start = when.start.replace(year=when.start.year + shift)
+        end = when.end.replace(year=when.end.year + shift)
+    except ValueError:  # (29 February)
+        return when
+    return FuzzyDate(start=start, end=end, precision=when.precision)
+
+
 def find_dates(sentence: str, today: date) -> list[Found]:
     """Every date expression in `sentence`, resolved against `today` (the article's own
     day in its zone), left to right; an expression inside a longer one is not repeated."""
@@ -365,7 +388,12 @@ def find_dates(sentence: str, today: date) -> list[Found]:
             when = _resolve(kind, m, today, future, past)
             if when is None:
                 continue
-            taken.append((m.start(), m.end()))
+            end = m.end()
+            if kind in _DAYS and not m.groupdict().get("year") and not m.groupdict().get("rel"):
+                said = _LAST_YEAR_AFTER.match(sentence, m.end())
+                if said is not None:
+                    when, end = _last_year(when, today), said.end()
+            taken.append((m.start(), end))
             found.append(Found(m.group(0).strip(), m.start(), m.end(), when))
     found.sort(key=lambda f: f.start)
     return found
