@@ -97,3 +97,21 @@ def test_a_standing_rate_said_since_a_month_and_a_meeting_misdated_by_its_place(
         "Beijing.",
     )
     assert [c.item for c in paris.conflicts] == ["paris-talks"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        # posts outside the lexicon of US and Chinese trade posts
+        ("Chinese Finance Minister He Lifeng said on Wednesday the talks were candid.", True),
+        ("South Korean Prime Minister Lee Jae Myung said on Wednesday he was hopeful.", True),
+        # the rank is part of the post: Li is a vice minister, not the minister
+        ("Vice Minister of Commerce Li Chenggang said on Wednesday the talks were candid.", False),
+        ("Commerce Minister Li Chenggang said on Wednesday the talks were candid.", True),
+    ],
+)
+def test_any_office_the_record_does_not_give_them_is_flagged(
+    view: RecordView, sentence: str, flagged: bool
+) -> None:
+    result = run(view, sentence)
+    assert bool(result.conflicts) is flagged, [c.claim for c in result.conflicts]

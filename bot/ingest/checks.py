@@ -43,11 +43,65 @@ def _post_key(post: str) -> str | None:
     return None
 
 
+OFFICE = re.compile(
+    r"\b(?:(?P<rank>vice|deputy|under)[\s-]+)?(?P<before>[a-z]+\s+)?"
+    r"(?P<office>minister|secretary|premier|governor|chancellor)\b"
+    r"(?:\s+of\s+(?:the\s+)?(?P<after>[a-z]+))?",
+    re.IGNORECASE,
+)
+"""An office and its portfolio ("Finance Minister", "Prime Minister", "Minister of Finance")."""
+NOT_PORTFOLIO = frozenset(
+    {"chinese", "korean", "japanese", "american", "us", "the", "then", "former", "top"}
+)
+
+
+def _office_words(post: str) -> set[str] | None:
+    """The words of an office the record's title must hold ("finance minister": both; "vice
+    minister of commerce": all three), or None when the post names no office with a
+    portfolio or rank."""
+    m = OFFICE.search(post)
+    if m is None:
+        return None
+    portfolio = {
+        w.strip().casefold()
+        for w in (m["before"], m["after"])
+        if w and w.strip().casefold() not in NOT_PORTFOLIO
+    }
+    rank = {m["rank"].casefold()} if m["rank"] else set()
+    if not portfolio and not rank:
+        return None
+    return {m["office"].casefold(), *portfolio, *rank}
+
+
+def _other_office(person: Person, post: str, day: date) -> ConflictNote | None:
+    """A post outside the lexicon of POST_KEYS ("Finance Minister He Lifeng", "Prime Minister
+    Lee Jae Myung"): a conflict when no title the record gives them on `day` holds its
+    office and portfolio."""
+    needed = _office_words(post)
+    if needed is None:
+        return None
+    now = [
+        q.title
+        for q in person.posts
+        if (q.start is None or q.start.start <= day) and (q.end is None or q.end.end >= day)
+    ]
+    if not now or any(needed <= set(re.findall(r"[a-z]+", t.casefold())) for t in now):
+        return None
+    return ConflictNote(
+        claim=f"{person.name} is {post}",
+        record=f"the record has no such post for {person.name} on {FuzzyDate.day(day).label()}; "
+        f"{person.name} was {now[0]}",
+        why="an official given a post the record says they did not hold on that date",
+        item=person.id,
+    )
+
+
 def post_conflict(rec: Record, person: Person, post: str, day: date) -> ConflictNote | None:
     """The article gives `person` a post the record says they did not hold on `day`."""
     key = _post_key(post)
-    if key is None:
-        return None
+    if key is None or re.match(r"(?i)(?:vice|deputy|under)[\s-]+(?!premier|president)", post):
+        # "Vice Minister of Commerce": the rank is part of the post
+        return _other_office(person, post, day)
     if key == "premier" and "vice" in post.casefold():
         key = "vice premier"
     names = dict(POST_KEYS)[key]

@@ -21,6 +21,7 @@ POSTS = [
     "Secretary of Commerce", "Secretary of the Treasury", "Secretary of Agriculture",
     "Commerce Minister", "Minister of Commerce", "commerce minister", "Vice Minister",
     "Vice Commerce Minister", "Finance Minister", "Foreign Minister", "Ambassador",
+    "Prime Minister", "Defence Minister", "Defense Minister", "Trade Minister",
     "Chinese Ambassador", "negotiator", "trade negotiator", "chief negotiator",
     "spokesperson", "spokesman", "spokeswoman", "Press Secretary", "Chief of Staff",
     "Deputy Trade Representative", "Deputy USTR", "Senator", "Sen.", "Governor", "Gov.",
