@@ -37,3 +37,21 @@ def test_a_calendar_line_of_two_rates_gives_each_the_lines_day(view: RecordView)
 def test_a_calendar_line_of_a_call_ahead_is_a_milestone(view: RecordView) -> None:
     result = run(view, "Tuesday: the U.S. and Chinese working teams hold a video call.")
     assert [(p.kind, p.date) for p in result.proposals] == [("milestone", "2026-12-01")]
+
+
+def test_a_law_firms_calendar_and_announcement_lines(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Monday, November 23, 2026, China's Customs Tariff Commission issued Announcement "
+        "No. 15 of 2026, under which U.S.-origin ethane declared on or after January 1, 2027 "
+        "will no longer pay China's 10% additional tariff on U.S. goods.\n\n"
+        "The Court of International Trade hears argument on December 17.\n\n"
+        "- December 21, 2026: USTR's exclusion of 27 Chinese medical tariff lines from the "
+        "Section 301 tariffs takes effect.",
+    )
+    got = sorted((p.kind, p.date, p.imposer, p.rate) for p in result.proposals)
+    assert got == [
+        ("milestone", "2026-12-17", None, None),
+        ("tariff", "2026-12-21", "US", 0.0),
+        ("tariff", "2027-01-01", "CN", 0.0),
+    ]

@@ -30,14 +30,16 @@ def test_text_sets_datelines_bylines_and_boilerplate_aside() -> None:
         "WASHINGTON, Nov 24 (Pacific Wire) - The United States and China held a video call "
         "on Tuesday, officials said.\n\nBy Dana Whitcombe\n\nSign up for our newsletter.\n\n"
         "November 24, 2026 | International Trade & Customs Group | Los Angeles\n\n"
+        "China issued Announcement No. 15 of 2026 on Monday.\n\n"
         "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1."
     )
     read = text.read(body)
     assert [s.text for s in read] == [
         "The United States and China held a video call on Tuesday, officials said.",
+        "China issued Announcement No. 15 of 2026 on Monday.",
         "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1.",
     ]
-    assert [s.paragraph for s in read] == [0, 1]
+    assert [s.paragraph for s in read] == [0, 1, 2]
 
 
 def test_the_same_link_or_text_has_one_key() -> None:

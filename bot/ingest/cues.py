@@ -59,7 +59,7 @@ EFFECTIVE = re.compile(
     r"\b(?:from|starting|effective|beginning|as of|as from|(?:takes?|took) effect(?: on)?|"
     r"c[oa]me into (?:force|effect)(?: on)?|(?:in force|in effect|has applied|applied) since|"
     r"(?:it |they )?(?:starts?|begins?) on|"
-    r"(?:goods )?entered (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
+    r"(?:goods )?(?:entered|declared) (?:on or after|from)|applies? (?:to goods entered )?from)\s+"
     r"(?:(?:\d{1,2}[:.]\d{2}|12:01)\s*[ap]\.?m\.?(?:\s+\w+)?\s+on\s+)?"
     r"(?:(?:next|this|coming)\s+\w+day,?\s+)?$",
     re.IGNORECASE,

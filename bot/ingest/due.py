@@ -12,12 +12,12 @@ from bot.ingest.mentions import Mentions
 
 DUE_NOUN = re.compile(
     r"\b(?:comments?|hearings?|requests? to appear|submissions?|rebuttals?|petitions?|"
-    r"oral arguments?|phase \d+|deadline|filings?|briefs?|testif\w*|nominations?)\b",
+    r"(?:oral )?arguments?|phase \d+|deadline|filings?|briefs?|testif\w*|nominations?)\b",
     re.IGNORECASE,
 )
 DUE_VERB = re.compile(
     r"\b(?:(?:are|is) due|due (?:on|by)|due|set for|(?:is|are) set|will be held|scheduled|"
-    r"will open|opens|will begin|begins|will hear|will testify|by|closes?|will close)\b",
+    r"will open|opens|will begin|begins|will hear|hears|will testify|by|closes?|will close)\b",
     re.IGNORECASE,
 )
 OURS = re.compile(r"\b(?:send us|let us know|tell us|contact us|our office|we will|we'll)\b", re.I)

@@ -53,14 +53,15 @@ TO_ZERO = re.compile(r"\b(?:to|at)\s+zero\b", re.IGNORECASE)
 """A rate said in words: "lowered to zero"."""
 EXEMPTED = re.compile(
     r"\b(?:exclud|exempt)\w*\b.{0,200}?\bfrom\s+(?:(?:china|beijing|washington)'?s\s+|"
-    r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)",
+    r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)|"
+    r"\bno longer (?:pay|be subject to|face)\b.{0,60}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)",
     re.IGNORECASE,
 )
 """Goods excluded or exempted from a tariff ("from its 10% counter-tariff")."""
 EXCLUSIONS = re.compile(
     r"\b(?:section (?:301|232|122)|forced[- ]labou?r)\s+(?:tariff\s+|duty\s+)?"
     r"(?:exclusions?|exemptions?)\b(?!\s+process)|"
-    r"\b(?:exclud|exempt)\w*\b.{0,120}?\bfrom\s+(?:the\s+|its\s+)?section (?:301|232|122)\b",
+    r"\b(?:exclu[ds]|exempt)\w*\b.{0,120}?\bfrom\s+(?:the\s+|its\s+)?section (?:301|232|122)\b",
     re.IGNORECASE,
 )
 """Goods carved out of a recorded layer by its basis ("Section 301 exclusions for 27 lines"):

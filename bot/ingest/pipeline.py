@@ -66,7 +66,7 @@ STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
     r"visit|consultations|delegation|proclamation|notice|order|ruling|launched|opened|"
     r"published|confirmed|added|restored|issued|approved|granted|banned|booked|ordered|"
-    r"upheld|blacklisted|opened|began)\b",
+    r"upheld|blacklisted|opened|began|filed)\b",
     re.IGNORECASE,
 )
 REMARKS = re.compile(

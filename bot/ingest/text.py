@@ -14,6 +14,7 @@ proposal's title) here too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -92,14 +93,27 @@ def _paragraphs(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
+NUMBERED = re.compile(r"\b(?:No|Nos|Art|Para|Sec|Vol)\.$")
+"""An abbreviation the sentencizer cuts at ("Announcement No. | 15 of 2026")."""
+
+
+def _joined(sents: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for s in sents:
+        if out and NUMBERED.search(out[-1]) and s[:1].isdigit():
+            out[-1] = f"{out[-1]} {s}"
+        else:
+            out.append(s)
+    return out
+
+
 def read(text: str) -> list[Sentence]:
     """The article's sentences that carry its story, each once, in order."""
     nlp = _nlp()
     seen: set[str] = set()
     out: list[Sentence] = []
     for n, (para, heading) in enumerate(_paragraphs(text)):
-        for sent in nlp(para).sents:
-            s = " ".join(sent.text.split())
+        for s in _joined(" ".join(sent.text.split()) for sent in nlp(para).sents):
             key = s.casefold()
             if len(s.split()) < 4 or key in seen:
                 continue
