@@ -55,3 +55,28 @@ def test_a_law_firms_calendar_and_announcement_lines(view: RecordView) -> None:
         ("tariff", "2026-12-21", "US", 0.0),
         ("tariff", "2027-01-01", "CN", 0.0),
     ]
+
+
+def test_a_calendar_day_is_the_new_end_of_what_its_line_says_was_extended(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "- May 10, 2027: USTR's suspension of the 100% tariff on Chinese ship-to-shore cranes, "
+        "extended on Nov. 20, runs out.",
+    )
+    updates = [(p.matches, p.date) for p in result.proposals if p.kind == "update"]
+    assert updates == [("us-cn-301-maritime-cranes-100", "2026-11-20")]
+    assert [p.date for p in result.proposals if p.kind == "milestone"] == ["2027-05-10"]
+
+
+def test_the_same_day_dates_each_rated_clause(view: RecordView) -> None:
+    result = run(
+        view,
+        "Tuesday: the working teams hold their video call. The same day, 184 more categories "
+        "of steel derivatives start paying the 25% Section 232 rate, and cash deposits of "
+        "74.18% begin on Chinese solar cover glass.",
+    )
+    tariffs = sorted((p.rate, p.date) for p in result.proposals if p.kind == "tariff")
+    assert tariffs == [(25.0, "2026-12-01"), (74.18, "2026-12-01")]
+    assert not result.conflicts

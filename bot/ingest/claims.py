@@ -15,6 +15,7 @@ from datetime import date
 
 from bot.dates import FuzzyDate
 from bot.ingest.claim import Claim
+from bot.ingest.clauses import label
 from bot.ingest.cues import (
     ACT_ON,
     EXTEND_BY,
@@ -92,6 +93,11 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
     held = SUSPENDS.search(s)
     if m.extends or held:
         new_end = extension_end(m)
+        day = label(m)
+        if new_end is None and day is not None and day.when.start > today:
+            # "May 10, 2027: the crane suspension, extended on Nov. 20, runs out": a
+            # calendar's day is the new end of what its line says was extended
+            new_end = day
         if new_end is not None and not m.extends and new_end.when.start <= today:
             new_end = None  # "suspended until last May": not a move
         by = EXTEND_BY.search(s) if m.extends else None

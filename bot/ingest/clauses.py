@@ -12,15 +12,24 @@ from itertools import pairwise
 
 from bot.ingest.due import DUE_NOUN
 from bot.ingest.mentions import RATE, TARIFF, TO_ZERO, Mentions
-from bot.ingest.tense import AFTER_LAST
+from bot.ingest.tense import AFTER_LAST, SAME_DAY
+from bot.ingest.when import Found
 
 FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
 """Where a sentence of two tariff facts turns to the second."""
 SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
 SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
 """A sentence's subject: what comes before its first verb ("President Donald Trump")."""
-LABEL = re.compile(r"^[^:,;]{3,24}:\s")
-"""A calendar line's label ("Dec. 15: ")."""
+
+
+def label(m: Mentions) -> Found | None:
+    """The day a calendar's line opens with ("Dec. 15: ...", "May 10, 2027: ..."), if any."""
+    first = m.dates[0] if m.dates else None
+    if first is None or first.start != 0 or not m.sentence[first.end :].startswith(": "):
+        return None
+    return first
+
+
 JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
 
 
@@ -67,14 +76,16 @@ def facts(m: Mentions) -> list[str]:
     act = _act_then_rate(m) or _rate_then_due(m)
     if act is not None:
         return act
-    if not m.tariff or len(m.rates) < 2 or (len(m.dates) < 2 and not LABEL.match(s)):
+    if not m.tariff or len(m.rates) < 2:
+        return [s]
+    if len(m.dates) < 2 and label(m) is None and not SAME_DAY.match(s):
         return [s]
     cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
     spans = [(a, b) for a, b in pairwise(cuts) if b > a]
     pieces = [s[a:b] for a, b in spans]
     rated = [(a, b) for a, b in spans if _rated(s[a:b])]
     dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
-    if LABEL.match(s) and m.dates and m.dates[0].start == 0:
+    if label(m) is not None or SAME_DAY.match(s):
         # "Dec. 15: the U.S. duty drops to 10%, and China's rate to 5%": the day a calendar's
         # line opens with is every clause's
         dated = rated
@@ -92,5 +103,8 @@ def facts(m: Mentions) -> list[str]:
             continue
         if out and subject is not None and SAID.match(text):
             text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
+        same = SAME_DAY.match(s)
+        if out and same is not None:
+            text = f"{same.group(0)}, {text}"  # "The same day, ..., and ...": each clause's day
         out.append(text)
     return [f"{x}." for x in out]
