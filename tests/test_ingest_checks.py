@@ -108,6 +108,9 @@ def test_a_standing_rate_said_since_a_month_and_a_meeting_misdated_by_its_place(
         # the rank is part of the post: Li is a vice minister, not the minister
         ("Vice Minister of Commerce Li Chenggang said on Wednesday the talks were candid.", False),
         ("Commerce Minister Li Chenggang said on Wednesday the talks were candid.", True),
+        # a chair for a president
+        ("Sean Stein, chairman of the U.S.-China Business Council, spoke on Wednesday.", True),
+        ("Sean Stein, president of the U.S.-China Business Council, spoke on Wednesday.", False),
     ],
 )
 def test_any_office_the_record_does_not_give_them_is_flagged(

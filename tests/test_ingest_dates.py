@@ -31,6 +31,7 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         # a week-ahead calendar's lines
         ("Tuesday: the working teams hold a video call.", ["2026-12-01"]),
         ("Monday: Li met Greer's deputies.", ["2026-11-23"]),
+        ("Greer testifies before the Senate Finance Committee on Wednesday.", ["2026-12-02"]),
         # the year said after what it dates; a year back from this month or week
         ("The Oct. 30 meeting in Busan last year set the terms.", ["2025-10-30"]),
         ("A year ago this month, Trump put off the rises.", ["2025-11"]),

@@ -378,3 +378,12 @@ def test_what_trump_said_a_rate_would_go_to_is_a_threat_not_a_move(view: RecordV
     assert [(p.kind, p.rate, p.status) for p in result.proposals if p.kind != "person"] == [
         ("tariff", 50.0, "threatened")
     ]
+
+
+def test_deposits_collected_from_a_day_date_the_rate_said_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce has set preliminary anti-dumping duties of 68.32% on tungsten carbide inserts "
+        "from China.\n\nCash deposits will be collected on entries from Dec. 10.",
+    )
+    assert [(p.kind, p.rate, p.date) for p in result.proposals] == [("tariff", 68.32, "2026-12-10")]

@@ -13,3 +13,17 @@ def test_the_truce_terms_extended_are_the_recorded_truce_deadline(view: RecordVi
     assert (update.matches, update.date) == ("truce-expiry-2026", "2026-09-28")
     assert update.change is not None and update.change.new == "extended to 10 Jan 2027"
     assert "event" not in [p.kind for p in result.proposals]
+
+
+def test_two_leaders_meeting_on_one_day_of_a_recorded_summit_is_a_milestone(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "President Donald Trump meets Chinese Premier Li Qiang at his Doral resort in Miami on "
+        "Dec. 14.",
+    )
+    assert ("milestone", "2026-12-14", None) in [
+        (p.kind, p.date, p.matches) for p in result.proposals
+    ]
+    assert "g20-miami-2026" not in [p.matches for p in result.proposals]

@@ -45,7 +45,7 @@ def _post_key(post: str) -> str | None:
 
 OFFICE = re.compile(
     r"\b(?:(?P<rank>vice|deputy|under)[\s-]+)?(?P<before>[a-z]+\s+)?"
-    r"(?P<office>minister|secretary|premier|governor|chancellor)\b"
+    r"(?P<office>minister|secretary|premier|governor|chancellor|chairman|chairwoman)\b"
     r"(?:\s+of\s+(?:the\s+)?(?P<after>[a-z]+))?",
     re.IGNORECASE,
 )

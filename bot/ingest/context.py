@@ -36,7 +36,9 @@ AT_THAT_RATE = re.compile(
     r"\bat (?:that|this|the (?:final|new|same|lower|higher|preliminary)) rate\b|"
     r"\b(?:the|that) (?:new|final|lower|higher) rate (?:applies|starts|takes effect|begins)\b|"
     r"^(?:It|The (?:new )?(?:duty|tariff|levy|rate))\s+(?:takes effect|will take effect|"
-    r"applies|starts|begins|kicks in)\b",
+    r"applies|starts|begins|kicks in)\b|"
+    r"^(?:cash )?deposits? (?:will be |are |is )?(?:collected|start|begin|will start|will begin|"
+    r"are due|apply)\b",
     re.IGNORECASE,
 )
 """A sentence that dates the rate of the tariff just before ("Commerce set a final rate of

@@ -336,6 +336,18 @@ class Pipeline:
                     # was held, and the two leaders' meeting on its sidelines is news too
                     out.append(proposal(c, "event", score=3.5))
                 return
+            if (
+                isinstance(item, Milestone)
+                and c.kind == "milestone"
+                and len(c.people) >= 2
+                and MET.search(c.sentence)
+                and c.when.precision is Precision.DAY
+                and when_of(item).end > c.when.end
+            ):
+                # "Trump meets Premier Li Qiang at Doral on Dec. 14": a meeting of its own on
+                # one day of the recorded summit
+                out.append(proposal(c, "milestone", score=3.5))
+                return
             out.append(proposal(c, "source-only", matches=item.id, score=3.0))
             return
         moved = rec.moved(c)

@@ -38,7 +38,7 @@ APPOSITIVE = re.compile(
     r"commerce secretary|treasury secretary|agriculture secretary|secretary of \w+(?: \w+)?|"
     r"commerce minister|minister of commerce|vice (?:commerce )?minister(?: of commerce)?|"
     r"finance minister|foreign minister|agriculture minister|ambassador(?: to the [A-Z][\w.]*"
-    r"(?: [A-Z][\w.]*){0,3})?))\b(?!'s|-)"
+    r"(?: [A-Z][\w.]*){0,3})?|chairman|chairwoman|chair)(?: of (?:the )?[A-Z][\w.-]*)?)\b(?!'s|-)"
 )
 """A post given after the name ("Li Chenggang, China's commerce minister")."""
 NAME_THEN_POST = re.compile(
