@@ -118,3 +118,12 @@ def test_any_office_the_record_does_not_give_them_is_flagged(
 ) -> None:
     result = run(view, sentence)
     assert bool(result.conflicts) is flagged, [c.claim for c in result.conflicts]
+
+
+def test_a_layers_start_said_on_the_day_it_was_announced_is_flagged(view: RecordView) -> None:
+    result = run(
+        view,
+        "The first of them, Section 232 duties of 25% on steel and 10% on aluminium, took "
+        "effect on March 8, 2018.",
+    )
+    assert [c.item for c in result.conflicts] == ["us-cn-232-steel-25-2018"]

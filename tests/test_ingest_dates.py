@@ -96,6 +96,7 @@ def test_a_measure_announced_for_a_day_ahead_is_an_event_and_a_milestone(
         ("The terms agreed after the Busan summit expire on Jan. 10.", ["2027-01-10"]),
         ("On Sept. 28 they extended the terms to Jan. 10.", ["2026-09-28", "2027-01-10"]),
         ("USTR expects the notice to be published on December 9.", ["2026-12-09"]),
+        ("The crane tariff remains suspended until May 10.", ["2027-05-10"]),
     ],
 )
 def test_the_day_of_a_past_act_is_months_back_not_ahead(sentence: str, expected: list[str]) -> None:

@@ -37,6 +37,9 @@ STEP_WORDS = 2
 WITH_RATE_WORDS = 2
 """Content words a sentence citing a layer must share with an event of that day for the
 event to be cited as well (dev corpus: 2 drops 7 noise cites and no right one; 3 loses 4)."""
+TOOK_EFFECT = re.compile(
+    r"\b(?:took effect|came into (?:force|effect)|went into effect|entered into force)\b", re.I
+)
 ACT_TOLD = re.compile(
     r"(?<!been )(?<!was )(?<!were )\b(?:put|imposed|added|raised|slapped|doubled|hiked)\b",
     re.IGNORECASE,
@@ -157,8 +160,11 @@ def _misdated_act(c: Claim, layer: TariffMeasure, today: date) -> bool:
         return False
     if re.search(r"\bsince\b", c.sentence, re.IGNORECASE):
         return False  # a standing rate "since" a day: checked as such
-    steps = [FuzzyDate.day(d) for d in layer.change_dates()]
-    return not any(near(c.when, step) for step in steps)
+    days = layer.change_dates()
+    if TOOK_EFFECT.search(c.sentence):
+        # "took effect on March 8, 2018" of a layer announced that day, in force on the 23rd
+        days = [h.day for h in layer.history if h.status is TariffStatus.IN_FORCE] or days
+    return not any(near(c.when, FuzzyDate.day(d)) for d in days)
 
 
 def _step_said(

@@ -31,6 +31,9 @@ _PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave
 _ON = re.compile(r"\b(?:on|in)\s+$", re.IGNORECASE)
 _DUE_VERB = re.compile(r"\b(?:expires?|ends?|falls?|runs?|lapses?|is|are)\b", re.IGNORECASE)
 _LABEL = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day:\s")
+_UNTIL = re.compile(
+    r"\b(?:remains?|stays?|runs?|is|are|will)\b[^,;]{0,60}\b(?:until|till|through)\s+$", re.I
+)
 _BEGUN = re.compile(r"\b(?:began|begun|started|has|have|had)\b", re.IGNORECASE)
 _FROM = re.compile(
     r"\b(?:deposits?|collection|rates?|dut(?:y|ies)|tariffs?|levy|appl(?:y|ies)|effect)\b"
@@ -66,6 +69,8 @@ def leans_future(sentence: str, at: int) -> bool:
     clause = sentence[max(starts, default=0) : at]
     if FUTURE.search(clause) or _SCHEDULED.search(clause):
         return True
+    if _UNTIL.search(clause):
+        return True  # "remains suspended until May 10": to a day ahead
     if _FROM.search(clause) and not _BEGUN.search(clause):
         # "with deposits from Tuesday", "imposed duties of 43.6% on U.S. nylon 66 chips from
         # Saturday": a start, said ahead of it (not "began collecting them from Monday")
