@@ -127,3 +127,18 @@ def test_a_layers_start_said_on_the_day_it_was_announced_is_flagged(view: Record
         "effect on March 8, 2018.",
     )
     assert [c.item for c in result.conflicts] == ["us-cn-232-steel-25-2018"]
+
+
+def test_a_layers_coverage_gives_its_goods_their_own_rate(view: RecordView) -> None:
+    wrong = run(
+        view,
+        "Certain Chinese tungsten products have paid a 50% Section 301 tariff since Jan. 1, 2025.",
+    )
+    assert [c.item for c in wrong.conflicts] == ["us-cn-301-tungsten-wafers-polysilicon"]
+    right = run(
+        view,
+        "Certain tungsten products from China have paid 25% under Section 301 since January 1, "
+        "2025.",
+    )
+    assert not right.conflicts
+    assert [p.matches for p in right.proposals] == ["us-cn-301-tungsten-wafers-polysilicon"]

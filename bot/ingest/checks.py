@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claim import Claim
 from bot.ingest.compare import GENERIC, Record, near, place_in, when_of
-from bot.ingest.goods import named_goods
+from bot.ingest.goods import COVERED_AT, covered_at, named_goods
 from bot.ingest.mentions import RATE, Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
@@ -311,7 +311,7 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
         shared = len(said & rec.tariff_words[id(t)])
         if shared < need:
             continue
-        if t.rate == c.rate:
+        if t.rate == c.rate or covered_at(t, said, c.rate):
             return None  # the statement is about this one, and right
         if best is None or shared > best[0]:
             best = (shared, t)
@@ -359,6 +359,19 @@ def misset(rec: Record, c: Claim, today: date) -> ConflictNote | None:
             c.when.start - timedelta(days=3) <= d <= c.when.end for d in list(t.change_dates())[:2]
         )
     ]
-    if not began or any(t.rate == c.rate for t in began):
+    if not began:
+        return None
+    for t in began:
+        # "Certain tungsten products have paid 50% since Jan. 1, 2025" of a layer whose 50% is
+        # for wafers: its coverage gives each of its goods their own rate
+        for m in COVERED_AT.finditer(t.coverage):
+            if t.rate == c.rate and said & words(m["goods"]) and float(m["rate"]) != c.rate:
+                return ConflictNote(
+                    claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
+                    record=f"{t.id}: {m['goods'].strip()} at {m['rate']}%",
+                    why="a rate that differs from the recorded one",
+                    item=t.id,
+                )
+    if any(t.rate == c.rate or covered_at(t, said, c.rate) for t in began):
         return None
     return rate_conflict(c, began[0], c.when.start)

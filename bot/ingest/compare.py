@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
 from bot.ingest.claim import Claim
-from bot.ingest.goods import named_goods
+from bot.ingest.goods import covered_at, named_goods
 from bot.ingest.mentions import PERCENT, RATE, words
 from bot.ingest.models import Change, Proposal, RecordView
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
@@ -168,8 +168,11 @@ class Record:
         named = words(goods) - GENERIC if goods else set()
         scored: list[tuple[int, TariffMeasure]] = []
         for t in self.view.tariffs:
-            if t.rate != claim.rate or (t.imposer, t.target) != (claim.imposer, claim.target):
+            if (t.imposer, t.target) != (claim.imposer, claim.target):
                 continue
+            rate = claim.rate
+            if t.rate != rate and not (named and rate is not None and covered_at(t, named, rate)):
+                continue  # (a layer whose coverage gives the goods named this rate will do)
             if named and not t.applies_to_all and not named & self.tariff_words[id(t)]:
                 continue  # "the tariff on pork ... to 5 percent": not a list without pork
             score = len((claim.words - GENERIC) & self.tariff_words[id(t)])

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+from bot.ingest.mentions import words
+from bot.models import TariffMeasure
+
 _GOODS = re.compile(
     r"\b(?:tariffs?|dut(?:y|ies)|levy|levies)\s+on\s+(?:imports of\s+)?"
     r"(?:(?:most|all|many|some|certain|other|nearly all)\s+)?(?:u\.s\.|us|american|"
@@ -19,7 +22,8 @@ _ALL_GOODS = frozenset(
 
 
 _GOODS_PAY = re.compile(
-    r"^(?:(?:u\.s\.|us|american|chinese)\s+)?(?P<goods>[a-z][a-z-]+(?:\s+[a-z-]+)?)\s+"
+    r"^(?:(?:certain|some|most)\s+)?(?:(?:u\.s\.|us|american|chinese)\s+)?"
+    r"(?P<goods>[a-z][a-z-]+(?:\s+[a-z-]+)?)\s+"
     r"(?:(?:from|made in|imported from)\s+(?:china|the united states|the u\.s\.)\s+)?"
     r"(?:have |has |had )?(?:paid|pay|pays|faced|face|faces)\b",
     re.IGNORECASE,
@@ -53,3 +57,15 @@ def named_goods(sentence: str) -> str | None:
         return before["goods"]
     first = m["goods"].split()[0].casefold()
     return None if first in _ALL_GOODS else m["goods"]
+
+
+COVERED_AT = re.compile(r"(?P<goods>[a-z][a-z -]{2,60}?)\s+(?P<rate>\d{1,3}(?:\.\d+)?)%")
+"""A layer's goods said with their own rate in its coverage ("certain tungsten products 25%")."""
+
+
+def covered_at(t: TariffMeasure, said: set[str], rate: float) -> bool:
+    """Whether the layer's coverage gives the goods said this rate of their own."""
+    return any(
+        bool(said & words(m["goods"])) and float(m["rate"]) == rate
+        for m in COVERED_AT.finditer(t.coverage)
+    )
