@@ -142,3 +142,21 @@ def test_a_layers_coverage_gives_its_goods_their_own_rate(view: RecordView) -> N
     )
     assert not right.conflicts
     assert [p.matches for p in right.proposals] == ["us-cn-301-tungsten-wafers-polysilicon"]
+
+
+def test_a_known_leader_given_anothers_post_is_flagged(view: RecordView) -> None:
+    result = run(
+        view, "Chinese Premier Xi Jinping is not expected in Miami, officials said on Wednesday."
+    )
+    assert [(c.claim, c.item) for c in result.conflicts] == [
+        ("Xi Jinping is Premier", "xi-jinping")
+    ]
+
+
+def test_an_unknown_name_then_its_capitalised_post_is_a_person(view: RecordView) -> None:
+    result = run(
+        view,
+        "William Kimmitt, the Under Secretary of Commerce for International Trade, said on "
+        "Wednesday that Chinese producers had received grants.",
+    )
+    assert "William Kimmitt" in [p.title for p in result.proposals if p.kind == "person"]

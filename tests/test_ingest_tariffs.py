@@ -331,17 +331,6 @@ def test_tariffs_on_billions_of_us_goods_are_chinas(view: RecordView) -> None:
     assert [p.matches for p in result.proposals] == ["cn-us-301-retaliation-list1-25"]
 
 
-def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
-    result = run(
-        view,
-        "Commerce set a preliminary anti-dumping rate of 74.18% on Chinese solar glass on "
-        "Wednesday, with deposits from Tuesday.",
-    )
-    assert [(p.kind, p.date, p.status) for p in result.proposals] == [
-        ("tariff", "2026-12-01", "announced")
-    ]
-
-
 def test_halving_a_recorded_layer_is_an_update_of_its_rate(view: RecordView) -> None:
     result = run(
         view,
@@ -378,12 +367,3 @@ def test_what_trump_said_a_rate_would_go_to_is_a_threat_not_a_move(view: RecordV
     assert [(p.kind, p.rate, p.status) for p in result.proposals if p.kind != "person"] == [
         ("tariff", 50.0, "threatened")
     ]
-
-
-def test_deposits_collected_from_a_day_date_the_rate_said_before(view: RecordView) -> None:
-    result = run(
-        view,
-        "Commerce has set preliminary anti-dumping duties of 68.32% on tungsten carbide inserts "
-        "from China.\n\nCash deposits will be collected on entries from Dec. 10.",
-    )
-    assert [(p.kind, p.rate, p.date) for p in result.proposals] == [("tariff", 68.32, "2026-12-10")]

@@ -38,7 +38,7 @@ AT_THAT_RATE = re.compile(
     r"^(?:It|The (?:new )?(?:duty|tariff|levy|rate))\s+(?:takes effect|will take effect|"
     r"applies|starts|begins|kicks in)\b|"
     r"^(?:cash )?deposits? (?:will be |are |is )?(?:collected|start|begin|will start|will begin|"
-    r"are due|apply)\b",
+    r"are due|apply)\b|\b(?:post|pay|posting) (?:cash )?deposits\b",
     re.IGNORECASE,
 )
 """A sentence that dates the rate of the tariff just before ("Commerce set a final rate of

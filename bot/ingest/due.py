@@ -12,7 +12,8 @@ from bot.ingest.mentions import Mentions
 
 DUE_NOUN = re.compile(
     r"\b(?:comments?|hearings?|requests? to appear|submissions?|rebuttals?|petitions?|"
-    r"(?:oral )?arguments?|phase \d+|deadline|filings?|briefs?|testif\w*|nominations?)\b",
+    r"(?:oral )?arguments?|phase \d+|deadline|filings?|briefs?|testif\w*|nominations?|"
+    r"determinations?)\b",
     re.IGNORECASE,
 )
 DUE_VERB = re.compile(

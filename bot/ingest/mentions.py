@@ -83,7 +83,8 @@ MILESTONE = re.compile(
     r"lead\w*|visit\w*|trip|delegation|mission|"
     r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?|round|will hold|"
     r"to hold|will visit|to visit|will lead|to lead|will travel|talks|consultations|hearing|"
-    r"ends?|ending|votes?|to vote|(?:video|phone) call|holds?|testif\w*)\b",
+    r"ends?|ending|votes?|to vote|(?:video|phone) call|holds?|testif\w*|to exchange|to send|"
+    r"to submit|to sign)\b",
     re.IGNORECASE,
 )
 EXTEND = re.compile(

@@ -91,6 +91,7 @@ HEARSAY = re.compile(
     r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
     re.IGNORECASE,
 )
+TO_MEET = re.compile(r"\b(?:to meet|will meet|to hold talks with)\b", re.IGNORECASE)
 MET = re.compile(r"\b(?:met|meets|held talks with|sat down with)\b", re.IGNORECASE)
 TRAVEL = re.compile(
     r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
@@ -340,7 +341,7 @@ class Pipeline:
                 isinstance(item, Milestone)
                 and c.kind == "milestone"
                 and len(c.people) >= 2
-                and MET.search(c.sentence)
+                and (MET.search(c.sentence) or TO_MEET.search(c.sentence))
                 and c.when.precision is Precision.DAY
                 and when_of(item).end > c.when.end
             ):

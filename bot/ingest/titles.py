@@ -43,8 +43,8 @@ APPOSITIVE = re.compile(
 """A post given after the name ("Li Chenggang, China's commerce minister")."""
 NAME_THEN_POST = re.compile(
     r"\b(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}), (?:the |a )?(?:(?:China|Beijing|"
-    r"America|Switzerland)'s |(?:[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})'s )?(?P<post>(?:vice |deputy )?"
-    r"(?:chairman|chairwoman|chair|under secretary|secretary|minister|commissioner|ambassador|"
+    r"America|Switzerland)'s |(?:[A-Z][\w.]*(?: [A-Z][\w.]*){0,3})'s )?(?P<post>(?i:vice |deputy )?"
+    r"(?i:chairman|chairwoman|chair|under secretary|secretary|minister|commissioner|ambassador|"
     r"governor|administrator|spokesperson|spokesman|spokeswoman)\b(?: (?:of|for) [A-Z]"
     r"[\w.']*(?: (?:[A-Z][\w.']*|and|of|for|the))*)?)"
 )
@@ -74,11 +74,11 @@ def titled_in(sentence: str, spans: list[Span], posts: list[Span]) -> list[Title
         if m is None:
             continue
         name = m.group(0)
-        if name.split()[0] in NOT_NAMES:
-            continue
         known = next(
             (pid for s, e, pid in spans if s <= m.start() < e or m.start() <= s < m.end()), None
         )
+        if known is None and name.split()[0] in NOT_NAMES:
+            continue  # ("Premier Xi Jinping": a name the record knows is checked all the same)
         titled.append(Titled(" ".join(post.split()), name, known, start))
     for _, end, pid in spans:  # "Li Chenggang, China's commerce minister": the post after
         after = APPOSITIVE.match(sentence, end)

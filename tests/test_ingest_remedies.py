@@ -1,0 +1,39 @@
+"""The ingest engine on trade-remedy rates (anti-dumping and countervailing duties): a rate
+set on one day, its cash deposits from another, often said a sentence later, and what the
+procedure makes due."""
+
+from __future__ import annotations
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+def test_deposits_from_a_weekday_start_ahead(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce set a preliminary anti-dumping rate of 74.18% on Chinese solar glass on "
+        "Wednesday, with deposits from Tuesday.",
+    )
+    assert [(p.kind, p.date, p.status) for p in result.proposals] == [
+        ("tariff", "2026-12-01", "announced")
+    ]
+
+
+def test_deposits_collected_from_a_day_date_the_rate_said_before(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce has set preliminary anti-dumping duties of 68.32% on tungsten carbide inserts "
+        "from China.\n\nCash deposits will be collected on entries from Dec. 10.",
+    )
+    assert [(p.kind, p.rate, p.date) for p in result.proposals] == [("tariff", 68.32, "2026-12-10")]
+
+
+def test_importers_posting_deposits_from_a_day_date_the_rate(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce on Monday set preliminary countervailing duties of 27.64% on lithium "
+        "hexafluorophosphate from China. Importers will post cash deposits from Friday.\n\n"
+        "A final determination is scheduled for April 26, 2027.",
+    )
+    got = sorted((p.kind, p.date) for p in result.proposals)
+    assert got == [("milestone", "2027-04-26"), ("tariff", "2026-11-27")]
