@@ -27,6 +27,7 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         ("On Tuesday Li met Greer's deputies.", ["2026-11-24"]),
         ("Beijing dropped those duties on Nov. 10 last year.", ["2025-11-10"]),
         ("The round opens on Jan. 13 next year.", ["2027-01-13"]),
+        ("Consultations will be held in Geneva on Jan. 13 and 14.", ["2027-01-13..2027-01-14"]),
         ("He was named trade representative in mid-April last year.", ["mid 2025-04"]),
         # a week-ahead calendar's lines
         ("Tuesday: the working teams hold a video call.", ["2026-12-01"]),
@@ -115,3 +116,15 @@ def test_a_duty_imposed_from_a_weekday_starts_on_the_coming_one(view: RecordView
     assert [(p.kind, p.date) for p in result.proposals] == [("tariff", "2026-11-28")]
     since = run(view, "China's lower 5% tariff on U.S. pork has applied since Tuesday.")
     assert [p.status for p in since.proposals if p.kind == "tariff"] == ["in_force"]
+
+
+def test_a_meeting_ahead_to_prepare_another_gives_two_milestones(view: RecordView) -> None:
+    result = run(
+        view,
+        "The working teams will hold a video call on Tuesday to prepare for the new round of "
+        "consultations in Geneva on Jan. 13 and 14.",
+    )
+    assert sorted((p.kind, p.date) for p in result.proposals) == [
+        ("milestone", "2026-12-01"),
+        ("milestone", "2027-01-13..2027-01-14"),
+    ]

@@ -11,7 +11,7 @@ consulted later (bot.ingest.compare).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from bot.dates import FuzzyDate
 from bot.ingest.claim import Claim
@@ -219,9 +219,11 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         (
             f
             for f in own[1:]
-            if kind == "event"
-            and f.when.start > today
+            if f.when.start > today
             and MILESTONE.search(s[max(0, f.start - 60) : f.start])
+            # "will hold a video call on Tuesday to prepare for the round in Geneva on Jan.
+            # 13 and 14": a second meeting ahead, weeks from the first
+            and (kind == "event" or f.when.start - main.when.end > timedelta(days=14))
         ),
         None,
     )

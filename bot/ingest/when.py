@@ -78,8 +78,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "span_md",
         re.compile(
-            rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|to|through|until)\s*"
-            rf"(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY}){_YEAR}\b",
+            rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s*(?:-|–|to|through|until|and)\s*"
+            rf"(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY}){_YEAR}\b(?!\s*(?:%|per))",
             re.IGNORECASE,
         ),
     ),
