@@ -224,6 +224,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             # "will hold a video call on Tuesday to prepare for the round in Geneva on Jan.
             # 13 and 14": a second meeting ahead, weeks from the first
             and (kind == "event" or f.when.start - main.when.end > timedelta(days=14))
+            and not re.search(r"\b(?:unless|if)\b", s[main.end : f.start], re.IGNORECASE)
         ),
         None,
     )
