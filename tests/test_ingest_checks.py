@@ -160,3 +160,9 @@ def test_an_unknown_name_then_its_capitalised_post_is_a_person(view: RecordView)
         "Wednesday that Chinese producers had received grants.",
     )
     assert "William Kimmitt" in [p.title for p in result.proposals if p.kind == "person"]
+
+
+def test_a_recorded_round_misdated_is_flagged_and_not_a_new_event(view: RecordView) -> None:
+    result = run(view, "The Madrid round of September 21-22, 2025 produced a framework for TikTok.")
+    assert [c.item for c in result.conflicts] == ["madrid-talks"]
+    assert "event" not in [p.kind for p in result.proposals]

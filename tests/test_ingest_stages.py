@@ -31,6 +31,7 @@ def test_text_sets_datelines_bylines_and_boilerplate_aside() -> None:
         "on Tuesday, officials said.\n\nBy Dana Whitcombe\n\nSign up for our newsletter.\n\n"
         "November 24, 2026 | International Trade & Customs Group | Los Angeles\n\n"
         "China issued Announcement No. 15 of 2026 on Monday.\n\n"
+        "SECTION 301 DUTY, PRODUCTS OF CHINA (CSMS #67411873, issued November 24)\n\n"
         "China will cut its additional tariff on US pork to 5% from 10% on Dec. 1."
     )
     read = text.read(body)

@@ -177,10 +177,11 @@ def _loose(a: FuzzyDate, b: FuzzyDate) -> bool:
     return near(a, b, slack=1 if a.precision in fine and b.precision in fine else 0)
 
 
-def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
+def misdated(rec: Record, m: Mentions) -> list[tuple[Found, ConflictNote]]:
     """Each date of the sentence whose clause clearly describes a recorded event or passed
-    milestone of another date, when no recorded item of that date fits the clause as well."""
-    notes: list[ConflictNote] = []
+    milestone of another date, when no recorded item of that date fits the clause as well,
+    with its note."""
+    notes: list[tuple[Found, ConflictNote]] = []
     for i, found in enumerate(m.dates):
         if found.when.precision not in (Precision.DAY, Precision.SPAN, Precision.MONTH):
             continue
@@ -222,7 +223,7 @@ def misdated(rec: Record, m: Mentions) -> list[ConflictNote]:
         item = best[1]
         if any(_loose(found.when, d) for d in _dates_in(item)):
             continue  # a date the item's own text gives ("signed on 29 September")
-        notes.append(date_conflict(found, item))
+        notes.append((found, date_conflict(found, item)))
     return notes
 
 

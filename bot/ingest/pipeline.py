@@ -199,7 +199,9 @@ class Pipeline:
         r.tariff_before = m if m.tariff else None
         r.before = m.words
         r.trade_before = m.trade
-        r.notes += misdated(self.record, m)
+        wrong = misdated(self.record, m)
+        r.notes += [note for _, note in wrong]
+        misdated_days = {found.start for found, _ in wrong}
         if not m.rates and AT_THAT_RATE.search(text):
             if r.pending is not None:
                 dated_later(r.out, r.pending, m, r.last, today)
@@ -227,6 +229,8 @@ class Pipeline:
             ):
                 r.waiting, r.pending_age = claim, 0  # a new rate; its start may follow
                 continue
+            if claim.kind == "event" and claim.found and claim.found.start in misdated_days:
+                continue  # a recorded fact misdated (flagged): not a new one
             self._claim(claim, today, r.out, r.notes, r.shifts)
         fresh = [i for i in range(size, len(r.out)) if r.out[i].kind == "tariff"]
         if fresh:

@@ -6,9 +6,9 @@ recognised and set aside before anything reads a date in it: the dateline ("WASH
 Nov 24 (Wire) -", whose date is the filing day, not an event), bylines and sign-offs
 ("Reporting by ...; Editing by ..."), calls to sign up or share, "Related coverage" and the
 links listed under it, headings of a notice or alert (a short line with no full stop, or a
-line of short fields set off by "|"), and the clock time that opens a live blog's entry. A
-page that repeats its story is read once. A sentence is said as a headline (for a
-proposal's title) here too.
+line of short fields set off by "|", or one in capitals), and the clock time that opens a
+live blog's entry. A page that repeats its story is read once. A sentence is said as a
+headline (for a proposal's title) here too.
 """
 
 from __future__ import annotations
@@ -85,6 +85,10 @@ def _paragraphs(text: str) -> list[tuple[str, str | None]]:
             fields = line.split(" | ")
             if len(fields) >= 2 and all(len(f.split()) <= 6 for f in fields):
                 continue  # "December 4, 2026 | International Trade Group | Los Angeles"
+            letters = [c for c in line if c.isalpha()]
+            if len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
+                heading = line  # "SECTION 301 FORCED-LABOR DUTY (CSMS #67411873, issued ...)"
+                continue
             words = line.split()
             if len(words) < 4 or (len(words) <= 9 and not re.search(r"[.!?”\"]$", line)):
                 heading = line  # a heading
