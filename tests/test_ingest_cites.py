@@ -72,3 +72,12 @@ def test_a_reaction_to_the_news_is_not_an_event_of_its_own(view: RecordView) -> 
     )
     assert [p.kind for p in result.proposals] == ["person"]
     assert [p.kind for p in result.held_back] == ["event"]
+
+
+def test_saying_on_a_day_what_will_come_is_no_event(view: RecordView) -> None:
+    result = run(
+        view,
+        "Treasury Secretary Scott Bessent said on Sunday that a short extension of the truce "
+        "would be possible.",
+    )
+    assert "event" not in [p.kind for p in result.proposals]

@@ -97,6 +97,13 @@ TRAVEL = re.compile(
     r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
 )
 """Travel: a delegation's arrival is part of its visit, not a fact of its own."""
+SAID_SO = re.compile(
+    r"^\w+(?: \w+)?(?:,? \w+ time,?)?\s+that\b.{0,120}?\b(?:will|would|could|should|may|might)\b|"
+    r"^\w+(?: \w+)?\s+(?:television|TV)\b",
+    re.IGNORECASE,
+)
+"""What someone said of the day would come: the saying is no fact of its own (what they said
+is one, when it has a date)."""
 REACTION = re.compile(
     r"\b(?:welcomed|praised|hailed|critici[sz]ed|condemned|slammed|denounced|applauded|"
     r"firmly opposes)\b",
@@ -379,6 +386,12 @@ class Pipeline:
             score -= 3  # a delegation's arrival is part of its visit; a page's own summary
         if c.kind == "event" and REACTION.search(c.sentence):
             score -= 2
+        if (
+            c.kind == "event"
+            and c.found is not None
+            and SAID_SO.search(c.sentence[c.found.start :])
+        ):
+            score -= 2  # "Lutnick said on Friday that the duty starts January 1": the saying
         if c.when.precision in (Precision.YEAR, Precision.QUARTER):
             score -= 2
         out.append(proposal(c, c.kind, score=score))
