@@ -33,6 +33,9 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         ("Tuesday: the working teams hold a video call.", ["2026-12-01"]),
         ("Monday: Li met Greer's deputies.", ["2026-11-23"]),
         ("Greer testifies before the Senate Finance Committee on Wednesday.", ["2026-12-02"]),
+        ("Deposits start on Friday.", ["2026-11-27"]),
+        ("Its extra tariff on U.S. sorghum goes to zero on Monday.", ["2026-11-30"]),
+        ("The tariff Trump had threatened to start on Saturday was dropped.", ["2026-11-21"]),
         # the year said after what it dates; a year back from this month or week
         ("The Oct. 30 meeting in Busan last year set the terms.", ["2025-10-30"]),
         ("A year ago this month, Trump put off the rises.", ["2025-11"]),

@@ -367,3 +367,8 @@ def test_what_trump_said_a_rate_would_go_to_is_a_threat_not_a_move(view: RecordV
     assert [(p.kind, p.rate, p.status) for p in result.proposals if p.kind != "person"] == [
         ("tariff", 50.0, "threatened")
     ]
+
+
+def test_a_rate_lowered_on_a_day_past_is_in_force(view: RecordView) -> None:
+    result = run(view, "The additional tariff on U.S. pork was lowered to 5 percent on Nov. 24.")
+    assert [p.status for p in result.proposals if p.kind == "tariff"] == ["in_force"]

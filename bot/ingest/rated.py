@@ -73,7 +73,8 @@ def _status(sentence: str, when: FuzzyDate | None, today: date, started: bool = 
     if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
         return "announced"
     if re.search(
-        r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais|"
+        r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais|lowered|reduced|"
+        r"halved|"
         r"(?:has|have) applied|appl(?:y|ies) since|in place since",
         low,
     ):
