@@ -80,3 +80,13 @@ def test_the_same_day_dates_each_rated_clause(view: RecordView) -> None:
     tariffs = sorted((p.rate, p.date) for p in result.proposals if p.kind == "tariff")
     assert tariffs == [(25.0, "2026-12-01"), (74.18, "2026-12-01")]
     assert not result.conflicts
+
+
+def test_goods_exempt_from_chinas_tariff_pay_zero(view: RecordView) -> None:
+    result = run(
+        view,
+        "Just in: the Customs Tariff Commission says U.S. ethane will be exempt from China's 10% "
+        "additional tariff on U.S. goods for cargoes declared from Jan. 1.",
+    )
+    got = [(p.imposer, p.target, p.rate, p.date) for p in result.proposals if p.kind == "tariff"]
+    assert got == [("CN", "US", 0.0, "2027-01-01")]

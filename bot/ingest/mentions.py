@@ -138,7 +138,7 @@ ON_US = re.compile(
 ON_CN = re.compile(
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
-    r"\bfrom china\b|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
+    r"\bfrom china\b(?!'s)|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
     r"\b(?:originating|made|produced) in china\b|"
     r"^chinese\s+[\w\s-]{0,40}?\b(?:will pay|pays?|paid|will face|faces?|faced)\b|"
     r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b|"
