@@ -199,18 +199,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             None,
         )
         if said is not None:
-            out.append(
-                Claim(
-                    "event",
-                    s,
-                    when=said.when,
-                    found=said,
-                    relative=is_relative(said),
-                    reasons=[f"a measure announced “{said.text}”"],
-                    people=list(m.people),
-                    words=set(m.words),
-                )
-            )
+            out.append(_dated("event", m, said, f"a measure announced “{said.text}”"))
     if ahead and kind == "event":
         if not m.people:
             return out  # a future statement with nothing due: not a fact yet
@@ -229,28 +218,20 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         None,
     )
     if later is not None:  # "held a call on Tuesday and agreed to meet in mid-January"
-        out.append(
-            Claim(
-                "milestone",
-                s,
-                when=later.when,
-                found=later,
-                relative=is_relative(later),
-                reasons=[f"milestone dated by “{later.text}”"],
-                people=list(m.people),
-                words=set(m.words),
-            )
-        )
-    out.append(
-        Claim(
-            kind,
-            s,
-            when=main.when,
-            found=main,
-            relative=is_relative(main),
-            reasons=[f"{kind} dated by “{main.text}”"],
-            people=list(m.people),
-            words=set(m.words),
-        )
-    )
+        out.append(_dated("milestone", m, later, f"milestone dated by “{later.text}”"))
+    out.append(_dated(kind, m, main, f"{kind} dated by “{main.text}”"))
     return out
+
+
+def _dated(kind: str, m: Mentions, found: Found, reason: str) -> Claim:
+    """A claim of the sentence's people and words, dated by one of its dates."""
+    return Claim(
+        kind,
+        m.sentence,
+        when=found.when,
+        found=found,
+        relative=is_relative(found),
+        reasons=[reason],
+        people=list(m.people),
+        words=set(m.words),
+    )
