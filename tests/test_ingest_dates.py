@@ -131,3 +131,18 @@ def test_a_meeting_ahead_to_prepare_another_gives_two_milestones(view: RecordVie
         ("milestone", "2026-12-01"),
         ("milestone", "2027-01-13..2027-01-14"),
     ]
+
+
+def test_two_acts_of_one_day_sharing_only_a_loose_word_stay_two(view: RecordView) -> None:
+    result = run(
+        view,
+        "The two sides' working teams held a video call on Tuesday, with Li Chenggang leading "
+        "Beijing's side.\n\nOn the farm side, COFCO bought about 460,000 tonnes of U.S. sorghum "
+        "on Tuesday, exporters said.",
+    )
+    events = [p for p in [*result.proposals, *result.held_back] if p.kind == "event"]
+    assert len(events) == 2
+    told = run(
+        view, "Greer told the Senate Finance Committee on Thursday that talks were on track."
+    )
+    assert [p.kind for p in told.proposals] == ["event"]

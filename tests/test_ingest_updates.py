@@ -27,3 +27,12 @@ def test_two_leaders_meeting_on_one_day_of_a_recorded_summit_is_a_milestone(
         (p.kind, p.date, p.matches) for p in result.proposals
     ]
     assert "g20-miami-2026" not in [p.matches for p in result.proposals]
+
+
+def test_no_decision_whether_to_extend_is_no_extension(view: RecordView) -> None:
+    result = run(
+        view,
+        "Greer said no decision had been taken on whether to extend the truce terms that "
+        "expire on Jan. 10.",
+    )
+    assert "update" not in [p.kind for p in result.proposals]

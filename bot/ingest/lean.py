@@ -26,7 +26,9 @@ _SCHEDULED = re.compile(
 )
 """The present tense of a schedule ("Li holds talks in Washington on Tuesday"): news
 writes what is planned this way, and what happened in the past tense."""
-_PAST = re.compile(r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came)\b")
+_PAST = re.compile(
+    r"\b\w+ed\b|\b(held|said|met|took|made|wrote|spoke|began|gave|came|told|sent|won|led)\b"
+)
 
 
 _ON = re.compile(r"\b(?:on|in)\s+$", re.IGNORECASE)

@@ -88,7 +88,8 @@ MILESTONE = re.compile(
     re.IGNORECASE,
 )
 EXTEND = re.compile(
-    r"(?<!unless )(?<!if not )\b(extend\w*|extension|prolong\w*|push(?:ed|es)? back|postpon\w*|"
+    r"(?<!unless )(?<!if not )(?<!whether to )(?<!not to )"
+    r"\b(extend\w*|extension|prolong\w*|push(?:ed|es)? back|postpon\w*|"
     r"delay(?:s|ed|ing)?|rolled over|renew\w*|put(?:s|ting)? off|"
     r"carr(?:y|ies|ied)\b(?=.{0,80}\bto\b)|stretch\w*|moved? (?:back|out))\b",
     re.IGNORECASE,

@@ -24,6 +24,8 @@ def _key(p: Proposal) -> tuple[str, ...]:
 
 SAME_DAY_WORDS = 1
 """Content words two statements of one day must share to be one event."""
+LOOSE_WORDS = frozenset(words("side sides said says official officials statement day week"))
+"""Words any two statements share ("the two sides", "on the farm side"): no evidence."""
 
 
 NEW_END = "the new date to count down to"
@@ -39,7 +41,8 @@ def _same_fact(a: Proposal, b: Proposal) -> bool:
     # common will do; a live blog's day holds several, each said in words of its own
     same_day = a.date is not None and a.date == b.date and len(a.date) == 10
     need = SAME_DAY_WORDS if same_day else 2
-    return bool(set(a.people) & set(b.people)) or len(words(a.summary) & words(b.summary)) >= need
+    shared = (words(a.summary) & words(b.summary)) - LOOSE_WORDS
+    return bool(set(a.people) & set(b.people)) or len(shared) >= need
 
 
 def merge(proposals: list[Proposal]) -> list[Proposal]:
