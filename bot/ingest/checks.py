@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claim import Claim
 from bot.ingest.compare import GENERIC, Record, near, place_in, when_of
-from bot.ingest.goods import COVERED_AT, covered_at, named_goods
+from bot.ingest.goods import covered_at, covered_rates, named_goods
 from bot.ingest.mentions import RATE, Mentions, words
 from bot.ingest.models import ConflictNote
 from bot.ingest.text import headline
@@ -365,14 +365,15 @@ def misset(rec: Record, c: Claim, today: date) -> ConflictNote | None:
     for t in began:
         # "Certain tungsten products have paid 50% since Jan. 1, 2025" of a layer whose 50% is
         # for wafers: its coverage gives each of its goods their own rate
-        for m in COVERED_AT.finditer(t.coverage):
-            if t.rate == c.rate and said & words(m["goods"]) and float(m["rate"]) != c.rate:
-                return ConflictNote(
-                    claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
-                    record=f"{t.id}: {m['goods'].strip()} at {m['rate']}%",
-                    why="a rate that differs from the recorded one",
-                    item=t.id,
-                )
+        other = [(g, r) for g, r in covered_rates(t, said) if r != c.rate]
+        if t.rate == c.rate and other:
+            goods, rate = other[0]
+            return ConflictNote(
+                claim=f"{c.rate:g}%: {headline(c.sentence, 120)}",
+                record=f"{t.id}: {goods} at {rate:g}%",
+                why="a rate that differs from the recorded one",
+                item=t.id,
+            )
     if any(t.rate == c.rate or covered_at(t, said, c.rate) for t in began):
         return None
     return rate_conflict(c, began[0], c.when.start)

@@ -301,8 +301,9 @@ class Record:
             ):
                 # "the suspension of the 100% tariff on cranes": that layer; and the truce
                 # too when the sentence names it ("under the arrangements ... extended")
-                named = best is not None and TRUCE_NAMED.search(claim.sentence)
-                return [t, best[1]] if named and best is not None else [t]
+                if best is not None and TRUCE_NAMED.search(claim.sentence):
+                    return [t, best[1]]
+                return [t]
         layers = self._moving_layers(claim, today, tariffs, keys)
         if layers and (best is None or layers[0][0] > best[0]):
             best = layers[0]

@@ -63,9 +63,15 @@ COVERED_AT = re.compile(r"(?P<goods>[a-z][a-z -]{2,60}?)\s+(?P<rate>\d{1,3}(?:\.
 """A layer's goods said with their own rate in its coverage ("certain tungsten products 25%")."""
 
 
+def covered_rates(t: TariffMeasure, said: set[str]) -> list[tuple[str, float]]:
+    """The rates the layer's coverage gives the goods said, with the goods' own words."""
+    return [
+        (m["goods"].strip(), float(m["rate"]))
+        for m in COVERED_AT.finditer(t.coverage)
+        if said & words(m["goods"])
+    ]
+
+
 def covered_at(t: TariffMeasure, said: set[str], rate: float) -> bool:
     """Whether the layer's coverage gives the goods said this rate of their own."""
-    return any(
-        bool(said & words(m["goods"])) and float(m["rate"]) == rate
-        for m in COVERED_AT.finditer(t.coverage)
-    )
+    return any(r == rate for _, r in covered_rates(t, said))
