@@ -19,7 +19,8 @@ from bot.ingest import (
 )
 from bot.ingest.compare import Record
 from bot.ingest.goods import named_goods
-from bot.ingest.mentions import RuleTagger, direction, tag, words
+from bot.ingest.mentions import RuleTagger, tag, words
+from bot.ingest.sides import direction
 from tests.ingest_helpers import THURSDAY, run
 
 # -- text ----------------------------------------------------------------------------------

@@ -33,9 +33,9 @@ from bot.ingest.mentions import (
     MILESTONE,
     UNDER_WAY,
     Mentions,
-    direction,
 )
 from bot.ingest.rated import date_after, rated
+from bot.ingest.sides import direction
 from bot.ingest.tense import DONE, after_last, is_background, is_relative
 from bot.ingest.when import Found
 

@@ -5,7 +5,8 @@ The stages, each a module of its own:
 
 1. bot.ingest.text: the article cut into sentences; datelines, bylines and boilerplate set
    aside.
-2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom.
+2. bot.ingest.mentions: dates, people, posts, rates, legal bases, who acts on whom (the side
+   of a tariff in bot.ingest.sides).
 3. bot.ingest.claims: one claim per fact a sentence states (its main date, not one per
    date expression; bot.ingest.rated builds the claims of a rate; bot.ingest.tense says
    which dates are the news's own, bot.ingest.due what a procedure makes due,
@@ -55,9 +56,10 @@ from bot.ingest.context import (
     start_said,
     that_year,
 )
-from bot.ingest.mentions import DEFAULT_SIDE, Mentions, RuleTagger, direction, tag
+from bot.ingest.mentions import Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
+from bot.ingest.sides import DEFAULT_SIDE, direction
 from bot.ingest.tense import AFTER_LAST
 from bot.ingest.text import read
 from bot.models import Milestone

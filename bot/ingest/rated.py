@@ -24,15 +24,13 @@ from bot.ingest.cues import (
 from bot.ingest.mentions import (
     HAD_CLAUSE,
     MOVED_TO,
-    ON_CN,
-    ON_US,
     RATE,
     TARIFF,
     TO_ZERO,
     Mentions,
-    direction,
     retag,
 )
+from bot.ingest.sides import ON_CN, ON_US, direction
 from bot.ingest.when import Found
 
 
