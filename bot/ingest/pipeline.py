@@ -14,7 +14,8 @@ The stages, each a module of its own:
    of two facts is first cut in two (bot.ingest.clauses), and what one sentence leaves for
    the next is kept in bot.ingest.context.
 4. here: the claims compared with the record (bot.ingest.compare; extensions and rate
-   statements in bot.ingest.changes), each scored with its reasons; bot.ingest.checks
+   statements in bot.ingest.changes), each scored with its reasons (a new fact's score in
+   bot.ingest.score); bot.ingest.checks
    flags where the article contradicts the record (posts, dates, rates);
 5. bot.ingest.merge: claims about the same fact merged into one proposal with all its
    evidence; here again: the strongest first, and those under THRESHOLD held back (kept
@@ -59,65 +60,14 @@ from bot.ingest.context import (
 from bot.ingest.mentions import Mentions, RuleTagger, tag
 from bot.ingest.merge import merge, page_date, unique
 from bot.ingest.models import ArticleIn, ConflictNote, IngestResult, Proposal, RecordView
+from bot.ingest.score import new_fact_score
 from bot.ingest.sides import DEFAULT_SIDE, direction
 from bot.ingest.tense import AFTER_LAST
 from bot.ingest.text import read
 from bot.models import Milestone
 
-STRONG = re.compile(
-    r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
-    r"visit|consultations|delegation|proclamation|notice|order|ruling|launched|opened|"
-    r"published|confirmed|added|restored|issued|approved|granted|banned|booked|ordered|"
-    r"upheld|blacklisted|opened|began|filed)\b",
-    re.IGNORECASE,
-)
-REMARKS = re.compile(
-    r"\b(?:(?:regular|daily|weekly) (?:press|news) (?:conference|briefing)|made the remarks|"
-    r"in response to a (?:reporter's )?question|told reporters|at a panel|on a panel)\b",
-    re.IGNORECASE,
-)
-"""A spokesperson's or a panel's remarks: the day they spoke is not a fact of the record
-(what they announced, when dated, is a claim of its own)."""
-
-AGENCY = re.compile(
-    r"\b(?:ministry|customs|tariff commission|state council|ustr|trade representative's office|"
-    r"commerce department|treasury|white house|federal register|trade court|court of "
-    r"international trade|federal circuit|supreme court|cbp|mofcom|general administration|"
-    r"international trade commission|itc)\b",
-    re.IGNORECASE,
-)
-"""A government body as the subject of a dated act, where a person would otherwise be."""
-
-HEARSAY = re.compile(
-    r"^(?:observers|analysts|traders|investors|economists|some|many|critics|business "
-    r"delegates)\b|\b(?:expected|hoped|believed|speculat\w*)\b",
-    re.IGNORECASE,
-)
 TO_MEET = re.compile(r"\b(?:to meet|will meet|to hold talks with)\b", re.IGNORECASE)
 MET = re.compile(r"\b(?:met|meets|held talks with|sat down with)\b", re.IGNORECASE)
-TRAVEL = re.compile(
-    r"\b(?:arrived|landed|flew in(?:to)?|touched down|left for|departed for)\b", re.IGNORECASE
-)
-"""Travel: a delegation's arrival is part of its visit, not a fact of its own."""
-SAID_SO = re.compile(
-    r"^\w+(?: \w+)?(?:,? \w+ time,?)?\s+that\b.{0,120}?\b(?:will|would|could|should|may|might)\b|"
-    r"^\w+(?: \w+)?\s+(?:television|TV)\b",
-    re.IGNORECASE,
-)
-"""What someone said of the day would come: the saying is no fact of its own (what they said
-is one, when it has a date)."""
-REACTION = re.compile(
-    r"\b(?:welcomed|praised|hailed|critici[sz]ed|condemned|slammed|denounced|applauded|"
-    r"firmly opposes)\b",
-    re.IGNORECASE,
-)
-"""A reaction to the news ("welcomed the exclusions in a statement"): not a fact of its own."""
-SELF_DESCRIBED = re.compile(
-    r"^This (?:notice|summary|bulletin|alert|client alert|note|update|newsletter|report|"
-    r"briefing|article)\s+(?:summari[sz]es|covers|describes|reviews|looks at)\b",
-    re.IGNORECASE,
-)
-"""A page's sentence about itself ("This notice summarizes CBP CSMS #67204518, issued ...")."""
 GOODS_BEFORE = re.compile(
     r"\b(?:these|those|such|the same)\s+(?:products|goods|items|lines|imports)\b", re.I
 )
@@ -373,30 +323,7 @@ class Pipeline:
             # a date written out that misdates the item is flagged by checks.misdated, which
             # reads the date's own clause; the statement itself is not proposed
             return
-        score = 1.0 + 2 * min(len(c.people), 2) + (0.5 if c.found and not c.relative else 0)
-        if not c.people and AGENCY.search(c.sentence):
-            score += 1  # a government body acting: the ministry, customs, USTR, the court
-        if STRONG.search(c.sentence):
-            score += 1
-        if c.clause is not None:
-            score += 1.5  # what a procedure makes due: the procedure is the actor
-        if HEARSAY.search(c.sentence):
-            score -= 1
-        if REMARKS.search(c.sentence) and c.kind == "event":
-            score -= 2
-        if c.kind == "event" and (TRAVEL.search(c.sentence) or SELF_DESCRIBED.match(c.sentence)):
-            score -= 3  # a delegation's arrival is part of its visit; a page's own summary
-        if c.kind == "event" and REACTION.search(c.sentence):
-            score -= 2
-        if (
-            c.kind == "event"
-            and c.found is not None
-            and SAID_SO.search(c.sentence[c.found.start :])
-        ):
-            score -= 2  # "Lutnick said on Friday that the duty starts January 1": the saying
-        if c.when.precision in (Precision.YEAR, Precision.QUARTER):
-            score -= 2
-        out.append(proposal(c, c.kind, score=score))
+        out.append(proposal(c, c.kind, score=new_fact_score(c)))
 
     def _under_way(self, c: Claim, today: date, out: list[Proposal]) -> None:
         """An event under way as the article is written ("is preparing to") is cited where
