@@ -39,6 +39,9 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         # the year said after what it dates; a year back from this month or week
         ("The Oct. 30 meeting in Busan last year set the terms.", ["2025-10-30"]),
         ("A year ago this month, Trump put off the rises.", ["2025-11"]),
+        # a weekday of a named week
+        ("Drafts are due by Friday of next week.", ["2026-12-04"]),
+        ("They spoke on Tuesday of this week.", ["2026-11-24"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
@@ -146,3 +149,29 @@ def test_two_acts_of_one_day_sharing_only_a_loose_word_stay_two(view: RecordView
         view, "Greer told the Senate Finance Committee on Thursday that talks were on track."
     )
     assert [p.kind for p in told.proposals] == ["event"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # two dates ahead, each in a clause of its own: two milestones, however close
+        (
+            "The teams agreed to swap draft early-harvest lists by Friday of next week and to "
+            "speak again by video on Tuesday, Dec. 8.",
+            [("milestone", "2026-12-04"), ("milestone", "2026-12-08")],
+        ),
+        (
+            "Greer said no decision had been taken on whether to extend the truce terms that "
+            "expire on Jan. 10, and that he would join Treasury Secretary Scott Bessent in "
+            "Geneva for the round on Jan. 13-14.",
+            [("milestone", "2027-01-10"), ("milestone", "2027-01-13..2027-01-14")],
+        ),
+        # a named instrument's end, with no one to act: a deadline of its own
+        ("The Busan terms expire on 10 January.", [("milestone", "2027-01-10")]),
+    ],
+)
+def test_what_is_ahead_in_a_clause_of_its_own_is_a_milestone(
+    view: RecordView, body: str, expected: list[tuple[str, str]]
+) -> None:
+    result = run(view, body)
+    assert sorted((p.kind, p.date) for p in result.proposals if p.kind != "person") == expected

@@ -39,6 +39,15 @@ from bot.ingest.sides import direction
 from bot.ingest.tense import DONE, after_last, is_background, is_relative
 from bot.ingest.when import Found
 
+OWN_CLAUSE = re.compile(
+    r"\b(?:and|while)\s+(?:that\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:to|will|would|is\s+to|are\s+to|plans?\s+to)\s+\w+"
+    r"|,\s+and\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:on|in|from)\s*$",
+    re.IGNORECASE,
+)
+"""A second date ahead in a clause of its own ("agreed to exchange lists by Dec. 18 and to
+hold another call on Dec. 22"): a second milestone, however close to the first."""
+
 
 def extension_end(m: Mentions) -> Found | None:
     """The new end of an extension: a date the verb leads to ("were extended on Sept. 28 to
@@ -212,7 +221,11 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             and MILESTONE.search(s[max(0, f.start - 60) : f.start])
             # "will hold a video call on Tuesday to prepare for the round in Geneva on Jan.
             # 13 and 14": a second meeting ahead, weeks from the first
-            and (kind == "event" or f.when.start - main.when.end > timedelta(days=14))
+            and (
+                kind == "event"
+                or f.when.start - main.when.end > timedelta(days=14)
+                or OWN_CLAUSE.search(s[main.end : f.start])
+            )
             and not re.search(r"\b(?:unless|if)\b", s[main.end : f.start], re.IGNORECASE)
         ),
         None,

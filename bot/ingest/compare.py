@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import FuzzyDate
 from bot.ingest.claim import Claim
+from bot.ingest.cues import EXPIRES
 from bot.ingest.goods import covered_at, named_goods
 from bot.ingest.mentions import PERCENT, RATE, words
 from bot.ingest.models import Change, Proposal, RecordView
@@ -116,6 +117,13 @@ class Record:
             if not near(claim.when, window):
                 continue
             people, shared = self._score(item, claim)
+            if (
+                isinstance(item, Milestone)
+                and item.kind.value == "deadline"
+                and claim.kind == "milestone"
+                and EXPIRES.search(claim.sentence)
+            ):
+                shared += 2  # "when the 90-day pause runs out": a deadline's expiry
             place = bool(item.place) and place_in(item.place or "", claim.sentence)
             score = 3 * people + shared + (2 if place else 0)
             inside = claim.when.start <= window.start and window.end <= claim.when.end

@@ -90,3 +90,12 @@ def months(m: re.Match[str]) -> int:
     """The months an EXTEND_BY match says ("by a year": 12)."""
     n = int(m["n"]) if m["n"].isdigit() else COUNT[m["n"].lower()]
     return n * 12 if m["unit"].lower().startswith("year") else n
+
+
+EXPIRES = re.compile(
+    r"\b(?:terms|truce|suspensions?|pause|exclusions?|exemptions?|waivers?|deadline|licen[cs]es?)"
+    r"\b[^.;]{0,40}?\b(?:expires?|expiring|runs? out|lapses?|ends?)\b",
+    re.IGNORECASE,
+)
+"""What a named instrument's end is ("The Busan terms expire on 10 January"): a deadline of
+its own, with no actor to name."""

@@ -28,7 +28,8 @@ TRADE = re.compile(
     r"apec|g20|leaders|bans?|chips|sales|purchases|trip|round|delegation|proclamation|"
     r"notice|pause|suspension|exemptions?|executive order|entity list|licen[cs]es?|quotas?|"
     r"port fees|shipbuilding|minerals|gallium|germanium|antimony|boeing|farm goods|"
-    r"agricultur\w*|sorghum|pork|steel|alumin(?:i)?um|drones?|refunds?|appeals?|busan)\b",
+    r"agricultur\w*|sorghum|pork|steel|alumin(?:i)?um|drones?|refunds?|appeals?|busan|"
+    r"early[- ]harvest|by video|working teams?)\b",
     re.IGNORECASE,
 )
 TARIFF = re.compile(r"\b(tariffs?|dut(?:y|ies)|levy|levies|surcharge)\b", re.IGNORECASE)
@@ -85,7 +86,7 @@ MILESTONE = re.compile(
     r"to meet|gathering|forum|takes? effect|due to|due (?:by|on)|comments?|round|will hold|"
     r"to hold|will visit|to visit|will lead|to lead|will travel|talks|consultations|hearing|"
     r"ends?|ending|votes?|to vote|(?:video|phone) call|holds?|testif\w*|to exchange|to send|"
-    r"to submit|to sign)\b",
+    r"to submit|to sign|agreed to \w+|to swap|to speak|will speak|by video)\b",
     re.IGNORECASE,
 )
 EXTEND = re.compile(

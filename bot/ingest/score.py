@@ -10,6 +10,7 @@ import re
 
 from bot.dates import Precision
 from bot.ingest.claim import Claim
+from bot.ingest.cues import EXPIRES
 
 STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
@@ -71,6 +72,8 @@ def new_fact_score(c: Claim) -> float:
     if not c.people and AGENCY.search(c.sentence):
         score += 1  # a government body acting: the ministry, customs, USTR, the court
     if STRONG.search(c.sentence):
+        score += 1
+    if c.kind == "milestone" and not c.people and EXPIRES.search(c.sentence):
         score += 1
     if c.clause is not None:
         score += 1.5  # what a procedure makes due: the procedure is the actor

@@ -23,6 +23,13 @@ AFTER_LAST = re.compile(
 REPORTED = re.compile(r"\b(?:said|says|announced|told|confirmed)\b[^.]{0,60}?\bthat\b", re.I)
 """Reported speech: "said ... that it had ended the probe" is the news, in the past perfect
 only by the tense of the telling."""
+NOW_VERB = re.compile(
+    r"\b(?:that|which)\s+(?:expires?|runs?|ends?|lapses?|will|is|are)\b|,\s+and\s+(?:that\s+)?\w+\s+"
+    r"(?:will|would)\b",
+    re.I,
+)
+"""A clause of the present or the future after a past perfect ("no decision had been taken
+on the terms that expire on Jan. 10"): its date is not the perfect's."""
 DONE = re.compile(r"\b(?:has|have)\s+(?:just\s+|now\s+|already\s+)?(?:been\s+)?\w+(?:ed|en)\b")
 """The present perfect: what the sentence reports is done."""
 
@@ -32,7 +39,11 @@ def is_background(m: Mentions, found: Found) -> bool:
     Geneva talks"): background, not the statement's own time."""
     before = m.sentence[max(0, found.start - 40) : found.start]
     perfect = re.search(r"\bhad (?:been |\w+ed\b)", m.sentence[: found.start], re.IGNORECASE)
-    if perfect is not None and not REPORTED.search(m.sentence[: perfect.start()]):
+    if (
+        perfect is not None
+        and not REPORTED.search(m.sentence[: perfect.start()])
+        and not NOW_VERB.search(m.sentence[perfect.end() : found.start])
+    ):
         return True  # past perfect: what had happened before the news
     if re.search(r"\b(?:the|its|a|that)\s+[a-z-]+(?:\s+[a-z-]+)?\s+of\s*$", before, re.I) and (
         found.when.precision.value in ("month", "year", "quarter")

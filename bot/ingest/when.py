@@ -68,10 +68,10 @@ def _weekday_index(text: str) -> int:
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
-        "weekday_prev",  # "on Monday last week", "last week's Tuesday": the week before's
+        "weekday_prev",  # "on Monday last week", "next week's Tuesday", "Friday of next week"
         re.compile(
             r"\b(?:(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+"
-            r"(?:of\s+)?(?i:last week)|(?i:last week's)\s+"
+            r"(?:of\s+)?(?P<w>(?i:last|next|this) week)|(?P<w2>(?i:last|next) week)'s\s+"
             r"(?P<wd2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b"
         ),
     ),
@@ -318,7 +318,8 @@ def _resolve(
         return _fuzzy(begin, begin + timedelta(days=length), Precision.SPAN)
     if kind == "weekday_prev":
         target = WEEKDAYS.index((g.get("wd") or g["wd2"]).lower())
-        monday = today - timedelta(days=today.weekday() + 7)
+        shift = {"last": -7, "next": 7}.get((g["w"] or g["w2"]).split()[0].lower(), 0)
+        monday = today - timedelta(days=today.weekday() - shift)
         return FuzzyDate.day(monday + timedelta(days=target))
     if kind == "weekday":
         target = WEEKDAYS.index(g["wd"].lower())
