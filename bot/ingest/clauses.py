@@ -30,6 +30,10 @@ def label(m: Mentions) -> Found | None:
     return first
 
 
+SAME_TIME = re.compile(r"\b(?:from|on|at|as of)\s+the same (?:day|date|time)\b", re.IGNORECASE)
+"""A later clause dated by the one before ("..., and that 12 categories will be excluded from
+the 10 percent tariff from the same day")."""
+
 JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
 
 
@@ -76,15 +80,22 @@ def facts(m: Mentions) -> list[str]:
     act = _act_then_rate(m) or _rate_then_due(m)
     if act is not None:
         return act
-    if not m.tariff or len(m.rates) < 2:
-        return [s]
+    if not m.tariff or len(m.rates) + len(TO_ZERO.findall(s)) < 2:
+        return [s]  # ("lowered to zero" is a rate said in words)
     if len(m.dates) < 2 and label(m) is None and not SAME_DAY.match(s):
         return [s]
-    cuts = [0, *(x.end() for x in FACTS.finditer(s)), len(s)]
+    return _cut(m, FACTS) or [s]
+
+
+def _cut(m: Mentions, where: re.Pattern[str]) -> list[str] | None:
+    s = m.sentence
+    cuts = [0, *(x.end() for x in where.finditer(s)), len(s)]
     spans = [(a, b) for a, b in pairwise(cuts) if b > a]
     pieces = [s[a:b] for a, b in spans]
     rated = [(a, b) for a, b in spans if _rated(s[a:b])]
     dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
+    if dated:
+        dated += [(a, b) for a, b in rated if a > dated[0][0] and SAME_TIME.search(s[a:b])]
     if label(m) is not None or SAME_DAY.match(s):
         # "Dec. 15: the U.S. duty drops to 10%, and China's rate to 5%": the day a calendar's
         # line opens with is every clause's
@@ -93,7 +104,7 @@ def facts(m: Mentions) -> list[str]:
     # what someone said of it ("..., and said circuit boards could be next, at 50 percent")
     said = [(a, b) for a, b in rated if (a, b) not in dated and SAID.search(s[a:b])]
     if len(rated) < 2 or not dated or len(dated) + len(said) != len(rated):
-        return [s]
+        return None
     subject = SUBJECT.match(s)
     out: list[str] = []
     for piece in pieces:
@@ -103,6 +114,13 @@ def facts(m: Mentions) -> list[str]:
             continue
         if out and subject is not None and SAID.match(text):
             text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
+        before = [f for f in m.dates if f.end <= s.find(piece)]
+        if out and before and SAME_TIME.search(text):
+            # "from the same day": the day of the clause before, said again
+            ref = SAME_TIME.search(text)
+            assert ref is not None
+            day = f"{ref.group(0).split()[0]} {before[-1].text}"
+            text = f"{text[: ref.start()]}{day}{text[ref.end() :]}"
         same = SAME_DAY.match(s)
         if out and same is not None:
             text = f"{same.group(0)}, {text}"  # "The same day, ..., and ...": each clause's day

@@ -55,8 +55,8 @@ TO_ZERO = re.compile(r"\b(?:to|at)\s+zero\b", re.IGNORECASE)
 """A rate said in words: "lowered to zero"."""
 EXEMPTED = re.compile(
     r"\b(?:exclud|exempt)\w*\b.{0,200}?\bfrom\s+(?:(?:china|beijing|washington)'?s\s+|"
-    r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)|"
-    r"\bno longer (?:pay|be subject to|face)\b.{0,60}?\d{1,3}(?:\.\d+)?\s*(?:%|percent)",
+    r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)|"
+    r"\bno longer (?:pay|be subject to|face)\b.{0,60}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)",
     re.IGNORECASE,
 )
 """Goods excluded or exempted from a tariff ("from its 10% counter-tariff")."""

@@ -18,6 +18,7 @@ ON_US = re.compile(
     r"|^(?:u\.s\.|(?-i:US)|american)\s+[\w\s-]{0,40}?\b"
     r"(?:will pay|pays?|paid|will face|faces?|faced)\b"
     r"|\b(?:products|goods|imports|exports) of the (?:u\.s\.|united states)"
+    r"|\b(?:categories|lines|items|kinds|types|subheadings)\s+of\s+(?:u\.s\.|(?-i:US)|american)\s"
     # "on about 34 billion U.S. dollars of U.S. goods"
     r"|\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+(?:u\.s\.|(?-i:US)|american)\s+"
     r"(?:goods|imports|products|exports)\b",
@@ -30,6 +31,7 @@ ON_CN = re.compile(
     r"\b(?:originating|made|produced) in china\b|"
     r"^chinese\s+[\w\s-]{0,40}?\b(?:will pay|pays?|paid|will face|faces?|faced)\b|"
     r"\b(?:products|goods|imports|exports|shipments) (?:of|from) (?:china|the prc)\b|"
+    r"\b(?:categories|lines|items|kinds|types|subheadings)\s+of\s+chinese\s|"
     r"\b(?:billion|million|bn)\b[^;]{0,30}?\bof\s+chinese\s+(?:goods|imports|products|exports)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,49 @@
+"""The ingest engine on sentences that carry two tariff facts: a rate said in words ("to
+zero") beside one in figures, a clause dated by the one before ("from the same day"), and an
+exemption from a rate (a rate of zero for the goods it names, on whichever side it names)."""
+
+from __future__ import annotations
+
+from bot.ingest import RecordView
+from tests.ingest_helpers import run
+
+
+def _tariffs(view: RecordView, body: str) -> list[tuple[str | None, float | None, str | None]]:
+    result = run(view, body)
+    return sorted(
+        (p.date, p.rate, f"{p.imposer}->{p.target} {p.status}")
+        for p in result.proposals
+        if p.kind == "tariff"
+    )
+
+
+def test_a_rate_in_force_beside_a_rate_to_zero_ahead_gives_two_layers(view: RecordView) -> None:
+    got = _tariffs(
+        view,
+        "The lower additional tariff of 5 percent on U.S. pork has been in effect since Nov. 24, "
+        "and the additional tariff on U.S. sorghum will be lowered to zero next Thursday.",
+    )
+    assert got == [("2026-11-24", 5.0, "CN->US in_force"), ("2026-12-03", 0.0, "CN->US announced")]
+
+
+def test_goods_excluded_from_the_same_day_as_a_cut_before_them(view: RecordView) -> None:
+    result = run(
+        view,
+        "Earlier this week, China announced that the additional tariff on U.S. coal and "
+        "liquefied natural gas will be lowered to 5 percent from 15 percent from Dec. 15, and "
+        "that 12 categories of U.S. goods will be excluded from the 10 percent additional "
+        "tariff from the same day.",
+    )
+    got = [(p.kind, p.date, p.rate, p.imposer, p.target) for p in result.proposals]
+    assert ("tariff", "2026-12-15", 0.0, "CN", "US") in got
+    assert [p.change.new for p in result.proposals if p.change is not None] == ["5%"]
+
+
+def test_an_exemption_from_a_hyphenated_rate_is_a_rate_of_zero(view: RecordView) -> None:
+    got = _tariffs(
+        view,
+        "The Customs Tariff Commission said on Tuesday that alfalfa hay originating in the "
+        "United States will be exempt from the additional 10-percent tariff for goods declared "
+        "from Dec. 21.",
+    )
+    assert got == [("2026-12-21", 0.0, "CN->US announced")]
