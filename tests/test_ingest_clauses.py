@@ -47,3 +47,13 @@ def test_an_exemption_from_a_hyphenated_rate_is_a_rate_of_zero(view: RecordView)
         "from Dec. 21.",
     )
     assert got == [("2026-12-21", 0.0, "CN->US announced")]
+
+
+def test_a_sides_goods_as_the_subject_are_the_target(view: RecordView) -> None:
+    got = _tariffs(
+        view,
+        "Monday, Dec. 21: U.S. alfalfa and timothy hay come off China's 10% tariff.\n\n"
+        "- U.S. sorghum declared from today pays no additional tariff, under the Commission's "
+        "decision.",
+    )
+    assert got == [("2026-11-26", 0.0, "CN->US in_force"), ("2026-12-21", 0.0, "CN->US announced")]

@@ -37,3 +37,27 @@ def test_importers_posting_deposits_from_a_day_date_the_rate(view: RecordView) -
     )
     got = sorted((p.kind, p.date) for p in result.proposals)
     assert got == [("milestone", "2027-04-26"), ("tariff", "2026-11-27")]
+
+
+def test_deposits_said_with_their_rate_are_a_tariff_in_force_from_today(view: RecordView) -> None:
+    result = run(
+        view,
+        "Cash deposits of 68.32% on cemented tungsten carbide cutting inserts from China apply "
+        "to entries from today, under the preliminary anti-dumping determination.\n\n"
+        "Deposits of 27.64% on Chinese lithium hexafluorophosphate follow on Friday.",
+    )
+    assert sorted((p.rate, p.date, p.imposer, p.status) for p in result.proposals) == [
+        (27.64, "2026-11-27", "US", "announced"),
+        (68.32, "2026-11-26", "US", "in_force"),
+    ]
+
+
+def test_a_preliminary_rate_said_as_it_is_waits_for_its_deposits(view: RecordView) -> None:
+    result = run(
+        view,
+        "Commerce's preliminary anti-dumping rate on cemented tungsten carbide cutting inserts "
+        "from China is 68.32%. Cash deposits apply to entries made on or after today.",
+    )
+    assert [(p.kind, p.rate, p.date, p.status) for p in result.proposals] == [
+        ("tariff", 68.32, "2026-11-26", "in_force")
+    ]

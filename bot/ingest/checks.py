@@ -275,10 +275,11 @@ STANDING = re.compile(
 ACTED = re.compile(
     r"\b(?:put|impos\w*|took effect|takes effect|went|goes|set|lower\w*|new|announc\w*|"
     r"rais\w*|cut|from(?!\s+(?:china|the united states|the u\.s\.|abroad)\b)|until|will|"
-    r"would|due|rising|falls?|suspend\w*|exclu\w*|exempt\w*)\b",
+    r"would|due|rising|falls?|suspend\w*|exclu\w*|exempt\w*|preliminary|determination)\b",
     re.IGNORECASE,
 )
-"""Words of a rate's change, start or step rather than its standing."""
+"""Words of a rate's change, start or step rather than its standing (a trade remedy's
+preliminary rate is the news of its determination)."""
 
 
 def standing(c: Claim) -> bool:

@@ -37,6 +37,7 @@ TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
     r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide|subsidy) rates?|"
+    r"(?:cash )?deposits (?:of|at) (?=\d)|"
     r"(?:charged|charges|levied|collected) on|"
     r"(?<!the )(?<!that )(?<!this )(?<!its )"  # "that coal and LNG rate will fall to 5%"
     r"rates? (?:will |would |is to |is set to )?(?:fall|falls|fell|drop|drops|dropped|rise|"
@@ -51,15 +52,24 @@ PERCENT = r"(?:\s*%|[\s-]*(?:per ?cent|percent))"
 """What follows a rate's number: "%", " percent", "-percent", " per cent"."""
 RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
 """A rate: "25%", "25 percent", "25-percent" (the hyphen of Chinese state media's English)."""
-TO_ZERO = re.compile(r"\b(?:to|at)\s+zero\b", re.IGNORECASE)
-"""A rate said in words: "lowered to zero"."""
+TO_ZERO = re.compile(
+    r"\b(?:to|at)\s+zero\b|\bno (?:longer (?:subject to|pays?|paying) (?:the |any )?|additional |"
+    r"extra )(?:[\w-]+\s+){0,2}?(?:tariffs?|dut(?:y|ies))\b|"
+    r"\bfree of (?:any )?(?:additional |extra )?(?:[\w-]+\s+)?(?:tariffs?|dut(?:y|ies))\b",
+    re.IGNORECASE,
+)
+"""A rate said in words: "lowered to zero", "pays no additional Chinese tariff", "free of any
+additional tariff"."""
 EXEMPTED = re.compile(
     r"\b(?:exclud|exempt)\w*\b.{0,200}?\bfrom\s+(?:(?:china|beijing|washington)'?s\s+|"
     r"its\s+|the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)|"
-    r"\bno longer (?:pay|be subject to|face)\b.{0,60}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)",
+    r"\bno longer (?:pay|be subject to|face)\b.{0,60}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)|"
+    r"\b(?:comes?|came|coming) off\s+(?:(?:china|beijing|washington)'?s\s+|its\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,3}?\d{1,3}(?:\.\d+)?[\s-]*(?:%|percent)",
     re.IGNORECASE,
 )
-"""Goods excluded or exempted from a tariff ("from its 10% counter-tariff")."""
+"""Goods excluded or exempted from a tariff ("from its 10% counter-tariff", "come off China's
+10% tariff")."""
 EXCLUSIONS = re.compile(
     r"\b(?:section (?:301|232|122)|forced[- ]labou?r)\s+(?:tariff\s+|duty\s+)?"
     r"(?:exclusions?|exemptions?)\b(?!\s+process)|"

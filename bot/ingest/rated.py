@@ -68,6 +68,13 @@ def _status(sentence: str, when: FuzzyDate | None, today: date, started: bool = 
             return status
     if not started and re.search(r"\bwould (?:go|rise|climb|jump|double|be raised)\b", low):
         return "threatened"
+    if (
+        when is not None
+        and when.start == when.end <= today
+        and (started or when.start == today)
+        and not re.search(r"\bwill\b|\bwould\b|\bset to\b|\bplans?\b", low)
+    ):
+        return "in_force"  # its day has come: "pays no additional tariff from today"
     if ahead or re.search(r"\bwill\b|\bset to\b|\bplans?\b|\bto (?:cut|lower|raise|reduce)", low):
         return "announced"
     if re.search(

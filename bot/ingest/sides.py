@@ -9,8 +9,22 @@ import re
 
 from bot.ingest.mentions import ANSWER, Mentions
 
+_NOT_GOODS = (
+    r"(?!(?:trade|treasury|commerce|officials?|government|administration|side|president|customs|"
+    r"tariffs?|dut(?:y|ies)|negotiators?|importers?|buyers?|companies|firms|retailers|consumers|"
+    r"lawmakers|senators?|and|says?|said|will|would|has|have)\b)"
+)
+_GOODS_PAY = (
+    r"[a-z][\w-]*(?:\s+(?:and\s+)?[a-z][\w-]*){0,3}\s+(?:declared|pays?|paid|will pay|has entered|"
+    r"entered|enters|comes? off|came off|(?:is|are|will be) exempt|has paid|have paid|faces?|faced|"
+    r"follows? on)\b"
+)
+"""A sentence whose subject is a side's goods ("U.S. alfalfa and timothy hay come off China's
+10% tariff", "- U.S. sorghum declared from today pays no additional tariff"): the goods are
+the target, whoever's tariff it is."""
 ON_US = re.compile(
-    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?"
+    r"^(?:[^:]{0,30}:\s+|-\s+)?(?:u\.s\.|(?-i:US)|american)\s+" + _NOT_GOODS + _GOODS_PAY + "|"
+    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+|the\s+(?:\d[\d,]*\s+)?)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"
@@ -25,6 +39,7 @@ ON_US = re.compile(
     re.IGNORECASE,
 )
 ON_CN = re.compile(
+    r"^(?:[^:]{0,30}:\s+|-\s+)?chinese\s+" + _NOT_GOODS + _GOODS_PAY + "|"
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b(?!'s)|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
@@ -36,7 +51,7 @@ ON_CN = re.compile(
     re.IGNORECASE,
 )
 CN_OWNS = re.compile(
-    r"\b(china'?s|beijing'?s|chinese)\s+(?:\w+\s+){0,3}(?:counter-?tariffs?|tariffs?|dut(?:y|ies)|"
+    r"\b(china'?s|beijing'?s|chinese)\s+(?:[\w%.-]+\s+){0,3}(?:counter-?tariffs?|tariffs?|dut(?:y|ies)|"
     r"levies|retaliat\w*)",
     re.IGNORECASE,
 )
