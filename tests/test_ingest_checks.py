@@ -166,3 +166,9 @@ def test_a_recorded_round_misdated_is_flagged_and_not_a_new_event(view: RecordVi
     result = run(view, "The Madrid round of September 21-22, 2025 produced a framework for TikTok.")
     assert [c.item for c in result.conflicts] == ["madrid-talks"]
     assert "event" not in [p.kind for p in result.proposals]
+
+
+def test_a_rate_standing_since_a_day_the_record_has_not_reached_is_news(view: RecordView) -> None:
+    result = run(view, "U.S. pork has paid a 5% Chinese tariff since Nov. 24.")
+    assert result.conflicts == [] and all(p.conflicts == [] for p in result.proposals)
+    assert [(p.kind, p.rate, p.status) for p in result.proposals] == [("tariff", 5.0, "in_force")]

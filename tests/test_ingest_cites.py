@@ -81,3 +81,18 @@ def test_saying_on_a_day_what_will_come_is_no_event(view: RecordView) -> None:
         "would be possible.",
     )
     assert "event" not in [p.kind for p in result.proposals]
+
+
+def test_a_piece_telling_the_past_dates_its_yearless_days_in_the_story_year(
+    view: RecordView,
+) -> None:
+    result = run(
+        view,
+        "In February 2025, Washington put a 10% fentanyl tariff on all Chinese goods. The "
+        "fentanyl rate doubled to 20% on March 4.\n\nThis week Li Chenggang met Greer's "
+        "deputies, and on Nov. 10 China's farm tariffs came off.",
+    )
+    cited = {(p.matches, p.date) for p in result.proposals if p.kind == "source-only"}
+    assert ("us-fentanyl-tariff-20", "2025-03-04") in cited
+    # back in the news, a yearless day of the last weeks is this year's
+    assert all(not (p.date or "").startswith("2025-11") for p in result.proposals)

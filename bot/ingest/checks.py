@@ -287,6 +287,9 @@ def standing(c: Claim) -> bool:
     return bool(STANDING.search(c.sentence)) and not ACTED.search(c.sentence)
 
 
+NEWS_DAYS = 60
+"""A rate said to stand since a day this recent, after the layer's last recorded step, is
+news the record has not caught up with, not a misstatement of the layer."""
 RATE_WORDS = 2
 """Content words a rate statement must share with a layer to be read as about it (one is
 enough when it names the goods: "the duty on U.S. soybeans")."""
@@ -320,6 +323,12 @@ def misrated(rec: Record, c: Claim, today: date) -> ConflictNote | None:
     if best is None:
         return None
     layer = best[1]
+    if (
+        c.when is not None
+        and c.when.start >= today - timedelta(days=NEWS_DAYS)
+        and all(step.day < c.when.start for step in layer.history)
+    ):
+        return None  # "has paid 5% since Dec. 1": a start of the last weeks the record lacks
     return rate_conflict(c, layer, on)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot.dates import FuzzyDate, Precision
 from bot.ingest.claim import Claim
@@ -84,6 +84,66 @@ def that_year(found: Found, sentence: str, last: FuzzyDate) -> Found:
     return replace(found, when=when)
 
 
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|'\d{2}\b")
+_YEAR_AFTER = re.compile(r"^,?\s+(?:[\w-]+\s+){0,4}?(?:last|this|next|that) year\b", re.I)
+NARRATIVE_DAYS = 60
+"""How far before the article's day a date must lie to be the background a piece tells."""
+RECENT_DAYS = 30
+"""A yearless date this close before the article's day is this year's news, whatever the
+sentences before it told."""
+
+
+def yearless(found: Found, sentence: str) -> bool:
+    """A calendar date said without its year ("on Oct. 30", "in mid-May")."""
+    return bool(
+        _MONTH.search(found.text)
+        and not _YEAR.search(found.text)
+        and not re.search(r"\byear\b", found.text, re.I)
+        and not _YEAR_AFTER.match(sentence[found.end :])
+    )
+
+
+def in_story_year(found: Found, sentence: str, story: FuzzyDate, today: date) -> Found:
+    """A yearless date in a piece telling the past, read in the year the telling has
+    reached ("In February 2025 ... The fentanyl rate doubled to 20% on March 4"): the first
+    of that year or the next that falls after the story's last date, if it is still past."""
+    if (
+        not yearless(found, sentence)
+        or found.when.start.year <= story.start.year
+        or found.when.start > today - timedelta(days=RECENT_DAYS)
+    ):  # (what is ahead, and the news of the last weeks, are not the story told)
+        return found
+    for year in (story.start.year, story.start.year + 1):
+        shift = year - found.when.start.year
+        try:
+            start = found.when.start.replace(year=found.when.start.year + shift)
+            end = found.when.end.replace(year=found.when.end.year + shift)
+        except ValueError:  # (29 February)
+            return found
+        if end < story.start - timedelta(days=30):
+            continue  # a story runs forward
+        if end >= today - timedelta(days=NARRATIVE_DAYS):
+            return found
+        return replace(found, when=FuzzyDate(start=start, end=end, precision=found.when.precision))
+    return found
+
+
+def story_after(
+    dates: list[Found], sentence: str, story: FuzzyDate | None, today: date
+) -> FuzzyDate | None:
+    """Where the story told stands after a sentence: at its last date well in the past when
+    the year was said or carried, gone when a date of the present (relative, or with its
+    year, near the article's day) says the telling has come back to the news."""
+    for f in dates:
+        recent = f.when.end >= today - timedelta(days=NARRATIVE_DAYS)
+        if (recent and not yearless(f, sentence)) or f.when.start > today:
+            story = None
+        elif not recent and (_YEAR.search(f.text) or story is not None):
+            story = f.when
+    return story
+
+
 @dataclass
 class Reading:
     """What the sentences read so far leave for the next (one article's reading)."""
@@ -93,6 +153,7 @@ class Reading:
     notes: list[ConflictNote] = field(default_factory=list)
     shifts: list[int] = field(default_factory=list)
     last: FuzzyDate | None = None  # the first date of the last dated sentence
+    story: FuzzyDate | None = None  # where a piece telling the past has reached
     previous: list[str] = field(default_factory=list)  # the people of the sentence before
     recent: list[str] = field(default_factory=list)  # the people named lately
     before: set[str] = field(default_factory=set)  # the words of the sentence before

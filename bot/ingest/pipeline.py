@@ -53,8 +53,10 @@ from bot.ingest.context import (
     THAT_TARIFF,
     Reading,
     dated_later,
+    in_story_year,
     side_of,
     start_said,
+    story_after,
     that_year,
 )
 from bot.ingest.mentions import Mentions, RuleTagger, tag
@@ -121,6 +123,10 @@ class Pipeline:
         today = r.today
         if r.last is not None:
             m.dates = [that_year(f, m.sentence, r.last) for f in m.dates]
+        if r.story is not None and not any(f.when.start > today for f in m.dates):
+            # (a sentence that looks ahead is back in the news, not in the story told)
+            m.dates = [in_story_year(f, m.sentence, r.story, today) for f in m.dates]
+        r.story = story_after(m.dates, m.sentence, r.story, today)
         # an extension whose sentence gives no new end: the next may ("They now take...")
         r.extending = text if m.extends and extension_end(m) is None else None
         if not m.people and raw[:1] in '“"':

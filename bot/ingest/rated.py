@@ -80,7 +80,7 @@ def _status(sentence: str, when: FuzzyDate | None, today: date, started: bool = 
     if re.search(
         r"took effect|takes effect|in force|in effect|imposed|collect|\bcut\b|rais|lowered|reduced|"
         r"halved|"
-        r"(?:has|have) applied|appl(?:y|ies) since|in place since",
+        r"(?:has|have) applied|appl(?:y|ies) since|in place since|(?:has|have) paid\b.*\bsince",
         low,
     ):
         return "in_force"
