@@ -16,7 +16,7 @@ STRONG = re.compile(
     r"\b(held|met|meet|signed|agreed|announced|imposed|ruled|spoke|call|talks|round|summit|"
     r"visit|consultations|delegation|proclamation|notice|order|ruling|launched|opened|"
     r"published|confirmed|added|restored|issued|approved|granted|banned|booked|ordered|"
-    r"upheld|blacklisted|opened|began|filed)\b",
+    r"upheld|blacklisted|opened|began|filed|bought|purchased)\b",
     re.IGNORECASE,
 )
 REMARKS = re.compile(
@@ -31,10 +31,12 @@ AGENCY = re.compile(
     r"\b(?:ministry|customs|tariff commission|state council|ustr|trade representative's office|"
     r"commerce department|treasury|white house|federal register|trade court|court of "
     r"international trade|federal circuit|supreme court|cbp|mofcom|general administration|"
-    r"international trade commission|itc)\b",
+    r"international trade commission|itc|cofco|sinograin|unipec|petrochina|"
+    r"china aviation supplies)\b",
     re.IGNORECASE,
 )
-"""A government body as the subject of a dated act, where a person would otherwise be."""
+"""A government body (or a state buyer) as the subject of a dated act, where a person would
+otherwise be."""
 
 HEARSAY = re.compile(
     r"^(?:observers|analysts|traders|investors|economists|some|many|critics|business "
