@@ -42,6 +42,9 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         # a weekday of a named week
         ("Drafts are due by Friday of next week.", ["2026-12-04"]),
         ("They spoke on Tuesday of this week.", ["2026-11-24"]),
+        # the clock of an act of the day, done; not a rate "began at 10%"
+        ("The two ministers ended their video call at 21:50.", ["2026-11-26"]),
+        ("List 3 began at 10% in September 2018.", ["2018-09"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:

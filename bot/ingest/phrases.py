@@ -108,7 +108,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "just_now",  # a live blog's "has just posted", "within the past hour": today
         re.compile(
             r"\b(?:(?:has|have) just \w+|within the past (?:hour|few hours)|"
-            r"(?:has|have) (?:begun|started|opened))\b",
+            r"(?:has|have) (?:begun|started|opened))\b|"
+            # "the video call ended at 9:45 a.m.": the clock of an act of the day, done
+            r"\b(?:ended|began|started|finished|concluded)\b[^.;\d]{0,30}? at \d{1,2}"
+            r"(?::\d{2}(?:\s*[ap]\.m\.)?|\s*[ap]\.m\.)",
             re.IGNORECASE,
         ),
     ),

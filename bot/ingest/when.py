@@ -22,8 +22,8 @@ What is read, and how:
   November", "through early November", "August 2025";
 - years: "earlier this year", "later this year", "last year", "next year".
 
-Deliberately not read: bare numbers, clock times, "days later" (relative to something the
-sentence does not date).
+Deliberately not read: bare numbers, clock times (but "the call ended at 9:45 a.m.": an act
+of the day, done), "days later" (relative to something the sentence does not date).
 """
 
 from __future__ import annotations
