@@ -57,3 +57,28 @@ def test_a_sides_goods_as_the_subject_are_the_target(view: RecordView) -> None:
         "decision.",
     )
     assert got == [("2026-11-26", 0.0, "CN->US in_force"), ("2026-12-21", 0.0, "CN->US announced")]
+
+
+def test_an_exemption_in_force_beside_one_ahead_gives_two_layers(view: RecordView) -> None:
+    got = _tariffs(
+        view,
+        "U.S. sorghum has been exempt from the additional tariff since Nov. 20, and U.S. "
+        "alfalfa hay and timothy hay will be exempt from Dec. 21.",
+    )
+    assert got == [("2026-11-20", 0.0, "CN->US in_force"), ("2026-12-21", 0.0, "CN->US announced")]
+
+
+def test_a_ledgers_line_for_some_goods_takes_the_side_said_before(view: RecordView) -> None:
+    got = _tariffs(
+        view,
+        "China's Customs Tariff Commission said U.S. soybeans will be exempt from its 10% "
+        "tariff from Jan. 1.\n\nSorghum: no additional tariff since Nov. 20.",
+    )
+    assert got == [("2026-11-20", 0.0, "CN->US in_force"), ("2027-01-01", 0.0, "CN->US announced")]
+
+
+def test_a_rate_that_falls_on_a_weekday_falls_on_the_coming_one(view: RecordView) -> None:
+    result = run(view, "China's tariff on U.S. pork falls to 5% from 10% on Tuesday.")
+    assert [(p.date, p.rate) for p in result.proposals if p.kind == "tariff"] == [
+        ("2026-12-01", 5.0)
+    ]

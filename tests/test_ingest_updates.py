@@ -36,3 +36,21 @@ def test_no_decision_whether_to_extend_is_no_extension(view: RecordView) -> None
         "expire on Jan. 10.",
     )
     assert "update" not in [p.kind for p in result.proposals]
+
+
+def test_two_leaders_meeting_while_a_recorded_summit_is_on_is_an_event(view: RecordView) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.ingest import ArticleIn, propose
+
+    article = ArticleIn(
+        text="President Donald Trump met Chinese Premier Li Qiang for about 80 minutes at Trump "
+        "National Doral on Monday, on the first day of the G20 summit.",
+        published=datetime(2026, 12, 14, 13, 40, tzinfo=ZoneInfo("America/New_York")),
+        timezone="America/New_York",
+        headline="Trump meets Li Qiang",
+    )
+    got = [(p.kind, p.date, p.matches) for p in propose(article, view).proposals]
+    assert ("event", "2026-12-14", None) in got
+    assert all(matches != "g20-miami-2026" for _, _, matches in got)

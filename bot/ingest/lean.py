@@ -21,7 +21,7 @@ _BREAK = re.compile(r";|(?<!\d):(?!\d)|,\s|\band\b|\bbut\b")
 _SCHEDULED = re.compile(
     r"\b(?:holds|meets?|visits|travels|hosts|heads|leads|opens|begins|starts|resumes|"
     r"arrives|convenes|gathers|testifies|appears|(?<!to )start|(?<!to )begin|goes|"
-    r"follows?(?= on\b))\b"
+    r"follows?(?= on\b)|falls|drops|rises|expires|lapses)\b"
     r"(?!.*\b(?:ago|last|yesterday)\b)",
     re.IGNORECASE,
 )

@@ -55,7 +55,8 @@ RATE = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)" + PERCENT, re.IGNORECASE)
 TO_ZERO = re.compile(
     r"\b(?:to|at)\s+zero\b|\bno (?:longer (?:subject to|pays?|paying) (?:the |any )?|additional |"
     r"extra )(?:[\w-]+\s+){0,2}?(?:tariffs?|dut(?:y|ies))\b|"
-    r"\bfree of (?:any )?(?:additional |extra )?(?:[\w-]+\s+)?(?:tariffs?|dut(?:y|ies))\b",
+    r"\bfree of (?:any )?(?:additional |extra )?(?:[\w-]+\s+)?(?:tariffs?|dut(?:y|ies))\b|"
+    r"\bpay none of\b|\b(?:be|been|is|are) exempt(?:ed)?\b",
     re.IGNORECASE,
 )
 """A rate said in words: "lowered to zero", "pays no additional Chinese tariff", "free of any

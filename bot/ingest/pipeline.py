@@ -79,6 +79,11 @@ THRESHOLD = 2.0
 bench/README.md)."""
 
 
+GOODS_LINE = re.compile(r"^(?:-\s+)?[A-Z][\w ,()-]{0,50}:\s+(?!.*\b(?:U\.S\.|US|China|Chinese)\b)")
+"""A ledger's line for some goods ("Pork: a 5% additional tariff since 1 December"), naming
+no side of its own."""
+
+
 class Pipeline:
     def __init__(self, view: RecordView) -> None:
         self.record = Record(view)
@@ -153,9 +158,9 @@ class Pipeline:
             m.tariff, m.lean = True, r.side  # "- In force since Tuesday: 5% on pork."
         elif m.tariff and r.tariff_before is not None:
             m.lean = direction(r.tariff_before)[:2]
-        elif m.tariff and GOODS_BEFORE.search(text):
-            # "The 10 percent tariff on these products": the goods of the last tariff whose
-            # side was said
+        elif m.tariff and (GOODS_BEFORE.search(text) or GOODS_LINE.match(text)):
+            # "The 10 percent tariff on these products", "Pork: 5% since 1 December": the
+            # side of the last tariff whose side was said, for a statement that says none
             m.lean = r.last_side
         if m.tariff:
             imposer, target, why = direction(m)
@@ -305,6 +310,17 @@ class Pipeline:
                     # "Xi met Vice President JD Vance in Shenzhen on Nov. 18": the summit
                     # was held, and the two leaders' meeting on its sidelines is news too
                     out.append(proposal(c, "event", score=3.5))
+                return
+            if (
+                isinstance(item, Milestone)
+                and c.kind == "event"
+                and len(c.people) >= 2
+                and MET.search(c.sentence)
+                and when_of(item).end >= today
+            ):
+                # "Trump met Premier Li Qiang at Doral on Monday", the summit's first day:
+                # a meeting of its own, while the summit is still on
+                out.append(proposal(c, "event", score=3.5))
                 return
             if (
                 isinstance(item, Milestone)

@@ -181,7 +181,9 @@ def rated(m: Mentions, main: Found | None, today: date) -> Rated:
                         part.sentence,
                         when_found.when if when_found else None,
                         today,
-                        started=effective is not None or moved_on is not None,
+                        started=effective is not None
+                        or moved_on is not None
+                        or (since is not None and when_found is since),
                     ),
                     announced=main.when
                     if main is not None

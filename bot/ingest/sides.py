@@ -16,8 +16,8 @@ _NOT_GOODS = (
 )
 _GOODS_PAY = (
     r"[a-z][\w-]*(?:\s+(?:and\s+)?[a-z][\w-]*){0,3}\s+(?:declared|pays?|paid|will pay|has entered|"
-    r"entered|enters|comes? off|came off|(?:is|are|will be) exempt|has paid|have paid|faces?|faced|"
-    r"follows? on)\b"
+    r"entered|enters|comes? off|came off|(?:is|are|will be|has been|have been) exempt|"
+    r"has paid|have paid|faces?|faced|follows? on)\b"
 )
 """A sentence whose subject is a side's goods ("U.S. alfalfa and timothy hay come off China's
 10% tariff", "- U.S. sorghum declared from today pays no additional tariff"): the goods are
