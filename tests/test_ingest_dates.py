@@ -45,6 +45,9 @@ def test_a_month_without_a_year_in_the_past_tense_is_this_years(view: RecordView
         # the clock of an act of the day, done; not a rate "began at 10%"
         ("The two ministers ended their video call at 21:50.", ["2026-11-26"]),
         ("List 3 began at 10% in September 2018.", ["2018-09"]),
+        # a weekday before the day it names, British style
+        ("Wednesday 2 December: the first expert-level meeting.", ["2026-12-02"]),
+        ("Monday 11 and Tuesday 12 January: the teams meet.", ["2027-01-11..2027-01-12"]),
     ],
 )
 def test_weekdays_read_as_news_writes_them(sentence: str, expected: list[str]) -> None:
@@ -171,6 +174,11 @@ def test_two_acts_of_one_day_sharing_only_a_loose_word_stay_two(view: RecordView
         ),
         # a named instrument's end, with no one to act: a deadline of its own
         ("The Busan terms expire on 10 January.", [("milestone", "2027-01-10")]),
+        # a calendar's line for a day ahead is what is due that day
+        (
+            "- Friday 4 December: USTR and MOFCOM exchange draft early-harvest lists.",
+            [("milestone", "2026-12-04")],
+        ),
     ],
 )
 def test_what_is_ahead_in_a_clause_of_its_own_is_a_milestone(

@@ -194,7 +194,9 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
         and leans_future(s, main.start)
         and not DONE.search(s[: main.start])  # "has terminated ..., effective today": done
     )
-    kind = "milestone" if ahead and MILESTONE.search(s) else "event"
+    # what is due, or a calendar's line for a day ahead ("Friday 18 December: the two
+    # governments exchange draft lists")
+    kind = "milestone" if ahead and (MILESTONE.search(s) or label(m) is main) else "event"
     if ahead and kind == "event" and main is effective:
         # "China will require export licences ..., starting Jan. 1, the ministry said on
         # Wednesday": a measure that takes effect ahead, announced on a day that has passed

@@ -25,9 +25,14 @@ SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
 def label(m: Mentions) -> Found | None:
     """The day a calendar's line opens with ("Dec. 15: ...", "May 10, 2027: ..."), if any."""
     first = m.dates[0] if m.dates else None
-    if first is None or first.start != 0 or not m.sentence[first.end :].startswith(": "):
+    if first is None or not m.sentence[first.end :].startswith(": "):
         return None
+    if first.start != 0 and not _WEEKDAY_FIRST.fullmatch(m.sentence[: first.start]):
+        return None  # ("Thursday 17 December: ...": the weekday said before the day)
     return first
+
+
+_WEEKDAY_FIRST = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+")
 
 
 SAME_TIME = re.compile(r"\b(?:from|on|at|as of)\s+the same (?:day|date|time)\b", re.IGNORECASE)

@@ -55,7 +55,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "span_dm",
         re.compile(
-            rf"\b(?P<d1>{_DAY})\s*(?:-|–|to)\s*(?P<d2>{_DAY})\s+(?P<m1>{_MONTH}){_YEAR}\b",
+            # "11-12 January", "Monday 11 and Tuesday 12 January"
+            rf"\b(?:(?:{_WD})\s+)?(?P<d1>{_DAY})\s*(?:-|–|to|and)\s*(?:(?:{_WD})\s+)?"
+            rf"(?P<d2>{_DAY})\s+(?P<m1>{_MONTH}){_YEAR}\b",
             re.IGNORECASE,
         ),
     ),
@@ -123,7 +125,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-DATELINE = re.compile(rf",?\s+{_MONTH}\s+{_DAY}")
+DATELINE = re.compile(rf",?\s+(?:{_MONTH}\s+{_DAY}|{_DAY}\s+{_MONTH})")
+"""What follows a weekday that the explicit day says ("Thursday, October 30", "Wednesday 16
+December")."""
 SUPERLATIVE = re.compile(
     r"\b(?:\w+est|most|least|first time|best|worst)\b(?:\s+\w+){0,3}\s*$", re.IGNORECASE
 )
