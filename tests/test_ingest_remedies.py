@@ -61,3 +61,14 @@ def test_a_preliminary_rate_said_as_it_is_waits_for_its_deposits(view: RecordVie
     assert [(p.kind, p.rate, p.date, p.status) for p in result.proposals] == [
         ("tariff", 68.32, "2026-11-26", "in_force")
     ]
+
+
+def test_a_ledgers_line_of_a_trade_remedy_rate_is_a_tariff_in_force(view: RecordView) -> None:
+    result = run(
+        view,
+        "U.S. trade remedies on Chinese goods:\n\n"
+        "- Solar cover glass: 74.18% anti-dumping (preliminary), since 24 November.",
+    )
+    assert [(p.kind, p.rate, p.imposer, p.date, p.status) for p in result.proposals] == [
+        ("tariff", 74.18, "US", "2026-11-24", "in_force")
+    ]

@@ -54,3 +54,13 @@ def test_two_leaders_meeting_while_a_recorded_summit_is_on_is_an_event(view: Rec
     got = [(p.kind, p.date, p.matches) for p in propose(article, view).proposals]
     assert ("event", "2026-12-14", None) in got
     assert all(matches != "g20-miami-2026" for _, _, matches in got)
+
+
+def test_a_rate_cut_that_names_no_side_moves_the_layer_the_record_has(view: RecordView) -> None:
+    result = run(
+        view,
+        "15 December: the additional tariff on coal and liquefied natural gas falls to 5% "
+        "from 15%.",
+    )
+    got = [(p.kind, p.matches, p.change and p.change.new) for p in result.proposals]
+    assert got == [("update", "cn-us-energy-15", "5%")]

@@ -37,7 +37,7 @@ TARIFF_BY_RATE = re.compile(
     r"\b(?:section (?:122|232|301)|list (?:[1-4]a?|one|two|three|four)|(?:first|second|third) list|"
     r"(?:301|232) rate|(?:forced[- ]labou?r|reciprocal|fentanyl|retaliatory) rates?|"
     r"(?:derivatives?|metals?|anti-?dumping|countervailing|deposit|china-wide|subsidy) rates?|"
-    r"(?:cash )?deposits (?:of|at) (?=\d)|"
+    r"(?:cash )?deposits (?:of|at) (?=\d)|(?<=%\s)(?:anti-?dumping|countervailing)\b|"
     r"(?:charged|charges|levied|collected) on|"
     r"(?<!the )(?<!that )(?<!this )(?<!its )"  # "that coal and LNG rate will fall to 5%"
     r"rates? (?:will |would |is to |is set to )?(?:fall|falls|fell|drop|drops|dropped|rise|"
