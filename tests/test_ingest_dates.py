@@ -109,6 +109,8 @@ def test_a_measure_announced_for_a_day_ahead_is_an_event_and_a_milestone(
         ("The terms agreed after the Busan summit expire on Jan. 10.", ["2027-01-10"]),
         ("On Sept. 28 they extended the terms to Jan. 10.", ["2026-09-28", "2027-01-10"]),
         ("USTR expects the notice to be published on December 9.", ["2026-12-09"]),
+        # a past act's day is never weeks ahead
+        ("The first emergency tariff took effect on Jan. 20.", ["2026-01-20"]),
         ("The crane tariff remains suspended until May 10.", ["2027-05-10"]),
     ],
 )

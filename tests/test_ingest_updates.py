@@ -64,3 +64,16 @@ def test_a_rate_cut_that_names_no_side_moves_the_layer_the_record_has(view: Reco
     )
     got = [(p.kind, p.matches, p.change and p.change.new) for p in result.proposals]
     assert got == [("update", "cn-us-energy-15", "5%")]
+
+
+def test_a_cut_of_a_tariff_on_a_number_of_american_items_is_chinas(view: RecordView) -> None:
+    result = run(
+        view,
+        "On Thursday Beijing said its 2018 tariff on 120 American items, from almonds to wine, "
+        "will fall to 5% from 15% on Jan. 1.",
+    )
+    assert [(p.kind, p.matches) for p in result.proposals] == [
+        ("update", "cn-us-232-retaliation-15")
+    ]
+    # read from the goods' side, not guessed and set right by the record
+    assert "direction: on US goods" in result.proposals[0].reasons

@@ -24,7 +24,7 @@ _GOODS_PAY = (
 the target, whoever's tariff it is."""
 ON_US = re.compile(
     r"^(?:[^:]{0,30}:\s+|-\s+)?(?:u\.s\.|(?-i:US)|american)\s+" + _NOT_GOODS + _GOODS_PAY + "|"
-    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+|the\s+(?:\d[\d,]*\s+)?)?"
+    r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+|(?:the\s+)?\d[\d,]*\s+|the\s+)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
     r"|\bfrom the (?:u\.s\.|united states)|\bof (?:u\.s\.|us|american) origin\b"

@@ -87,7 +87,7 @@ def _month_window(year: int, month: int) -> FuzzyDate:
 
 
 def _nearest_year(
-    month: int, day: int, today: date, future: bool, past: bool = False
+    month: int, day: int, today: date, future: bool, past: bool = False, ahead: int = 14
 ) -> date | None:
     """The year that puts (month, day) nearest `today`, leaning the way the tense points (all
     the way back when the date is the day of a past act: "stopped collecting them on
@@ -105,8 +105,8 @@ def _nearest_year(
         gap = (d - today).days
         wrong_way = (gap < -3) if future else (gap > 3)
         # the day of a past act can lie a few days ahead (a clock a day apart, a notice
-        # "published on December 9" that is planned), never months
-        return abs(gap) + (200 if wrong_way else 0) + (200 if past and gap > 60 else 0)
+        # "published on December 9" that is planned), never weeks
+        return abs(gap) + (200 if wrong_way else 0) + (400 if past and gap > ahead else 0)
 
     return min(options, key=cost)
 
@@ -239,7 +239,7 @@ def _resolve(
 
 
 def _year_for_month(month: int, today: date, future: bool, past: bool = False) -> int:
-    d = _nearest_year(month, 15, today, future, past)
+    d = _nearest_year(month, 15, today, future, past, ahead=60)  # (a month: its middle)
     return d.year if d else today.year
 
 
