@@ -82,3 +82,23 @@ def test_a_rate_that_falls_on_a_weekday_falls_on_the_coming_one(view: RecordView
     assert [(p.date, p.rate) for p in result.proposals if p.kind == "tariff"] == [
         ("2026-12-01", 5.0)
     ]
+
+
+def test_whose_goods_are_exempt_says_whose_tariff_it_is(view: RecordView) -> None:
+    said = "Trump met Li Qiang, and Beijing said US soybeans will be exempt from its 10% tariff "
+    assert _tariffs(view, f"{said}from Jan. 1.") == [("2027-01-01", 0.0, "CN->US announced")]
+    told = "Li Qiang told Trump that China would exempt American beef from its 10% tariff "
+    assert _tariffs(view, f"{told}from Jan. 1.") == [("2027-01-01", 0.0, "CN->US announced")]
+    entered = (
+        "Texas Gulf sorghum bids were unchanged; U.S. sorghum has entered China free of "
+        "additional tariff since Nov. 20."
+    )
+    assert _tariffs(view, entered) == [("2026-11-20", 0.0, "CN->US in_force")]
+    calendar = (
+        "China's Customs Tariff Commission exempted U.S. cotton from its 10% tariff from Dec. 28."
+        "\n\n21 December: alfalfa hay and timothy hay come off the 10% additional tariff."
+    )
+    assert _tariffs(view, calendar) == [
+        ("2026-12-21", 0.0, "CN->US announced"),
+        ("2026-12-28", 0.0, "CN->US announced"),
+    ]

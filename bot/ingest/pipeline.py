@@ -79,7 +79,7 @@ THRESHOLD = 2.0
 bench/README.md)."""
 
 
-GOODS_LINE = re.compile(r"^(?:-\s+)?[A-Z][\w ,()-]{0,50}:\s+(?!.*\b(?:U\.S\.|US|China|Chinese)\b)")
+GOODS_LINE = re.compile(r"^(?:-\s+)?\w[\w ,()-]{0,50}:\s+(?!.*\b(?:U\.S\.|US|China|Chinese)\b)")
 """A ledger's line for some goods ("Pork: a 5% additional tariff since 1 December"), naming
 no side of its own."""
 

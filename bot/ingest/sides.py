@@ -23,7 +23,13 @@ _GOODS_PAY = (
 10% tariff", "- U.S. sorghum declared from today pays no additional tariff"): the goods are
 the target, whoever's tariff it is."""
 ON_US = re.compile(
-    r"^(?:[^:]{0,30}:\s+|-\s+)?(?:u\.s\.|(?-i:US)|american)\s+" + _NOT_GOODS + _GOODS_PAY + "|"
+    r"(?:^|;\s+|\b(?:that|said|says)\s+)(?:[^:]{0,30}:\s+|-\s+)?(?:u\.s\.|(?-i:US)|american)\s+"
+    + _NOT_GOODS
+    + _GOODS_PAY
+    + "|"
+    # "would exempt American soybeans from its 10% tariff"; "has entered China free of ..."
+    r"\b(?:exempt|exclude)(?:s|d|ed|ing)?\s+(?:u\.s\.|(?-i:US)|american)\s|"
+    r"\b(?:enter(?:s|ed|ing)?|into)\s+china\b|"
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+|(?:the\s+)?\d[\d,]*\s+|the\s+)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
@@ -39,7 +45,12 @@ ON_US = re.compile(
     re.IGNORECASE,
 )
 ON_CN = re.compile(
-    r"^(?:[^:]{0,30}:\s+|-\s+)?chinese\s+" + _NOT_GOODS + _GOODS_PAY + "|"
+    r"(?:^|;\s+|\b(?:that|said|says)\s+)(?:[^:]{0,30}:\s+|-\s+)?chinese\s+"
+    + _NOT_GOODS
+    + _GOODS_PAY
+    + "|"
+    r"\b(?:exempt|exclude)(?:s|d|ed|ing)?\s+chinese\s|"
+    r"\b(?:enter(?:s|ed|ing)?|into)\s+the\s+(?:united states|u\.s\.)\b|"
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+)?(?:chinese|china'?s?)\b|"
     r"\bfor\s+chinese\s+(?:goods|imports|products|exports)\b|"
     r"\bfrom china\b(?!'s)|\bchinese-made\b|\bof chinese origin\b|\b(?:china|chinese)-origin\b|"
