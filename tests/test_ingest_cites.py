@@ -96,3 +96,12 @@ def test_a_piece_telling_the_past_dates_its_yearless_days_in_the_story_year(
     assert ("us-fentanyl-tariff-20", "2025-03-04") in cited
     # back in the news, a yearless day of the last weeks is this year's
     assert all(not (p.date or "").startswith("2025-11") for p in result.proposals)
+
+
+def test_a_rate_that_applies_to_american_goods_is_chinas(view: RecordView) -> None:
+    result = run(
+        view,
+        "The underlying 10% tariff, in force since 14 May 2025, continues to apply to all other "
+        "U.S. beef products.",
+    )
+    assert [p.matches for p in result.proposals] == ["cn-us-retaliation-10"]

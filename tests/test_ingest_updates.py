@@ -77,3 +77,14 @@ def test_a_cut_of_a_tariff_on_a_number_of_american_items_is_chinas(view: RecordV
     ]
     # read from the goods' side, not guessed and set right by the record
     assert "direction: on US goods" in result.proposals[0].reasons
+
+
+def test_a_rate_moved_at_a_clock_time_of_the_day_is_an_update_of_today(view: RecordView) -> None:
+    result = run(
+        view,
+        "In the other direction, Washington's forced-labour duty on Chinese goods fell to 10% "
+        "from 12.5% at 4:01 p.m. Sydney time.\n\n"
+        "- Coal and liquefied natural gas: cut to 5% from 15% on 15 December.",
+    )
+    got = sorted((p.matches, p.change and p.change.new) for p in result.proposals)
+    assert got == [("cn-us-energy-15", "5%"), ("us-cn-forced-labor-301", "10%")]

@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import Precision
+from bot.dates import FuzzyDate, Precision
 from bot.ingest.changes import extension, rate_statement
 from bot.ingest.checks import (
     date_conflict,
@@ -79,6 +79,11 @@ THRESHOLD = 2.0
 bench/README.md)."""
 
 
+MOVED_TODAY = re.compile(
+    r"\b(?:fell|dropped|went|was (?:cut|lowered|reduced|raised)) (?:to|by)\b"
+    r".*\bat \d{1,2}[:.]\d{2}\b"
+)
+"""A rate's move told as done at a clock time of the day."""
 GOODS_LINE = re.compile(r"^(?:-\s+)?\w[\w ,()-]{0,50}:\s+(?!.*\b(?:U\.S\.|US|China|Chinese)\b)")
 """A ledger's line for some goods ("Pork: a 5% additional tariff since 1 December"), naming
 no side of its own."""
@@ -190,6 +195,15 @@ class Pipeline:
                     return
         size = len(r.out)
         for claim in build(m, today, r.last):
+            if (
+                claim.kind == "tariff"
+                and claim.when is None
+                and claim.changes
+                and MOVED_TODAY.search(claim.sentence)
+            ):
+                # "the forced-labour duty fell to 10% from 12.5% at 4:01 p.m.": the move of
+                # a rate, told as done, with no day but the article's
+                claim.when = FuzzyDate.day(today)
             if (
                 claim.kind == "tariff"
                 and claim.when is None

@@ -30,6 +30,7 @@ ON_US = re.compile(
     # "would exempt American soybeans from its 10% tariff"; "has entered China free of ..."
     r"\b(?:exempt|exclude)(?:s|d|ed|ing)?\s+(?:u\.s\.|(?-i:US)|american)\s|"
     r"\b(?:enter(?:s|ed|ing)?|into)\s+china\b|"
+    r"\bappl(?:y|ies|ied)\s+to\s+(?:all\s+)?(?:other\s+)?(?:u\.s\.|(?-i:US)|american)\s|"
     r"\b(?:on|against)\s+(?:imports of\s+|some\s+|all\s+|(?:the\s+)?\d[\d,]*\s+|the\s+)?"
     r"(?:u\.s\.|(?:(?-i:US)|american|united states)(?:-made|-origin)?\b)"
     r"|\bfor\s+(?:u\.s\.|us|american)\s+(?:goods|imports|products|exports)\b"
@@ -92,6 +93,10 @@ MAKERS = re.compile(
 
 DEFAULT_SIDE = "the US acts"
 """Why a tariff statement that says nothing of its side is read as the US's."""
+LEANED = "as the tariff of the sentence before"
+"""Why a tariff statement that says nothing of its side takes the side said before it."""
+GUESSED = (DEFAULT_SIDE, LEANED)
+"""The sides a statement did not say (the record may know better)."""
 
 
 def direction(m: Mentions) -> tuple[str, str, str]:
@@ -117,5 +122,5 @@ def direction(m: Mentions) -> tuple[str, str, str]:
     if m.cn_first is not None and (m.us_first is None or m.cn_first < m.us_first):
         return "CN", "US", "China acts"
     if m.us_first is None and m.lean is not None:
-        return m.lean[0], m.lean[1], "as the tariff of the sentence before"
+        return m.lean[0], m.lean[1], LEANED
     return "US", "CN", DEFAULT_SIDE
