@@ -60,6 +60,25 @@ REACTION = re.compile(
     re.IGNORECASE,
 )
 """A reaction to the news ("welcomed the exclusions in a statement"): not a fact of its own."""
+MARKET = re.compile(
+    r"\b(?:shares|stocks|futures|indexes|indices|index|bourses?|yuan|yields?)\b[^.;]{0,60}?"
+    r"\b(?:closed|ended|rose|fell|rallied|gained|slipped|jumped|climbed|dropped|posted|traded|"
+    r"edged)\b",
+    re.IGNORECASE,
+)
+"""Market colour ("European shares closed slightly higher on Monday"): the day's trading is
+no fact of the record, whatever news it followed."""
+DEAL_AFTER = re.compile(r"\bafter\b[^.;]{0,80}?\b(?:signed|bought|booked|ordered)\b", re.IGNORECASE)
+"""Trading that followed a deal ("futures rose after a COFCO-led delegation signed
+agreements"): the deal is the news."""
+MEASURE_NOTICE = re.compile(
+    r"\b(?:announced|issued|published|released)\b[^.;]{0,80}?\b(?:(?:final|preliminary) "
+    r"(?:affirmative )?determination|announcement no\.|modifications? (?:to|of)|announcement on "
+    r"the)\b",
+    re.IGNORECASE,
+)
+"""A body's notice of a rate ("the Commerce Department issued its final affirmative
+determination", "issued Announcement No. 16 of 2026"): the rate it sets is the news."""
 SELF_DESCRIBED = re.compile(
     r"^This (?:notice|summary|bulletin|alert|client alert|note|update|newsletter|report|"
     r"briefing|article)\s+(?:summari[sz]es|covers|describes|reviews|looks at)\b",
@@ -87,6 +106,10 @@ def new_fact_score(c: Claim) -> float:
         score -= 3  # a delegation's arrival is part of its visit; a page's own summary
     if c.kind == "event" and REACTION.search(c.sentence):
         score -= 2
+    if c.kind == "event" and MARKET.search(c.sentence) and not DEAL_AFTER.search(c.sentence):
+        score -= 2
+    if c.kind == "event" and not c.people and MEASURE_NOTICE.search(c.sentence):
+        score -= 2  # the announcement of a rate is the rate's own proposal (gold rule 2)
     if c.kind == "event" and c.found is not None and SAID_SO.search(c.sentence[c.found.start :]):
         score -= 2  # "Lutnick said on Friday that the duty starts January 1": the saying
     if c.when is not None and c.when.precision in (Precision.YEAR, Precision.QUARTER):
