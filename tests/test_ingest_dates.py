@@ -176,6 +176,8 @@ def test_two_acts_of_one_day_sharing_only_a_loose_word_stay_two(view: RecordView
         ),
         # a named instrument's end, with no one to act: a deadline of its own
         ("The Busan terms expire on 10 January.", [("milestone", "2027-01-10")]),
+        # the working teams stand for their people
+        ("The working teams will speak by video again on Dec. 8.", [("milestone", "2026-12-08")]),
         # a calendar's line for a day ahead is what is due that day
         (
             "- Friday 4 December: USTR and MOFCOM exchange draft early-harvest lists.",

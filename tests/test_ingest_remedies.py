@@ -72,3 +72,15 @@ def test_a_ledgers_line_of_a_trade_remedy_rate_is_a_tariff_in_force(view: Record
     assert [(p.kind, p.rate, p.imposer, p.date, p.status) for p in result.proposals] == [
         ("tariff", 74.18, "US", "2026-11-24", "in_force")
     ]
+
+
+def test_a_hearing_against_a_tariff_ahead_is_an_event_beside_it(view: RecordView) -> None:
+    result = run(
+        view,
+        "The U.S. Court of International Trade heard argument on Wednesday on a request by "
+        "drone importers to block the 25% U.S. tariff on drones before it takes effect on Jan. 1.",
+    )
+    assert sorted((p.kind, p.date) for p in result.proposals) == [
+        ("event", "2026-11-25"),
+        ("tariff", "2027-01-01"),
+    ]

@@ -220,6 +220,7 @@ def build(m: Mentions, today: date, last: FuzzyDate | None) -> list[Claim]:
             f
             for f in own[1:]
             if f.when.start > today
+            and not (f is effective and m.tariff and m.rates)  # (the rate's start: its own)
             and MILESTONE.search(s[max(0, f.start - 60) : f.start])
             # "will hold a video call on Tuesday to prepare for the round in Geneva on Jan.
             # 13 and 14": a second meeting ahead, weeks from the first

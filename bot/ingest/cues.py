@@ -41,7 +41,7 @@ SAID_AT = re.compile(
 """The day a statement was made, said after it ("..., the ministry said on Wednesday")."""
 UPHELD = re.compile(
     r"\b(?:upheld|ruled|struck down|signed|approved|rejected|blocked|voted|affirmed|sued|"
-    r"challenged)\b",
+    r"challenged|heard argument|held a hearing)\b",
     re.I,
 )
 """A court's, a legislature's or a leader's act on a layer (not a change of its rate)."""

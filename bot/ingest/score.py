@@ -32,7 +32,7 @@ AGENCY = re.compile(
     r"commerce department|treasury|white house|federal register|trade court|court of "
     r"international trade|federal circuit|supreme court|cbp|mofcom|general administration|"
     r"international trade commission|itc|cofco|sinograin|unipec|petrochina|"
-    r"china aviation supplies)\b",
+    r"china aviation supplies|working teams|negotiators)\b",
     re.IGNORECASE,
 )
 """A government body (or a state buyer) as the subject of a dated act, where a person would
