@@ -102,3 +102,25 @@ def test_whose_goods_are_exempt_says_whose_tariff_it_is(view: RecordView) -> Non
         ("2026-12-21", 0.0, "CN->US announced"),
         ("2026-12-28", 0.0, "CN->US announced"),
     ]
+
+
+def test_a_clause_on_the_day_of_the_one_before_is_a_fact_of_its_own(view: RecordView) -> None:
+    result = run(
+        view,
+        "Washington's forced-labour duty on Chinese goods has applied since 24 July. It falls to "
+        "10% from 12.5% on Tuesday, the day China's tariff on US coal and LNG falls to 5% from "
+        "15%.",
+    )
+    moved = sorted((p.matches, p.date) for p in result.proposals if p.change is not None)
+    assert moved == [("cn-us-energy-15", "2026-12-01"), ("us-cn-forced-labor-301", "2026-12-01")]
+
+
+def test_goods_entered_on_or_after_a_time_today_date_the_rate(view: RecordView) -> None:
+    result = run(
+        view,
+        "The Section 301 forced-labor duty on products of China fell to 10% from 12.5% for goods "
+        "entered on or after 12:01 a.m. today.",
+    )
+    assert [(p.matches, p.date) for p in result.proposals] == [
+        ("us-cn-forced-labor-301", "2026-11-26")
+    ]

@@ -15,7 +15,9 @@ from bot.ingest.mentions import RATE, TARIFF, TO_ZERO, Mentions
 from bot.ingest.tense import AFTER_LAST, SAME_DAY
 from bot.ingest.when import Found
 
-FACTS = re.compile(r";\s+|,\s+(?:and|while|with)\s+(?=\w)", re.IGNORECASE)
+FACTS = re.compile(
+    r";\s+|,\s+(?:and|while|with)\s+(?=\w)|,\s+(?=the (?:same )?day\b)", re.IGNORECASE
+)
 """Where a sentence of two tariff facts turns to the second."""
 SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
 SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
@@ -38,6 +40,10 @@ _WEEKDAY_FIRST = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+")
 SAME_TIME = re.compile(r"\b(?:from|on|at|as of)\s+the same (?:day|date|time)\b", re.IGNORECASE)
 """A later clause dated by the one before ("..., and that 12 categories will be excluded from
 the 10 percent tariff from the same day")."""
+
+THE_DAY = re.compile(r"the (?:same )?day\b", re.IGNORECASE)
+"""A clause that opens on the day of the clause before ("..., the day China's tariff on coal
+falls to 5%")."""
 
 JOINER = re.compile(r"(?:;|,\s*(?:and|while|with))\s*$", re.IGNORECASE)
 
@@ -87,7 +93,7 @@ def facts(m: Mentions) -> list[str]:
         return act
     if not m.tariff or len(m.rates) + len(TO_ZERO.findall(s)) < 2:
         return [s]  # ("lowered to zero" is a rate said in words)
-    if len(m.dates) < 2 and label(m) is None and not SAME_DAY.match(s):
+    if len(m.dates) < 2 and label(m) is None and not SAME_DAY.match(s) and ", the" not in s:
         return [s]
     return _cut(m, FACTS) or [s]
 
@@ -100,7 +106,11 @@ def _cut(m: Mentions, where: re.Pattern[str]) -> list[str] | None:
     rated = [(a, b) for a, b in spans if _rated(s[a:b])]
     dated = [(a, b) for a, b in rated if any(a <= f.start and f.end <= b for f in m.dates)]
     if dated:
-        dated += [(a, b) for a, b in rated if a > dated[0][0] and SAME_TIME.search(s[a:b])]
+        dated += [
+            (a, b)
+            for a, b in rated
+            if a > dated[0][0] and (SAME_TIME.search(s[a:b]) or THE_DAY.match(s[a:b]))
+        ]
     if label(m) is not None or SAME_DAY.match(s):
         # "Dec. 15: the U.S. duty drops to 10%, and China's rate to 5%": the day a calendar's
         # line opens with is every clause's

@@ -50,8 +50,8 @@ def is_background(m: Mentions, found: Found) -> bool:
     ):
         return True  # "the call of October 2025", "its controls of October 2025": a name
     return bool(BACKGROUND.search(before)) and not re.search(
-        r"\b(on|this|next|last)\s*$", before, re.IGNORECASE
-    )
+        r"\b(on|this|next|last)\s*$|\bon or after\b[^,;]{0,20}$", before, re.IGNORECASE
+    )  # ("entered on or after 12:01 a.m. today": a start, not what came before)
 
 
 def after_last(sentence: str, last: FuzzyDate) -> Found | None:
