@@ -28,7 +28,6 @@ from bot.ingest.cues import SINCE
 from bot.ingest.mentions import PERCENT
 from bot.ingest.merge import NEW_END
 from bot.ingest.models import ConflictNote, Proposal
-from bot.ingest.sides import GUESSED
 from bot.ingest.text import headline
 from bot.ingest.when import find_dates
 from bot.models import Event, Milestone, TariffMeasure, TariffStatus
@@ -191,7 +190,7 @@ def rate_statement(
     citation of the layer (or tariff step) it repeats, else a new tariff."""
     if c.when is not None and rec.layer(c) is None:
         moved = rec.rate_moved(c)
-        if moved is None and c.changes and any(f"direction: {g}" in c.reasons for g in GUESSED):
+        if moved is None and c.changes and not c.side_said:
             # "15 December: the additional tariff on coal and LNG falls to 5% from 15%": no
             # side said, and the record's layer of those goods at the old rate says whose
             flipped = replace(c, imposer=c.target, target=c.imposer)

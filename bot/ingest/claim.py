@@ -36,6 +36,9 @@ class Claim:
     titled: Titled | None = None
     relative: bool = False
     changes: bool = False
+    side_said: bool = True
+    """For a rate: whether the statement said whose tariff it is (not guessed, nor taken from
+    the sentence before); where it did not, the record's layer may say."""
     """A rate statement that moves a rate ("cut to 10%", "raise to 25%")."""
 
     clause: str | None = None

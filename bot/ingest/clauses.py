@@ -12,12 +12,13 @@ from itertools import pairwise
 
 from bot.ingest.due import DUE_NOUN
 from bot.ingest.mentions import RATE, TARIFF, TO_ZERO, Mentions
+from bot.ingest.phrases import WEEKDAYS
 from bot.ingest.tense import AFTER_LAST, SAME_DAY
 from bot.ingest.when import Found
 
-FACTS = re.compile(
-    r";\s+|,\s+(?:and|while|with)\s+(?=\w)|,\s+(?=the (?:same )?day\b)", re.IGNORECASE
-)
+ON_THE_DAY = r",\s+(?=the (?:same )?day\b)"
+"""A turn to a clause on the day of the one before ("..., the day China's tariff falls")."""
+FACTS = re.compile(rf";\s+|,\s+(?:and|while|with)\s+(?=\w)|{ON_THE_DAY}", re.IGNORECASE)
 """Where a sentence of two tariff facts turns to the second."""
 SAID = re.compile(r"\b(?:said|says|warned|threatened)\b", re.IGNORECASE)
 SUBJECT = re.compile(r"^(.{3,60}?)\s+(?:\w+ed|said|says|set|cut|put)\b")
@@ -34,7 +35,7 @@ def label(m: Mentions) -> Found | None:
     return first
 
 
-_WEEKDAY_FIRST = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+")
+_WEEKDAY_FIRST = re.compile(rf"(?:{'|'.join(d.capitalize() for d in WEEKDAYS)}),?\s+")
 
 
 SAME_TIME = re.compile(r"\b(?:from|on|at|as of)\s+the same (?:day|date|time)\b", re.IGNORECASE)
@@ -93,7 +94,12 @@ def facts(m: Mentions) -> list[str]:
         return act
     if not m.tariff or len(m.rates) + len(TO_ZERO.findall(s)) < 2:
         return [s]  # ("lowered to zero" is a rate said in words)
-    if len(m.dates) < 2 and label(m) is None and not SAME_DAY.match(s) and ", the" not in s:
+    if (
+        len(m.dates) < 2
+        and label(m) is None
+        and not SAME_DAY.match(s)
+        and not re.search(ON_THE_DAY, s, re.IGNORECASE)
+    ):
         return [s]
     return _cut(m, FACTS) or [s]
 
@@ -122,18 +128,17 @@ def _cut(m: Mentions, where: re.Pattern[str]) -> list[str] | None:
         return None
     subject = SUBJECT.match(s)
     out: list[str] = []
-    for piece in pieces:
+    for (at, _), piece in zip(spans, pieces, strict=True):
         text = JOINER.sub("", piece).strip(" ,;").rstrip(".")
         if out and not _rated(piece):
             out[-1] = f"{out[-1]}, {text}"
             continue
         if out and subject is not None and SAID.match(text):
             text = f"{subject.group(1)} {text}"  # "..., and said ...": who said it
-        before = [f for f in m.dates if f.end <= s.find(piece)]
-        if out and before and SAME_TIME.search(text):
+        before = [f for f in m.dates if f.end <= at]
+        ref = SAME_TIME.search(text) if out and before else None
+        if ref is not None:
             # "from the same day": the day of the clause before, said again
-            ref = SAME_TIME.search(text)
-            assert ref is not None
             day = f"{ref.group(0).split()[0]} {before[-1].text}"
             text = f"{text[: ref.start()]}{day}{text[ref.end() :]}"
         same = SAME_DAY.match(s)

@@ -13,6 +13,7 @@ from bot.dates import FuzzyDate, Precision
 from bot.ingest.claim import Claim
 from bot.ingest.mentions import Mentions
 from bot.ingest.models import ConflictNote, Proposal
+from bot.ingest.phrases import MONTH
 from bot.ingest.when import Found
 
 THAT_TARIFF = re.compile(
@@ -84,7 +85,7 @@ def that_year(found: Found, sentence: str, last: FuzzyDate) -> Found:
     return replace(found, when=when)
 
 
-_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?", re.I)
+_MONTH = re.compile(rf"\b{MONTH}", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b|'\d{2}\b")
 _YEAR_AFTER = re.compile(r"^,?\s+(?:[\w-]+\s+){0,4}?(?:last|this|next|that) year\b", re.I)
 NARRATIVE_DAYS = 60

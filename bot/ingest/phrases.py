@@ -16,6 +16,8 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+MONTH = _MONTH
+"""A month's name, whole or cut short ("Sept.", "Dec")."""
 _DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>20\d\d)|\s+(?P<rel>last|this|next) year)?"
 """A day's year, given ("Nov. 10, 2025") or relative ("Nov. 10 last year")."""

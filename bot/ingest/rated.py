@@ -30,7 +30,7 @@ from bot.ingest.mentions import (
     Mentions,
     retag,
 )
-from bot.ingest.sides import ON_CN, ON_US, direction
+from bot.ingest.sides import GUESSED, ON_CN, ON_US, direction
 from bot.ingest.when import Found
 
 
@@ -192,6 +192,7 @@ def rated(m: Mentions, main: Found | None, today: date) -> Rated:
                     and main.when.end < effective.when.start
                     else None,
                     changes=bool(CHANGES.search(part.sentence)),
+                    side_said=why not in GUESSED,
                     reasons=[f"rate {part.new_rate:g}%", f"direction: {why}"],
                     people=list(m.people),
                     words=set(m.words),
